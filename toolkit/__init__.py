@@ -1,0 +1,62 @@
+"""toolkit: middleware, structured logging, tracing, metrics and batch handling for AWS Lambda.
+
+Public names resolve lazily (PEP 562) so that ``import toolkit`` costs almost nothing at cold
+start: each name's module is imported the first time the name is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "Logger": "toolkit.logging",
+    "Tracer": "toolkit.tracing",
+    "Metrics": "toolkit.metrics",
+    "MetricUnit": "toolkit.metrics",
+    "MetricResolution": "toolkit.metrics",
+    "single_metric": "toolkit.metrics",
+    "middleware": "toolkit.middleware",
+    "Middleware": "toolkit.middleware",
+    "chain": "toolkit.middleware",
+    "timeout_guard": "toolkit.middleware",
+    "LambdaTimeoutError": "toolkit.middleware",
+    "ToolkitError": "toolkit.errors",
+    "ConfigurationError": "toolkit.errors",
+}
+
+__all__ = [
+    "ConfigurationError",
+    "LambdaTimeoutError",
+    "Logger",
+    "MetricResolution",
+    "MetricUnit",
+    "Metrics",
+    "Middleware",
+    "ToolkitError",
+    "Tracer",
+    "__version__",
+    "chain",
+    "middleware",
+    "single_metric",
+    "timeout_guard",
+]
+
+if TYPE_CHECKING:
+    from toolkit.errors import ConfigurationError, ToolkitError
+    from toolkit.middleware import LambdaTimeoutError, Middleware, chain, middleware, timeout_guard
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,250 @@
+"""The one table of environment variables toolkit reads.
+
+Every module asks this table instead of ``os.environ``, so that there is one place that says
+which variables exist, what they default to and how they are parsed, and so the docs page of
+environment variables (``docs/configuration.md``) is generated from the same rows. A test fails
+if any other module of toolkit touches ``os.environ``.
+
+``TOOLKIT_*`` names win; the ``POWERTOOLS_*`` names of Powertools for AWS Lambda are read as
+fallbacks so that existing function configurations keep working unchanged.
+
+Values are read when asked, not cached: objects read their settings when they are built
+(explicit arguments winning), while per-invocation values such as ``_X_AMZN_TRACE_ID`` are read
+on each invocation because the runtime rewrites them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from toolkit.errors import ConfigurationError
+
+T = TypeVar("T")
+
+_TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
+_FALSE = frozenset({"0", "false", "no", "off", "n", "f", ""})
+
+
+def parse_bool(raw: str) -> bool:
+    """Accept the spellings people put in function configurations."""
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError("a boolean (true/false, 1/0, yes/no, on/off)")
+
+
+def parse_rate(raw: str) -> float:
+    """A probability: a float in [0, 1]."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("a number between 0 and 1") from None
+    if not 0.0 <= value <= 1.0:
+        raise ValueError("a number between 0 and 1")
+    return value
+
+
+def parse_level(raw: str) -> str:
+    """A logging level name, upper-cased; numeric levels are accepted too."""
+    value = raw.strip().upper()
+    if value in {"CRITICAL", "FATAL", "ERROR", "WARN", "WARNING", "INFO", "DEBUG", "TRACE"}:
+        return {"WARN": "WARNING", "FATAL": "CRITICAL", "TRACE": "DEBUG"}.get(value, value)
+    if value.isdigit():
+        return value
+    raise ValueError("a level name (DEBUG, INFO, WARNING, ERROR, CRITICAL)")
+
+
+def parse_str(raw: str) -> str:
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class Var(Generic[T]):
+    """One environment variable: its name, fallbacks, default, parser and what it is for."""
+
+    name: str
+    default: T
+    parse: Callable[[str], T]
+    doc: str
+    fallbacks: tuple[str, ...] = ()
+    kind: str = "string"
+
+    def read(self) -> T:
+        """The parsed value, the first non-empty name winning, or the default.
+
+        A value that does not parse raises :class:`ConfigurationError` naming the variable,
+        instead of a bare ``ValueError`` from deep inside a utility.
+        """
+        for name in (self.name, *self.fallbacks):
+            raw = os.environ.get(name)
+            if raw is None or raw == "":
+                continue
+            try:
+                return self.parse(raw)
+            except ValueError as exc:
+                raise ConfigurationError(name, raw, str(exc) or self.kind) from None
+        return self.default
+
+    def raw(self) -> str | None:
+        """The unparsed value (first non-empty name), or ``None`` when unset."""
+        for name in (self.name, *self.fallbacks):
+            raw = os.environ.get(name)
+            if raw:
+                return raw
+        return None
+
+
+def _toolkit(
+    suffix: str, default: T, parse: Callable[[str], T], doc: str, kind: str = "string"
+) -> Var[T]:
+    return Var(f"TOOLKIT_{suffix}", default, parse, doc, (f"POWERTOOLS_{suffix}",), kind)
+
+
+# --- toolkit's own settings (POWERTOOLS_* fallbacks) -----------------------------------------
+SERVICE_NAME = _toolkit(
+    "SERVICE_NAME", "service_undefined", parse_str, "Service name for logs, traces and metrics."
+)
+LOG_LEVEL: Var[str | None] = _toolkit(
+    "LOG_LEVEL", None, parse_level, "Logger level when none is passed (default INFO).", "level"
+)
+LOGGER_SAMPLE_RATE: Var[float | None] = _toolkit(
+    "LOGGER_SAMPLE_RATE",
+    None,
+    parse_rate,
+    "Probability that an invocation logs at DEBUG, decided per invocation.",
+    "float 0..1",
+)
+LOGGER_LOG_EVENT = _toolkit(
+    "LOGGER_LOG_EVENT",
+    False,
+    parse_bool,
+    "Log the incoming event in inject_lambda_context when log_event is not passed.",
+    "bool",
+)
+TRACE_DISABLED = _toolkit(
+    "TRACE_DISABLED", False, parse_bool, "Disable tracing whatever the environment.", "bool"
+)
+TRACER_CAPTURE_RESPONSE = _toolkit(
+    "TRACER_CAPTURE_RESPONSE",
+    True,
+    parse_bool,
+    "Record handler and method responses as trace metadata.",
+    "bool",
+)
+TRACER_CAPTURE_ERROR = _toolkit(
+    "TRACER_CAPTURE_ERROR", True, parse_bool, "Record exceptions as trace metadata.", "bool"
+)
+METRICS_NAMESPACE: Var[str | None] = _toolkit(
+    "METRICS_NAMESPACE", None, parse_str, "CloudWatch namespace for EMF metrics."
+)
+METRICS_DISABLED = _toolkit(
+    "METRICS_DISABLED", False, parse_bool, "Drop metrics instead of printing them.", "bool"
+)
+
+# --- set by the Lambda runtime ---------------------------------------------------------------
+LAMBDA_FUNCTION_NAME: Var[str | None] = Var(
+    "AWS_LAMBDA_FUNCTION_NAME", None, parse_str, "Function name (set by Lambda)."
+)
+LAMBDA_FUNCTION_VERSION: Var[str | None] = Var(
+    "AWS_LAMBDA_FUNCTION_VERSION", None, parse_str, "Function version (set by Lambda)."
+)
+LAMBDA_FUNCTION_MEMORY_SIZE: Var[str | None] = Var(
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", None, parse_str, "Memory in MB (set by Lambda)."
+)
+LAMBDA_LOG_GROUP_NAME: Var[str | None] = Var(
+    "AWS_LAMBDA_LOG_GROUP_NAME", None, parse_str, "CloudWatch log group (set by Lambda)."
+)
+LAMBDA_LOG_STREAM_NAME: Var[str | None] = Var(
+    "AWS_LAMBDA_LOG_STREAM_NAME", None, parse_str, "CloudWatch log stream (set by Lambda)."
+)
+LAMBDA_LOG_LEVEL: Var[str | None] = Var(
+    "AWS_LAMBDA_LOG_LEVEL",
+    None,
+    parse_level,
+    "Advanced logging controls: application log level; wins over the configured level.",
+    kind="level",
+)
+LAMBDA_LOG_FORMAT: Var[str | None] = Var(
+    "AWS_LAMBDA_LOG_FORMAT", None, parse_str, "Advanced logging controls: Text or JSON."
+)
+LAMBDA_INITIALIZATION_TYPE: Var[str | None] = Var(
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    None,
+    parse_str,
+    "on-demand, provisioned-concurrency or snap-start; provisioned means no cold starts.",
+)
+LAMBDA_TASK_ROOT: Var[str | None] = Var(
+    "LAMBDA_TASK_ROOT", None, parse_str, "Set only inside Lambda: tracing is off without it."
+)
+LAMBDA_RUNTIME_API: Var[str | None] = Var(
+    "AWS_LAMBDA_RUNTIME_API", None, parse_str, "host:port of the Runtime API (set by Lambda)."
+)
+EXECUTION_ENV: Var[str | None] = Var(
+    "AWS_EXECUTION_ENV", None, parse_str, "Runtime identifier, e.g. AWS_Lambda_python3.12."
+)
+REGION: Var[str | None] = Var(
+    "AWS_REGION", None, parse_str, "Region the function runs in (set by Lambda)."
+)
+XRAY_TRACE_ID: Var[str | None] = Var(
+    "_X_AMZN_TRACE_ID",
+    None,
+    parse_str,
+    "X-Ray trace header of the current invocation (rewritten by the runtime each time).",
+)
+XRAY_DAEMON_ADDRESS: Var[str | None] = Var(
+    "AWS_XRAY_DAEMON_ADDRESS", None, parse_str, "host:port of the X-Ray daemon (UDP)."
+)
+
+VARIABLES: tuple[Var[object], ...] = tuple(
+    value for value in list(globals().values()) if isinstance(value, Var)
+)
+
+
+def markdown_table() -> str:
+    """The docs table of every variable, generated so it cannot drift from the code."""
+    rows = [
+        "| Variable | Fallback | Default | Type | What it does |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for var in VARIABLES:
+        fallback = ", ".join(f"`{name}`" for name in var.fallbacks) or "-"
+        default = "-" if var.default is None else f"`{var.default}`"
+        rows.append(f"| `{var.name}` | {fallback} | {default} | {var.kind} | {var.doc} |")
+    return "\n".join(rows) + "\n"
+
+
+def set_environ(values: Mapping[str, str | None]) -> None:
+    """Set (or, for ``None``, unset) variables: what the local invoker and tests use to play
+    the Lambda runtime. Writing goes through here so that every environment access of toolkit
+    stays in this module."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@contextmanager
+def environ(values: Mapping[str, str | None]) -> Iterator[None]:
+    """Set variables for a block and restore what was there before."""
+    saved = {name: os.environ.get(name) for name in values}
+    set_environ(values)
+    try:
+        yield
+    finally:
+        set_environ(saved)
+
+
+def snapshot() -> dict[str, str]:
+    """A copy of the whole environment, for starting subprocesses from it."""
+    return dict(os.environ)
+
+
+if __name__ == "__main__":  # pragma: no cover - docs generator
+    print(markdown_table(), end="")

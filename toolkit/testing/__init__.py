@@ -1,0 +1,29 @@
+"""What users' own tests need to exercise a toolkit handler for real: a Lambda context with a
+live deadline, a cold-start reset, and (in submodules) an X-Ray listener and a local Runtime
+API. Names resolve lazily so importing this package pulls in nothing heavy."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "FakeLambdaContext": "toolkit.testing.context",
+    "lambda_context": "toolkit.testing.context",
+    "reset_cold_start": "toolkit.context",
+}
+
+__all__ = ["FakeLambdaContext", "lambda_context", "reset_cold_start"]
+
+if TYPE_CHECKING:
+    from toolkit.context import reset_cold_start
+    from toolkit.testing.context import FakeLambdaContext, lambda_context
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
