@@ -8,9 +8,10 @@ inside the child with perf_counter_ns around the import statement. The floor is
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
-from harness import Result, Settings, fresh_interpreters, median, spread
+from harness import ROOT, VENV_PY, Result, Settings, child_env, fresh_interpreters, median, spread
 
 HEAVY = ("aws_xray_sdk", "boto3", "botocore", "pydantic")
 
@@ -47,11 +48,34 @@ VARIANTS: dict[str, tuple[str, dict[str, str] | None]] = {
 }
 
 
-def run(settings: Settings, only_ours_available: set[str]) -> list[Result]:
+def importtime(statement: str, env: dict[str, str] | None) -> list[dict[str, Any]]:
+    """Diagnostics, not timing: ``python -X importtime`` on one fresh interpreter, the
+    modules ``statement`` imported with their cumulative microseconds, biggest first."""
+    done = subprocess.run(
+        [str(VENV_PY), "-X", "importtime", "-c", statement],
+        capture_output=True,
+        text=True,
+        env=child_env(env),
+        cwd=ROOT,
+        check=False,
+    )
+    rows = []
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        name = parts[2].rstrip()
+        depth = (len(name) - len(name.lstrip())) // 2
+        rows.append({"module": name.strip(), "cumulative_us": int(parts[1]), "depth": depth})
+    rows.sort(key=lambda row: -row["cumulative_us"])
+    return rows[:25]
+
+
+def run(settings: Settings, available: set[str]) -> list[Result]:
     variants = dict(VARIANTS)
-    if "toolkit.tracing" not in only_ours_available:
+    if "toolkit.tracing" not in available:
         del variants["tracer_ours"]
-    if "toolkit.logging" not in only_ours_available:
+    if "toolkit.logging" not in available:
         del variants["logger_ours"]
     records = fresh_interpreters(variants, settings.import_runs, progress="imports")
 
@@ -133,4 +157,14 @@ def run(settings: Settings, only_ours_available: set[str]) -> list[Result]:
         )
     )
     results[0].details["all"] = details
+    diagnostics = {
+        "logger_ours": ("from toolkit import Logger", None),
+        "logger_theirs": ("from aws_lambda_powertools import Logger", None),
+        "tracer_ours": ("from toolkit import Tracer; Tracer()", TRACING_OFF),
+    }
+    results[0].details["importtime_top"] = {
+        name: importtime(statement, env)
+        for name, (statement, env) in diagnostics.items()
+        if name in records
+    }
     return results

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,20 @@ FAIL_EVERY = 100
 
 
 def _events_dir() -> Path:
-    """shared/events next to the checkout (/work/shared/events for a worktree of /work/wt)."""
+    """Where the AWS sample events are: ``$BENCH_EVENTS_DIR``, else ``shared/events`` beside
+    the checkout (or above it, for a worktree), else the copies the CLI ships."""
+    override = os.environ.get("BENCH_EVENTS_DIR")
+    if override:
+        return Path(override)
     here = Path(__file__).resolve()
     for parent in here.parents:
         candidate = parent / "shared" / "events"
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("shared/events not found above " + str(here))
+    shipped = here.parent.parent / "toolkit" / "cli" / "events"
+    if (shipped / "sqsEvent.json").is_file():
+        return shipped
+    raise FileNotFoundError(f"no sample events: set BENCH_EVENTS_DIR (looked above {here})")
 
 
 def _sample(name: str) -> dict[str, Any]:

@@ -146,7 +146,13 @@ def child_env(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
             }
         ):
             del env[name]
-    env.update(AWS_EC2_METADATA_DISABLED="true", AWS_DEFAULT_REGION="us-east-1")
+    # SETUPTOOLS_USE_DISTUTILS=stdlib: the venv's setuptools .pth then imports nothing at
+    # start-up (Lambda's runtime has no setuptools).
+    env.update(
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_DEFAULT_REGION="us-east-1",
+        SETUPTOOLS_USE_DISTUTILS="stdlib",
+    )
     for name, value in (extra or {}).items():
         if value is None:
             env.pop(name, None)
