@@ -425,8 +425,18 @@ def render_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def spreads(samples: Mapping[str, list[float]]) -> dict[str, dict[str, float]]:
-    return {role: spread(values) for role, values in samples.items()}
+def spreads(samples: Mapping[str, list[float]]) -> dict[str, Any]:
+    """Each side's spread, plus the median of per-round ratios between sides: samples of one
+    round were taken back to back, so their ratio cancels slow drift of the machine (kept in
+    the JSON as a cross-check of the ratio of medians shown in the table)."""
+    found: dict[str, Any] = {role: spread(values) for role, values in samples.items()}
+    roles = [role for role in samples if role != "ours"]
+    if "ours" in samples:
+        found["paired_ratios"] = {
+            f"ours/{role}": median(o / t for o, t in zip(samples["ours"], samples[role]) if t)
+            for role in roles
+        }
+    return found
 
 
 def overhead_rows(

@@ -127,11 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", action="append", choices=sorted(BENCHMARKS), help="run only this benchmark"
     )
+    parser.add_argument("--rounds", type=int, help="interleaved samples per side (default 31, 7)")
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results" / "latest.json")
     args = parser.parse_args(argv)
 
     ensure_venv()
     settings = Settings.make(args.quick)
+    if args.rounds:
+        settings.rounds = args.rounds
     features = available_features()
     info = machine_info()
     print(
