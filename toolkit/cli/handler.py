@@ -76,7 +76,8 @@ def load_handler(spec: HandlerSpec) -> Callable[[Any, Any], Any]:
         raise HandlerSpecError(
             spec.text,
             "callable",
-            f"{spec.module}.{spec.attribute} is a {type(target).__name__}, not a function",
+            f"{spec.module}.{spec.attribute} is not callable (it is of type "
+            f"{type(target).__name__!r})",
         )
     return target  # type: ignore[no-any-return]
 

@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from toolkit import config
+from toolkit.cli.errors import HandlerSpecError
 from toolkit.cli.events import read_event_text
 from toolkit.cli.handler import HandlerSpec, load_handler, parse_spec
 from toolkit.cli.output import LogStream, renderer
@@ -238,6 +239,8 @@ class Runtime:
         started = time.perf_counter()
         try:
             handler = load_handler(self.spec)
+        except HandlerSpecError:
+            raise
         except Exception as error:
             self.logs.drain()
             self._fail(init_error_document(error, self.spec), error)
