@@ -102,6 +102,11 @@ def unfinished_line(event, context):
     return None
 
 
+def exits(event, context):
+    print("exiting")
+    sys.exit(event.get("code"))
+
+
 NOT_CALLABLE = 42
 
 
@@ -216,11 +221,13 @@ def test_file_spec_puts_its_directory_first_for_sibling_imports(tmp_path: Path) 
         ("app.py:Service.nothing", "has no attribute 'nothing'"),
         ("app.py:NOT_CALLABLE", "app.NOT_CALLABLE is not callable (it is of type 'int')"),
         ("lib/json.py:handler", "module name 'json' is already taken"),
+        ("notes.txt:handler", "cannot be imported as a Python module"),
     ],
 )
 def test_bad_spec_is_a_usage_error_without_traceback(
     tmp_path: Path, app: Path, spec: str, missing: str
 ) -> None:
+    (tmp_path / "notes.txt").write_text("def handler(event, context):\n    return 1\n")
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "json.py").write_text("def handler(event, context):\n    return 1\n")
     result = toolkit(tmp_path, "invoke", spec)
@@ -482,6 +489,27 @@ def test_failures_among_repeats_keep_going_and_exit_1(tmp_path: Path, app: Path)
     documents = [json.loads(line) for line in result.stdout.splitlines()]
     assert [d["errorType"] for d in documents] == ["ValueError", "ValueError"]
     assert documents[0]["requestId"] != documents[1]["requestId"]
+
+
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        ("{}", "Runtime exited without providing a reason"),
+        ('{"code": 3}', "Runtime exited with error: exit status 3"),
+        ('{"code": "bye"}', "Runtime exited with error: exit status 1"),
+    ],
+)
+def test_sys_exit_in_handler_ends_the_environment(
+    tmp_path: Path, app: Path, event: str, reason: str
+) -> None:
+    result = toolkit(tmp_path, "invoke", "app.py:exits", "--repeat", "3", "-e", "-", stdin=event)
+    assert result.returncode == 1
+    (line,) = result.stdout.splitlines()
+    document = json.loads(line)
+    assert document["errorType"] == "Runtime.ExitError"
+    assert document["errorMessage"] == f"RequestId: {document['requestId']} Error: {reason}"
+    assert result.stderr.count("START RequestId") == 1
+    assert "SUMMARY" not in result.stderr
 
 
 def test_unserialisable_response_is_a_marshal_error(tmp_path: Path, app: Path) -> None:

@@ -27,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"toolkit {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130  # the shell's code for Ctrl-C, without a traceback
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -142,6 +142,15 @@ def init_error_document(error: BaseException, spec: HandlerSpec) -> dict[str, An
     return exception_document(error, "")
 
 
+def exit_message(exit: SystemExit, request_id: str) -> str:
+    """What Lambda says when the runtime process exits during an invocation."""
+    code = exit.code
+    if code is None or code == 0:
+        return f"RequestId: {request_id} Error: Runtime exited without providing a reason"
+    status = code if isinstance(code, int) else 1
+    return f"RequestId: {request_id} Error: Runtime exited with error: exit status {status}"
+
+
 def _json_default(value: object) -> object:
     # The runtime's encoder writes Decimals (what boto3's DynamoDB layer returns) as numbers.
     if isinstance(value, Decimal):
@@ -214,6 +223,7 @@ class Runtime:
         self._write_lock = threading.Lock()
         self._gate = threading.Lock()
         self._running: str | None = None
+        self.exited = False
 
     def run(self) -> int:
         config.set_environ(
@@ -254,6 +264,8 @@ class Runtime:
             init_ms = None
             if not ok:
                 status = EXIT_FAILED
+            if self.exited:
+                break  # the environment is gone, as when the function calls sys.exit in Lambda
         if len(durations) > 1:
             self._meta(summary_line(durations))
         return status
@@ -274,7 +286,8 @@ class Runtime:
         event = json.loads(self.event_text)  # a fresh copy each time: handlers may mutate it
         self._meta(f"START RequestId: {request_id} Version: $LATEST")
         started = time.perf_counter()
-        self._running = request_id
+        with self._gate:
+            self._running = request_id
         watchdog = threading.Timer(
             self.options.timeout, self._timed_out, (request_id, started, init_ms)
         )
@@ -287,6 +300,11 @@ class Runtime:
             response = handler(event, context)
         except Exception as exc:
             error, document = exc, exception_document(exc, request_id)
+        except SystemExit as exc:
+            self.exited = True
+            document = error_document(
+                exit_message(exc, request_id), "Runtime.ExitError", request_id
+            )
         else:
             try:
                 body = marshal(response)
@@ -323,8 +341,12 @@ class Runtime:
 
     def _respond(self, body: bytes) -> None:
         with self._write_lock:
-            self.out.flush()
-            self.out.buffer.write(body + b"\n")
+            buffer = getattr(self.out, "buffer", None)
+            if buffer is None:  # a text-only stdout (main() called in-process, captured)
+                self.out.write(body.decode("utf-8", "replace") + "\n")
+            else:
+                self.out.flush()
+                buffer.write(body + b"\n")
             self.out.flush()
 
     def _fail(self, document: Mapping[str, Any], error: BaseException | None) -> None:

@@ -39,10 +39,8 @@ def pretty(line: str, colour: bool = True) -> str:
     if not line.startswith("{"):
         return line
     try:
-        record = json.loads(line)
+        record = json.loads(line)  # starts with "{": an object, or not JSON at all
     except ValueError:
-        return line
-    if not isinstance(record, dict):
         return line
     text = json.dumps(record, indent=2, ensure_ascii=False)
     if not colour:
