@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 import textwrap
@@ -595,3 +596,24 @@ def test_readme_example_shape(tmp_path: Path) -> None:
         tmp_path, "invoke", "examples/hello/app.py:handler", "--event-name", "apigw-rest"
     )
     assert response(result) == {"statusCode": 200, "body": "Hello from Lambda!"}
+
+
+def test_ctrl_c_stops_quietly_with_130(tmp_path: Path, app: Path) -> None:
+    (tmp_path / "long.json").write_text('{"seconds": 30}')
+    child = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "invoke", "app.py:sleeper", *("-e", "long.json")],
+        cwd=tmp_path,
+        env=subprocess_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stderr is not None
+    for line in child.stderr:
+        if line == "going to sleep\n":
+            break
+    child.send_signal(signal.SIGINT)
+    stdout, stderr = child.communicate(timeout=30)
+    assert child.returncode == 130
+    assert stdout == ""
+    assert "Traceback" not in stderr
