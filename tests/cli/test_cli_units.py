@@ -317,3 +317,12 @@ def test_main_invoke_bad_spec_in_process(
 ) -> None:
     assert main(["invoke", f"{tmp_path}/absent.py:handler"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_docs_page_lists_every_sample_and_flag() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text()
+    for name, description in SAMPLES.items():
+        assert f"| `{name}` | {description} |" in page
+    flags = ["--event", "--event-name", "--function-name", "--memory", "--timeout"]
+    for flag in [*flags, "--region", "--repeat", "--trace", "--color"]:
+        assert f"`{flag}" in page
