@@ -112,7 +112,7 @@ def test_pretty_reads_levelname_too() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["plain text", "{not json", "", '  {"level": "INFO"}', "[1, 2]"],
+    ["plain text", "{not json", "", '  {"level": "INFO"}', "[1, 2]", "{" * 100_000],
 )
 def test_pretty_passes_other_lines_through(line: str) -> None:
     assert pretty(line) == line
@@ -207,6 +207,8 @@ def test_marshal() -> None:
     assert marshal({"n": Decimal("1.5"), "i": Decimal("2"), "s": "é"}) == (
         '{"n": 1.5, "i": 2, "s": "é"}'.encode()
     )
+    special = marshal([Decimal("Infinity"), Decimal("-Infinity"), Decimal("NaN")])
+    assert special == b"[Infinity, -Infinity, NaN]"
     with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
         marshal({1})
     with pytest.raises(TypeError, match="Object of type object is not JSON serializable"):

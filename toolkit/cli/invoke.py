@@ -154,7 +154,8 @@ def exit_message(exit: SystemExit, request_id: str) -> str:
 def _json_default(value: object) -> object:
     # The runtime's encoder writes Decimals (what boto3's DynamoDB layer returns) as numbers.
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        integral = value.is_finite() and value == value.to_integral_value()
+        return int(value) if integral else float(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 

@@ -40,7 +40,7 @@ def pretty(line: str, colour: bool = True) -> str:
         return line
     try:
         record = json.loads(line)  # starts with "{": an object, or not JSON at all
-    except ValueError:
+    except (ValueError, RecursionError):  # rendering must never raise into the handler
         return line
     text = json.dumps(record, indent=2, ensure_ascii=False)
     if not colour:
