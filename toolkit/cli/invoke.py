@@ -221,7 +221,8 @@ class Runtime:
             options.color, self.err.isatty(), config.NO_COLOR.raw() is not None
         )
         self.logs = LogStream(self.err, render)
-        self._write_lock = threading.Lock()
+        # The watchdog and the invoking thread race for the end of an invocation: whoever takes
+        # the gate first reports it, so one invocation never gets two documents.
         self._gate = threading.Lock()
         self._running: str | None = None
         self.exited = False
@@ -341,14 +342,13 @@ class Runtime:
             os._exit(EXIT_FAILED)
 
     def _respond(self, body: bytes) -> None:
-        with self._write_lock:
-            buffer = getattr(self.out, "buffer", None)
-            if buffer is None:  # a text-only stdout (main() called in-process, captured)
-                self.out.write(body.decode("utf-8", "replace") + "\n")
-            else:
-                self.out.flush()
-                buffer.write(body + b"\n")
+        buffer = getattr(self.out, "buffer", None)
+        if buffer is None:  # a text-only stdout (main() called in-process, captured)
+            self.out.write(body.decode("utf-8", "replace") + "\n")
+        else:
             self.out.flush()
+            buffer.write(body + b"\n")
+        self.out.flush()
 
     def _fail(self, document: Mapping[str, Any], error: BaseException | None) -> None:
         """Lambda's error document on stdout, the readable traceback on stderr."""
