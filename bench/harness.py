@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import socket
 import statistics
 import subprocess
@@ -33,6 +34,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 VENV = BENCH_DIR / ".venv"
 VENV_PY = VENV / "bin" / "python"
+WORKER_TIMEOUT_S = 600  # one setup or sample; a hung child fails its benchmark, not the run
 
 
 @dataclass
@@ -50,7 +52,7 @@ class Settings:
     def make(cls, quick: bool) -> Settings:
         if quick:
             return cls(True, 7, 20.0, 8, 2_000, 3, 1_000, 2)
-        return cls(False, 31, 60.0, 40, 10_000, 11, 10_000, 3)
+        return cls(False, 41, 100.0, 60, 10_000, 15, 10_000, 3)
 
 
 @dataclass
@@ -186,6 +188,13 @@ class Worker:
 
     def _read(self) -> dict[str, Any]:
         assert self._proc.stdout is not None
+        ready, _, _ = select.select([self._proc.stdout], [], [], WORKER_TIMEOUT_S)
+        if not ready:
+            self._proc.kill()
+            self._proc.wait()
+            raise BenchError(
+                f"{self.label} gave no answer in {WORKER_TIMEOUT_S} s:\n{self._tail()}"
+            )
         line = self._proc.stdout.readline()
         if not line:
             self._proc.wait()

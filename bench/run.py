@@ -1,7 +1,7 @@
 """Run the benchmark suite: toolkit and Powertools side by side, in the same run.
 
-    python3 bench/run.py            # the full suite (about 15-20 minutes on 2 cores)
-    python3 bench/run.py --quick    # a smoke run (a few minutes)
+    python3 bench/run.py            # the full suite (5-10 minutes on 2 cores)
+    python3 bench/run.py --quick    # a smoke run (about a minute)
     python3 bench/run.py --only logger --only batch
 
 Creates (or reuses) bench/.venv with this checkout of toolkit (editable, all extras),
@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", action="append", choices=sorted(BENCHMARKS), help="run only this benchmark"
     )
-    parser.add_argument("--rounds", type=int, help="interleaved samples per side (default 31, 7)")
+    parser.add_argument(
+        "--rounds", type=int, help="interleaved samples per side (default 41, quick 7)"
+    )
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results" / "latest.json")
     args = parser.parse_args(argv)
 
