@@ -153,7 +153,6 @@ class _Family:
         self.render = Renderer(json_default)
         self.stream = stream
         self._write = stream.write
-        self._flush: Callable[[], Any] | None = getattr(stream, "flush", None)
         self.lock = threading.RLock()
         self.loggers: list[Logger] = []
         self.block: ContextVar[Mapping[str, Any]] = ContextVar(
@@ -337,8 +336,6 @@ class _Family:
     def write(self, line: str) -> None:
         try:
             self._write(line + "\n")
-            if self._flush is not None:
-                self._flush()
         except Exception as exc:
             self.report_failure(exc)
 
