@@ -246,7 +246,8 @@ class _Family:
         effective = self.configured_level if sampled_level is None else sampled_level
         threshold = effective
         if self.buffer is not None:
-            threshold = min(threshold, self.buffer.level_no)
+            # Everything from DEBUG up to the buffer's level is held, whatever the level.
+            threshold = min(threshold, self.buffer.level_no, DEBUG)
         self.effective = effective
         if threshold == self.threshold and all(lg._threshold == threshold for lg in self.loggers):
             return

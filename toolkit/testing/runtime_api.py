@@ -228,7 +228,7 @@ class RuntimeAPIServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                headers = {name: value for name, value in self.headers.items()}
+                headers = dict(self.headers.items())
                 path = self.path
                 if path == f"{_PREFIX}/init/error":
                     api._post_init_error(body, headers)
