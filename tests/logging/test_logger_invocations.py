@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from toolkit import Logger, LambdaTimeoutError, Middleware, chain, context, timeout_guard
+from toolkit import LambdaTimeoutError, Logger, Middleware, chain, context, timeout_guard
 from toolkit.logging import LogBuffer, sampling
 from toolkit.testing import lambda_context
 
@@ -117,7 +117,10 @@ def test_sampling_is_decided_per_invocation(stream, service):
     # The same seed gives the same decisions: tests can pin them.
     again = type(stream)()
     sampling.rng.seed(7)
-    assert count_sampled(Logger(f"{service}-replay", stream=again, sampling_rate=0.1), again, 4000) == sampled
+    assert (
+        count_sampled(Logger(f"{service}-replay", stream=again, sampling_rate=0.1), again, 4000)
+        == sampled
+    )
 
 
 def test_sampling_rate_one_and_zero(stream, service):

@@ -14,6 +14,9 @@ from toolkit.logging import correlation_paths
 from toolkit.testing import lambda_context
 
 RFC3339_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$")
+ALB_TRACE = "Root=1-5c536348-3d683b8b04734faae651f476"
+EVENTBRIDGE_ID = "6a7e8feb-b491-4cf7-a9f1-bf3703467718"
+SQS_IDS = ["059f36b4-87a3-44ab-83d2-661975830a7d", "2e1424d4-f796-459a-8184-9c92662be6da"]
 TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
 
@@ -71,13 +74,27 @@ def test_lines_on_a_real_event_carry_the_powertools_keys(stream, service):
     ("event_file", "path", "expected"),
     [
         ("apiGatewayProxyV2Event.json", correlation_paths.API_GATEWAY_HTTP, "id"),
-        ("albEvent.json", correlation_paths.APPLICATION_LOAD_BALANCER, "Root=1-5c536348-3d683b8b04734faae651f476"),
-        ("eventBridgeEvent.json", correlation_paths.EVENT_BRIDGE, "6a7e8feb-b491-4cf7-a9f1-bf3703467718"),
+        (
+            "albEvent.json",
+            correlation_paths.APPLICATION_LOAD_BALANCER,
+            "Root=1-5c536348-3d683b8b04734faae651f476",
+        ),
+        (
+            "eventBridgeEvent.json",
+            correlation_paths.EVENT_BRIDGE,
+            "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+        ),
         ("s3Event.json", correlation_paths.S3, ["D82B88E5F771F645"]),
-        ("sqsEvent.json", correlation_paths.SQS, ["059f36b4-87a3-44ab-83d2-661975830a7d", "2e1424d4-f796-459a-8184-9c92662be6da"]),
+        (
+            "sqsEvent.json",
+            correlation_paths.SQS,
+            ["059f36b4-87a3-44ab-83d2-661975830a7d", "2e1424d4-f796-459a-8184-9c92662be6da"],
+        ),
     ],
 )
-def test_correlation_paths_find_the_id_in_sample_events(stream, service, event_file, path, expected):
+def test_correlation_paths_find_the_id_in_sample_events(
+    stream, service, event_file, path, expected
+):
     logger = Logger(service, stream=stream)
 
     @logger.inject_lambda_context(correlation_id_path=path)
@@ -182,8 +199,16 @@ def test_levels_extra_and_exception_fields(stream, service):
     logger.error("with instance", exc_info=ValueError("given"))
     records = stream.records()
     assert [r["level"] for r in records] == [
-        "DEBUG", "WARNING", "ERROR", "CRITICAL", "CRITICAL", "INFO", "WARNING", "Level 25",
-        "ERROR", "ERROR",
+        "DEBUG",
+        "WARNING",
+        "ERROR",
+        "CRITICAL",
+        "CRITICAL",
+        "INFO",
+        "WARNING",
+        "Level 25",
+        "ERROR",
+        "ERROR",
     ]
     assert records[2]["from_extra"] == 1 and records[2]["own"] == 2
     failed = records[8]

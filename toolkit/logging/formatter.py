@@ -113,6 +113,7 @@ class Renderer:
 
     def __init__(self, json_default: Callable[[Any], Any]) -> None:
         self._default = json_default
+        self._encode: Callable[[dict[str, Any]], str]
         make = getattr(json.encoder, "c_make_encoder", None)
         if make is None:  # pragma: no cover - CPython always has the accelerator
             self._encode = json.JSONEncoder(

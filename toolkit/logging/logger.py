@@ -345,7 +345,7 @@ class _Family:
         if self.write_failed:
             return
         self.write_failed = True
-        stderr = sys.__stderr__
+        stderr = sys.stderr
         if stderr is not None:
             try:
                 stderr.write(

@@ -237,9 +237,7 @@ class RuntimeAPIServer:
                 prefix = f"{_PREFIX}/invocation/"
                 if path.startswith(prefix):
                     request_id, _, kind = path[len(prefix) :].partition("/")
-                    if kind in {"response", "error"} and api._post(
-                        request_id, kind, body, headers
-                    ):
+                    if kind in {"response", "error"} and api._post(request_id, kind, body, headers):
                         self._reply(HTTPStatus.ACCEPTED, b'{"status":"OK"}')
                         return
                 self._reply(HTTPStatus.NOT_FOUND, b'{"errorType":"UnknownRequest"}')
