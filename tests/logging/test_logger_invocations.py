@@ -301,3 +301,16 @@ def test_scope_keys_reach_lines_only_inside_the_scope(stream, service):
     a, b, done = stream.records()
     assert (a["batch_record_id"], b["batch_record_id"]) == ("a", "b")
     assert "batch_record_id" not in done
+
+
+def test_sampling_never_goes_below_the_lambda_log_level(stream, service, monkeypatch):
+    monkeypatch.setenv("AWS_LAMBDA_LOG_LEVEL", "WARNING")
+    logger = Logger(service, "WARNING", stream=stream, sampling_rate=1.0)
+
+    @logger.inject_lambda_context
+    def handler(event, context):
+        logger.debug("dropped by Lambda anyway")
+        logger.warning("kept")
+
+    handler({}, lambda_context())
+    assert stream.messages() == ["kept"]

@@ -9,6 +9,7 @@ so that the Logger's own calls and records arriving through stdlib ``logging`` r
 from __future__ import annotations
 
 import json
+import logging
 import math
 import time
 import traceback
@@ -20,6 +21,7 @@ __all__ = [
     "LEVEL_NAMES",
     "Renderer",
     "exception_fields",
+    "level_name",
     "safe_str",
     "sanitize",
     "timestamp",
@@ -34,6 +36,12 @@ LEVEL_NAMES: dict[int, str] = {
 }
 
 _MAX_DEPTH = 64
+
+
+def level_name(level: int) -> str:
+    """The name of a level, custom ones (``logging.addLevelName``) included."""
+    return LEVEL_NAMES.get(level) or logging.getLevelName(level)
+
 
 _second = -1
 _prefix = ""

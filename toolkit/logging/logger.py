@@ -15,43 +15,32 @@ every record. ``propagate`` is off by default: a Lambda runtime's root handler (
 must not print our lines a second time, and no filter is put on the root logger, so other
 libraries' records are never swallowed.
 
-State. Everything a Logger and its children share lives in one :class:`_Family`. Keys fixed
-for an invocation and keys appended during it sit in plain dicts replaced (never mutated) under
-a lock and merged into ``merged``, which a log call reads with one attribute access: threads
-started by the handler see the invocation's keys even though ``threading.Thread`` does not
-inherit context variables. Keys of ``with logger.keys(...)`` are a context variable, so they
-belong to the block (and its asyncio tasks), not to other threads.
+State. Everything a Logger and its children share lives in one
+:class:`~toolkit.logging.family.Family` (keys, level, buffer, stream); the Logger object itself
+holds only its name and the level number its methods compare against.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from toolkit import config
 from toolkit import context as _context
-from toolkit.logging.buffer import LogBuffer, PendingLines
+from toolkit.logging.buffer import LogBuffer
 from toolkit.logging.errors import (
     InvalidBufferError,
     InvalidCorrelationPathError,
     InvalidSamplingRateError,
 )
-from toolkit.logging.formatter import (
-    LEVEL_NAMES,
-    ExcInfo,
-    Renderer,
-    exception_fields,
-    safe_str,
-    timestamp,
-)
+from toolkit.logging.family import Family, JsonHandler, exc_info_of
+from toolkit.logging.formatter import level_name
+from toolkit.logging.lambda_keys import lambda_keys, xray_trace_id
 from toolkit.logging.levels import parse_level
-from toolkit.logging.sampling import sampled
 from toolkit.middleware import MiddlewareFunction, _Configured
 
 if TYPE_CHECKING:
@@ -62,11 +51,6 @@ __all__ = ["Logger"]
 DEBUG, INFO, WARNING, ERROR, CRITICAL = 10, 20, 30, 40, 50
 
 _SPECIAL = frozenset({"exc_info", "extra", "stack_info", "stacklevel"})
-_EMPTY: Mapping[str, Any] = {}
-_RECORD_ATTRS = frozenset(
-    logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
-    | {"message", "asctime", "taskName", "_toolkit_keys"}
-)
 _manager = logging.Logger.manager
 _scope_keys = _context.scope_keys
 _now = time.time
@@ -75,318 +59,7 @@ _getframe = sys._getframe
 _warned_lambda_level = False
 
 
-def _format_message(msg: Any, args: tuple[Any, ...]) -> tuple[Any, str | None]:
-    """The message to log and, when ``msg % args`` failed, why. A dict stays a dict (it is
-    structured data); anything else that is not a string becomes its ``str``."""
-    if args:
-        if len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
-            args = args[0]  # type: ignore[assignment]  # stdlib's %(name)s form
-        try:
-            return safe_str(msg) % args, None
-        except Exception as exc:
-            return safe_str(msg), f"{type(exc).__name__}: {safe_str(exc)}"
-    if msg.__class__ is str or isinstance(msg, dict):
-        return msg, None
-    return safe_str(msg), None
-
-
-def _exc_info(value: Any) -> ExcInfo | None:
-    if not value:
-        return None
-    if isinstance(value, BaseException):
-        return (type(value), value, value.__traceback__)
-    if isinstance(value, tuple):
-        return cast(ExcInfo, value) if value[0] is not None else None
-    info = sys.exc_info()
-    return cast(ExcInfo, info) if info[0] is not None else None
-
-
-def _xray_root(header: str | None) -> str | None:
-    """The ``Root=`` part of ``_X_AMZN_TRACE_ID``, which is what X-Ray calls the trace id."""
-    if not header:
-        return None
-    for part in header.split(";"):
-        if part.startswith("Root="):
-            return part[5:]
-    return None
-
-
-def _lambda_keys(lambda_context: Any, cold_start: bool) -> dict[str, Any]:
-    keys: dict[str, Any] = {"cold_start": cold_start}
-    if lambda_context is None:
-        return keys
-    name = getattr(lambda_context, "function_name", None)
-    if name is not None:
-        keys["function_name"] = name
-    memory = getattr(lambda_context, "memory_limit_in_mb", None)
-    if memory is not None:
-        try:
-            keys["function_memory_size"] = int(memory)
-        except (TypeError, ValueError):
-            keys["function_memory_size"] = safe_str(memory)
-    arn = getattr(lambda_context, "invoked_function_arn", None)
-    if arn is not None:
-        keys["function_arn"] = arn
-    request_id = getattr(lambda_context, "aws_request_id", None)
-    if request_id is not None:
-        keys["function_request_id"] = request_id
-    return keys
-
-
-class _Family:
-    """What a Logger and its children share: configuration, keys, level and the buffer."""
-
-    def __init__(
-        self,
-        service: str,
-        level: int,
-        *,
-        sampling_rate: float | None,
-        stream: IO[str],
-        buffer: LogBuffer | None,
-        json_default: Callable[[Any], Any],
-        keys: dict[str, Any],
-    ) -> None:
-        self.service = service
-        self.sampling_rate = sampling_rate
-        self.buffer = buffer
-        self.render = Renderer(json_default)
-        self.stream = stream
-        self._write = stream.write
-        self.lock = threading.RLock()
-        self.loggers: list[Logger] = []
-        self.block: ContextVar[Mapping[str, Any]] = ContextVar(
-            f"toolkit_logger_keys_{service}", default=_EMPTY
-        )
-        self.constructor_keys = dict(keys)
-        self.persistent: dict[str, Any] = dict(keys)
-        self.invocation_keys: dict[str, Any] = {}
-        self.fixed: dict[str, Any] = {}
-        self.merged: dict[str, Any] = {}
-        self.invocation: _context.Invocation | None = None
-        self.active = False
-        self.pending: PendingLines | None = None
-        self.configured_level = level
-        self.effective = level
-        self.threshold = level
-        self.write_failed = False
-        self.rebuild()
-
-    # --- keys -----------------------------------------------------------------------------
-    def rebuild(self) -> None:
-        """Recompute ``merged``; a new dict is swapped in so readers never see a half-built
-        one."""
-        merged: dict[str, Any] = {"service": self.service}
-        merged.update(self.fixed)
-        if self.sampling_rate is not None:
-            merged["sampling_rate"] = self.sampling_rate
-        merged.update(self.persistent)
-        merged.update(self.invocation_keys)
-        self.merged = merged
-
-    def in_invocation(self) -> bool:
-        """Whether appended keys belong to an invocation. Inside one that the decorator did
-        not open (another toolkit middleware did), the keys are cleared when it closes."""
-        if self.active:
-            return True
-        invocation = _context.current()
-        if invocation is None:
-            return False
-        if self.invocation is not invocation:
-            self.invocation = invocation
-            invocation.on_close(self.end)
-        return True
-
-    def append(self, keys: Mapping[str, Any]) -> None:
-        with self.lock:
-            if self.in_invocation():
-                self.invocation_keys = {**self.invocation_keys, **keys}
-            else:
-                self.persistent = {**self.persistent, **keys}
-            self.rebuild()
-
-    def remove(self, names: tuple[str, ...]) -> None:
-        with self.lock:
-            self.invocation_keys = {k: v for k, v in self.invocation_keys.items() if k not in names}
-            self.persistent = {k: v for k, v in self.persistent.items() if k not in names}
-            self.fixed = {k: v for k, v in self.fixed.items() if k not in names}
-            self.rebuild()
-
-    # --- invocation lifecycle -------------------------------------------------------------
-    def begin(
-        self, invocation: _context.Invocation | None, fixed: dict[str, Any], clear: bool
-    ) -> None:
-        with self.lock:
-            self.invocation = invocation
-            self.active = True
-            self.fixed = fixed
-            self.invocation_keys = {}
-            if clear:
-                self.persistent = dict(self.constructor_keys)
-            self.rebuild()
-            if self.buffer is not None:
-                self.pending = PendingLines(self.buffer.max_bytes)
-            is_sampled = self.sampling_rate is not None and sampled(self.sampling_rate)
-            self.set_levels(min(self.configured_level, DEBUG) if is_sampled else None)
-        if invocation is not None:
-            invocation.on_close(self.end)
-
-    def end(self) -> None:
-        """Drop what belonged to the invocation: its keys, held lines, sampled level."""
-        with self.lock:
-            self.active = False
-            self.invocation = None
-            self.pending = None
-            self.fixed = {}
-            self.invocation_keys = {}
-            self.rebuild()
-            self.set_levels(None)
-
-    def set_levels(self, sampled_level: int | None) -> None:
-        effective = self.configured_level if sampled_level is None else sampled_level
-        threshold = effective
-        if self.buffer is not None:
-            # Everything from DEBUG up to the buffer's level is held, whatever the level.
-            threshold = min(threshold, self.buffer.level_no, DEBUG)
-        self.effective = effective
-        if threshold == self.threshold and all(lg._threshold == threshold for lg in self.loggers):
-            return
-        self.threshold = threshold
-        for logger in self.loggers:
-            logger._threshold = threshold
-        if self.loggers:
-            # Keep stdlib's view in step, so records from library loggers below ours and from
-            # ``logger.log`` are let through exactly when ours are.
-            logging.Logger.setLevel(self.loggers[0], threshold)
-
-    # --- lines ----------------------------------------------------------------------------
-    def line(
-        self,
-        level: int,
-        msg: Any,
-        args: tuple[Any, ...],
-        location: str,
-        keys: Mapping[str, Any] | None,
-        *,
-        created: float,
-        exc_info: ExcInfo | None = None,
-        logger_name: str | None = None,
-    ) -> str:
-        if args or msg.__class__ is not str:
-            message, error = _format_message(msg, args)
-        else:
-            message, error = msg, None
-        data: dict[str, Any] = {
-            "level": LEVEL_NAMES.get(level) or f"Level {level}",
-            "location": location,
-            "message": message,
-            "timestamp": timestamp(created),
-        }
-        data.update(self.merged)
-        block = self.block.get()
-        if block:
-            data.update(block)
-        scoped = _scope_keys()
-        if scoped:
-            data.update(scoped)
-        if keys:
-            data.update(keys)
-        if logger_name is not None:
-            data["logger"] = logger_name
-        if error is not None:
-            data["message_args_error"] = error
-        if exc_info is not None:
-            data.update(exception_fields(exc_info))
-        return self.render(data)
-
-    def deliver(self, level: int, line: str) -> None:
-        """Write ``line``, hold it in the invocation's buffer, or drop it, by level."""
-        pending = self.pending
-        if pending is not None and level <= cast(LogBuffer, self.buffer).level_no:
-            pending.add(line)
-            return
-        if level < self.effective:
-            return
-        if pending is not None and level >= ERROR and cast(LogBuffer, self.buffer).flush_on_error:
-            self.flush_pending()
-        self.write(line)
-
-    def flush_pending(self) -> None:
-        """Write the held lines, oldest first, after a line saying how many were evicted."""
-        pending = self.pending
-        if pending is None:
-            return
-        lines, evicted = pending.take()
-        if evicted:
-            self.write(
-                self.line(
-                    WARNING,
-                    "log buffer was full: the oldest buffered records were evicted",
-                    (),
-                    "toolkit.logging:buffer",
-                    {
-                        "evicted_records": evicted,
-                        "buffer_max_bytes": cast(LogBuffer, self.buffer).max_bytes,
-                    },
-                    created=_now(),
-                )
-            )
-        for line in lines:
-            self.write(line)
-
-    def write(self, line: str) -> None:
-        try:
-            self._write(line + "\n")
-        except Exception as exc:
-            self.report_failure(exc)
-
-    def report_failure(self, exc: BaseException) -> None:
-        """A line that could not be written is reported once on stderr; the handler goes on."""
-        if self.write_failed:
-            return
-        self.write_failed = True
-        stderr = sys.stderr
-        if stderr is not None:
-            try:
-                stderr.write(
-                    f"toolkit.logging: could not write a log line for service "
-                    f"{self.service!r}: {type(exc).__name__}: {safe_str(exc)}\n"
-                )
-            except Exception:
-                return
-
-
-class _JsonHandler(logging.Handler):
-    """Renders records that arrive through stdlib ``logging`` as the Logger's JSON lines."""
-
-    def __init__(self, family: _Family, owner: str) -> None:
-        super().__init__()
-        self._family = family
-        self._owner = owner
-
-    def emit(self, record: logging.LogRecord) -> None:
-        family = self._family
-        try:
-            keys = getattr(record, "_toolkit_keys", None)
-            if keys is None:
-                keys = {k: v for k, v in record.__dict__.items() if k not in _RECORD_ATTRS}
-            msg = record.msg
-            line = family.line(
-                record.levelno,
-                msg,
-                record.args if isinstance(record.args, tuple) else (record.args,),
-                f"{record.funcName}:{record.lineno}",
-                keys,
-                created=record.created,
-                exc_info=_exc_info(record.exc_info),
-                logger_name=None if record.name == self._owner else record.name,
-            )
-            family.deliver(record.levelno, line)
-        except Exception as exc:
-            family.report_failure(exc)
-
-
-def _warn_lambda_level(family: _Family, requested: int, lambda_level: int) -> None:
+def _warn_lambda_level(family: Family, requested: int, lambda_level: int) -> None:
     """One line per process when ``AWS_LAMBDA_LOG_LEVEL`` hides records asked for."""
     global _warned_lambda_level
     if _warned_lambda_level:
@@ -400,8 +73,8 @@ def _warn_lambda_level(family: _Family, requested: int, lambda_level: int) -> No
             (),
             "toolkit.logging:level",
             {
-                "configured_level": LEVEL_NAMES.get(requested, requested),
-                "aws_lambda_log_level": LEVEL_NAMES.get(lambda_level, lambda_level),
+                "configured_level": level_name(requested),
+                "aws_lambda_log_level": level_name(lambda_level),
             },
             created=_now(),
         )
@@ -460,9 +133,9 @@ class Logger(logging.Logger):
     over all of them. Extra keyword arguments are keys on every line.
     """
 
-    _family: _Family
+    _family: Family
     _threshold: int
-    _handler: _JsonHandler
+    _handler: JsonHandler
 
     def __init__(
         self,
@@ -496,7 +169,7 @@ class Logger(logging.Logger):
             )
         if buffer is not None and not isinstance(buffer, LogBuffer):
             raise InvalidBufferError("buffer", buffer, "a toolkit.logging.LogBuffer")
-        family = _Family(
+        family = Family(
             service,
             configured,
             sampling_rate=None if sampling_rate is None else float(sampling_rate),
@@ -506,13 +179,15 @@ class Logger(logging.Logger):
             keys=persistent_keys,
         )
         self._setup(service, family)
-        if lambda_level is not None and lambda_level > requested:
-            _warn_lambda_level(family, requested, lambda_level)
+        if lambda_level is not None:
+            family.sample_level = max(DEBUG, lambda_level)
+            if lambda_level > requested:
+                _warn_lambda_level(family, requested, lambda_level)
 
-    def _setup(self, name: str, family: _Family) -> None:
+    def _setup(self, name: str, family: Family) -> None:
         self._family = family
         self._threshold = family.threshold
-        self._handler = _JsonHandler(family, name)
+        self._handler = JsonHandler(family, name)
         super().__init__(name)
         self._fast = False
         self.handlers.append(self._handler)
@@ -581,35 +256,35 @@ class Logger(logging.Logger):
 
     # --- the level methods (the hot path) -------------------------------------------------
     def debug(self, msg: Any, *args: Any, **keys: Any) -> None:
-        if self._threshold > DEBUG:
+        if self._threshold > 10:  # DEBUG
             return
         self._emit(DEBUG, msg, args, keys)
 
     def info(self, msg: Any, *args: Any, **keys: Any) -> None:
-        if self._threshold > INFO:
+        if self._threshold > 20:  # INFO
             return
         self._emit(INFO, msg, args, keys)
 
     def warning(self, msg: Any, *args: Any, **keys: Any) -> None:
-        if self._threshold > WARNING:
+        if self._threshold > 30:  # WARNING
             return
         self._emit(WARNING, msg, args, keys)
 
     warn = warning
 
     def error(self, msg: Any, *args: Any, **keys: Any) -> None:
-        if self._threshold > ERROR:
+        if self._threshold > 40:  # ERROR
             return
         self._emit(ERROR, msg, args, keys)
 
     def exception(self, msg: Any, *args: Any, exc_info: Any = True, **keys: Any) -> None:
-        if self._threshold > ERROR:
+        if self._threshold > 40:  # ERROR
             return
         keys["exc_info"] = exc_info
         self._emit(ERROR, msg, args, keys)
 
     def critical(self, msg: Any, *args: Any, **keys: Any) -> None:
-        if self._threshold > CRITICAL:
+        if self._threshold > 50:  # CRITICAL
             return
         self._emit(CRITICAL, msg, args, keys)
 
@@ -630,7 +305,7 @@ class Logger(logging.Logger):
             depth = 2
             exc_info = None
             if keys and not _SPECIAL.isdisjoint(keys):
-                exc_info = _exc_info(keys.pop("exc_info", None))
+                exc_info = exc_info_of(keys.pop("exc_info", None))
                 extra = keys.pop("extra", None)
                 keys.pop("stack_info", None)
                 depth += max(1, int(keys.pop("stacklevel", 1))) - 1
@@ -711,7 +386,7 @@ class Logger(logging.Logger):
         return logging.getLogger, (self.name,)
 
     def __repr__(self) -> str:
-        level = LEVEL_NAMES.get(self._family.effective, self._family.effective)
+        level = level_name(self._family.effective)
         return f"<toolkit.Logger {self.name} ({level})>"
 
     # --- the handler decorator ------------------------------------------------------------
@@ -729,7 +404,7 @@ class Logger(logging.Logger):
         invocation = _context.current()
         if invocation is not None and family.invocation is invocation and family.active:
             return handler(event, lambda_context)  # nested handler in the same invocation
-        fixed = _lambda_keys(
+        fixed = lambda_keys(
             lambda_context, invocation.cold_start if invocation is not None else False
         )
         if correlation_id_path is not None:
@@ -739,7 +414,7 @@ class Logger(logging.Logger):
                 correlation_id = None
             if correlation_id is not None:
                 fixed["correlation_id"] = correlation_id
-        trace_id = _xray_root(config.XRAY_TRACE_ID.read())
+        trace_id = xray_trace_id(config.XRAY_TRACE_ID.read())
         if trace_id is not None:
             fixed["xray_trace_id"] = trace_id
         family.begin(invocation, fixed, clear_state)
