@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import itertools
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,17 +14,6 @@ from toolkit.logging import logger as logger_module
 from toolkit.logging import sampling
 
 _names = itertools.count()
-
-# The shared helpers of tests/conftest.py (load_event, subprocess_env), under a name that
-# does not collide with this conftest module.
-_spec = importlib.util.spec_from_file_location(
-    "tests_root_conftest", Path(__file__).resolve().parent.parent / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-root = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(root)
-load_event = root.load_event
-subprocess_env = root.subprocess_env
 
 
 class Captured(io.StringIO):

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import subprocess_env
 
+from tests.conftest import subprocess_env
 from toolkit.testing import RuntimeAPIServer
 
 APPS = Path(__file__).resolve().parent / "apps"

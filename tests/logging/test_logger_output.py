@@ -6,8 +6,8 @@ import logging
 import re
 
 import pytest
-from conftest import load_event
 
+from tests.conftest import load_event
 from toolkit import Logger, context
 from toolkit.config import environ
 from toolkit.logging import correlation_paths

@@ -188,7 +188,7 @@ def test_bad_environment_level_raises_a_configuration_error(monkeypatch):
 def test_importing_the_logger_stays_light(python):
     import subprocess
 
-    from conftest import subprocess_env
+    from tests.conftest import subprocess_env
 
     code = (
         "import sys; from toolkit import Logger; from toolkit.logging import LogBuffer;"
