@@ -136,6 +136,7 @@ class Logger(logging.Logger):
     _family: Family
     _threshold: int
     _handler: JsonHandler
+    _logger_key: str | None
 
     def __init__(
         self,
@@ -187,7 +188,9 @@ class Logger(logging.Logger):
     def _setup(self, name: str, family: Family) -> None:
         self._family = family
         self._threshold = family.threshold
-        self._handler = JsonHandler(family, name)
+        self._handler = JsonHandler(family, family.service)
+        # Lines of a child (and of other loggers) say which logger wrote them.
+        self._logger_key = None if name == family.service else name
         super().__init__(name)
         self._fast = False
         self.handlers.append(self._handler)
@@ -332,6 +335,7 @@ class Logger(logging.Logger):
                     keys,
                     created=_now(),
                     exc_info=exc_info,
+                    logger_name=self._logger_key,
                 ),
             )
         except Exception as exc:
