@@ -314,3 +314,44 @@ def test_sampling_never_goes_below_the_lambda_log_level(stream, service, monkeyp
 
     handler({}, lambda_context())
     assert stream.messages() == ["kept"]
+
+
+def test_layer_used_outside_the_engine_still_ends_the_invocation(stream, service):
+    logger = Logger(service, stream=stream)
+
+    def handler(event, context):
+        logger.append_keys(inside=1)
+        logger.info("in")
+
+    layer = logger.inject_lambda_context.wrap(handler)
+    layer({}, lambda_context())
+    logger.info("out")
+    inside, outside = stream.records()
+    assert inside["inside"] == 1 and inside["cold_start"] is False
+    assert "inside" not in outside and "function_name" not in outside
+
+
+def test_record_style_call_and_trace_header_without_root(stream, service, monkeypatch):
+    logger = Logger(service, stream=stream)
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", "Parent=53995c3f42cd8ad8;Sampled=0")
+
+    @logger.inject_lambda_context
+    def handle_record(record):
+        logger.info("record", record=record)
+
+    handle_record({"id": 1})
+    (line,) = stream.records()
+    assert line["record"] == {"id": 1} and line["cold_start"] is True
+    assert "function_name" not in line and "xray_trace_id" not in line
+
+
+def test_levels_above_the_threshold_return_early(stream, service):
+    logger = Logger(service, 60, stream=stream)
+    logger.error("e")
+    logger.exception("x")
+    logger.critical("c")
+    logger.log(5, "five")
+    assert stream.records() == []
+    logger.addFilter(lambda record: True)
+    logger.removeFilter(logger.filters[0])
+    assert logger._fast

@@ -160,3 +160,53 @@ def test_appending_while_other_threads_log(stream, service):
     stop.set()
     thread.join()
     assert all(r["message"] == "w" for r in stream.records())
+
+
+def test_exception_with_a_broken_str(stream, service):
+    class Odd(Exception):
+        def __str__(self) -> str:
+            raise RuntimeError("no")
+
+    logger = Logger(service, stream=stream)
+    try:
+        raise Odd()
+    except Odd:
+        logger.exception("odd")
+    (record,) = stream.records()
+    assert record["exception_name"] == "Odd"
+    assert record["stack_trace"]["value"] == "<unprintable Odd: str() raised RuntimeError>"
+
+
+def test_a_mapping_that_cannot_be_read_still_gives_a_line(stream, service):
+    class Unreadable(dict):
+        def items(self):
+            raise RuntimeError("unreadable")
+
+    logger = Logger(service, stream=stream)
+    logger.info("odd", value=Unreadable(a=float("nan")))
+    (record,) = stream.records()
+    assert record == {
+        "level": "INFO",
+        "message": "<log line could not be serialised>",
+        "serialisation_error": "RuntimeError",
+    }
+
+
+def test_a_record_that_cannot_be_handled_is_reported(service, capsys):
+    import logging
+
+    logger = Logger(service, stream=io.StringIO())
+    record = logging.LogRecord(service, logging.INFO, __file__, 1, "m", None, None)
+    record.levelno = "not a level"  # type: ignore[assignment]
+    logger.handlers[0].handle(record)
+    assert "could not write a log line" in capsys.readouterr().err
+
+
+def test_a_failing_stderr_is_not_fatal_either(service, monkeypatch):
+    class Broken(io.StringIO):
+        def write(self, text):
+            raise OSError("gone")
+
+    monkeypatch.setattr("sys.stderr", Broken())
+    logger = Logger(service, stream=Broken())
+    logger.info("lost quietly")

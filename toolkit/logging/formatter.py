@@ -169,10 +169,8 @@ def exception_fields(exc_info: ExcInfo) -> dict[str, Any]:
     """``exception`` (the formatted traceback), ``exception_name`` and a structured
     ``stack_trace`` with one entry per frame, the field names Powertools uses."""
     etype, value, tb = exc_info
-    try:
-        formatted = "".join(traceback.format_exception(etype, value, tb)).rstrip("\n")
-    except Exception:
-        formatted = f"{etype.__name__}: <unprintable exception>"
+    # traceback copes with a broken __str__ on its own ("<exception str() failed>").
+    formatted = "".join(traceback.format_exception(etype, value, tb)).rstrip("\n")
     frames = [
         {
             "file": frame.filename,
