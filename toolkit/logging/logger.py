@@ -27,7 +27,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
 
 from toolkit import config
 from toolkit import context as _context
@@ -96,6 +96,28 @@ def _register(logger: logging.Logger) -> None:
                     other.parent = logger
         manager._fixupParents(logger)
     manager._clear_cache()
+
+
+H = TypeVar("H", bound=Callable[..., Any])
+
+
+class InjectLambdaContext(Protocol):
+    """The type of ``logger.inject_lambda_context``: a decorator used bare or with options
+    (the overloads keep the decorated handler's type), and a layer for ``chain``."""
+
+    @overload
+    def __call__(self, handler: H, /) -> H: ...
+    @overload
+    def __call__(
+        self,
+        handler: None = None,
+        /,
+        *,
+        log_event: bool | None = None,
+        correlation_id_path: str | None = None,
+        clear_state: bool = False,
+    ) -> Callable[[H], H]: ...
+    def wrap(self, inner: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]: ...
 
 
 class _InjectLambdaContext(MiddlewareFunction[Any]):
@@ -437,12 +459,13 @@ class Logger(logging.Logger):
             raise
 
     @property
-    def inject_lambda_context(self) -> MiddlewareFunction[Any]:
+    def inject_lambda_context(self) -> InjectLambdaContext:
         """Middleware: Lambda keys, correlation id, per-invocation keys, sampling and buffer.
 
         ``@logger.inject_lambda_context`` or ``@logger.inject_lambda_context(log_event=True,
         correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)``.
         """
-        return _InjectLambdaContext(
-            self._inject_lambda_context, name="Logger.inject_lambda_context"
+        return cast(
+            InjectLambdaContext,
+            _InjectLambdaContext(self._inject_lambda_context, name="Logger.inject_lambda_context"),
         )
