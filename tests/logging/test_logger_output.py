@@ -115,7 +115,8 @@ def test_log_event_and_its_environment_default(stream, service, monkeypatch):
         return None
 
     explicit(event, lambda_context())
-    assert stream.records()[0]["message"] == event
+    assert stream.records()[0]["message"] == "Lambda event"
+    assert stream.records()[0]["event"] == event
 
     monkeypatch.setenv("TOOLKIT_LOGGER_LOG_EVENT", "true")
 
@@ -124,7 +125,7 @@ def test_log_event_and_its_environment_default(stream, service, monkeypatch):
         return None
 
     from_env({"n": 2}, lambda_context())
-    assert stream.messages()[-1] == {"n": 2}
+    assert stream.records()[-1]["event"] == {"n": 2}
 
 
 def test_without_lambda_context_or_trace_the_keys_are_left_out(stream, service):
@@ -158,6 +159,7 @@ def test_messages_stay_what_they_were(stream, service):
     logger.info("null")
     logger.info("")
     logger.info({"structured": [1, 2]})
+    logger.info({"message": "from the dict", "order": 7})
     logger.info("%s-%d", "a", 3)
     logger.info("%(who)s", {"who": "named"})
     logger.info(12.5)
@@ -166,12 +168,16 @@ def test_messages_stay_what_they_were(stream, service):
         "42",
         "null",
         "",
-        {"structured": [1, 2]},
+        "",
+        "from the dict",
         "a-3",
         "named",
         "12.5",
         "100%",
     ]
+    records = stream.records()
+    assert records[3]["structured"] == [1, 2]
+    assert records[4]["order"] == 7
 
 
 def test_bad_format_arguments_are_reported_not_raised(stream, service):

@@ -51,7 +51,7 @@ def test_non_finite_numbers_become_strings(stream, service):
         "-Infinity",
         1.5,
     )
-    assert second["message"] == {"inside": ["NaN"]}
+    assert second["inside"] == ["NaN"]
 
 
 def test_broken_str_is_reported_in_the_line(stream, service):
@@ -210,3 +210,12 @@ def test_a_failing_stderr_is_not_fatal_either(service, monkeypatch):
     monkeypatch.setattr("sys.stderr", Broken())
     logger = Logger(service, stream=Broken())
     logger.info("lost quietly")
+
+
+def test_timestamps_across_second_boundaries():
+    from toolkit.logging.formatter import timestamp
+
+    assert timestamp(0.0) == "1970-01-01T00:00:00.000+00:00"
+    assert timestamp(1.9996) == "1970-01-01T00:00:01.999+00:00"
+    assert timestamp(0.5) == "1970-01-01T00:00:00.500+00:00"
+    assert timestamp(86400.25) == "1970-01-02T00:00:00.250+00:00"

@@ -46,8 +46,8 @@ _now = time.time
 
 
 def format_message(msg: Any, args: tuple[Any, ...]) -> tuple[Any, str | None]:
-    """The message to log and, when ``msg % args`` failed, why. A dict stays a dict (it is
-    structured data); anything else that is not a string becomes its ``str``."""
+    """The message to log and, when ``msg % args`` failed, why. What is not a string becomes
+    its ``str`` (a string is never parsed: ``"42"`` stays the text 42)."""
     if args:
         if len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
             args = args[0]  # type: ignore[assignment]  # stdlib's %(name)s form
@@ -55,8 +55,6 @@ def format_message(msg: Any, args: tuple[Any, ...]) -> tuple[Any, str | None]:
             return safe_str(msg) % args, None
         except Exception as exc:
             return safe_str(msg), f"{type(exc).__name__}: {safe_str(exc)}"
-    if msg.__class__ is str or isinstance(msg, dict):
-        return msg, None
     return safe_str(msg), None
 
 
@@ -213,10 +211,15 @@ class Family:
         exc_info: ExcInfo | None = None,
         logger_name: str | None = None,
     ) -> str:
-        if args or msg.__class__ is not str:
-            message, error = format_message(msg, args)
-        else:
+        structured = None
+        if msg.__class__ is str and not args:
             message, error = msg, None
+        elif isinstance(msg, dict) and not args:
+            # A dict message is structured data: its keys join the line's, and its own
+            # "message" entry, if any, is the message.
+            structured, message, error = msg, msg.get("message", ""), None
+        else:
+            message, error = format_message(msg, args)
         data: dict[str, Any] = {
             "level": level_name(level),
             "location": location,
@@ -230,6 +233,8 @@ class Family:
         scoped = _scope_keys()
         if scoped:
             data.update(scoped)
+        if structured:
+            data.update(structured)
         if keys:
             data.update(keys)
         if logger_name is not None:

@@ -43,23 +43,23 @@ def level_name(level: int) -> str:
     return LEVEL_NAMES.get(level) or logging.getLevelName(level)
 
 
-_second = -1
-_prefix = ""
+_cache: tuple[int, str] = (-1, "")
 
 
 def timestamp(now: float) -> str:
     """RFC 3339 in UTC with milliseconds and an explicit offset.
 
     ``strftime`` is the costly part and changes once a second, so the second-level prefix is
-    cached; a log call only formats the milliseconds. (A race between threads at a second
-    boundary can at worst recompute the same prefix.)
+    cached; a log call only formats the milliseconds. The cache is one tuple, read and replaced
+    whole, so a thread can never pair one second's prefix with another's time.
     """
-    global _second, _prefix
+    global _cache
     second = int(now)
-    if second != _second:
-        _prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-        _second = second
-    return f"{_prefix}.{int((now - second) * 1000):03d}+00:00"
+    cached = _cache
+    if cached[0] != second:
+        cached = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+        _cache = cached
+    return f"{cached[1]}.{int((now - second) * 1000):03d}+00:00"
 
 
 def safe_str(value: object) -> str:

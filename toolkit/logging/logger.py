@@ -446,7 +446,7 @@ class Logger(logging.Logger):
         family.begin(invocation, fixed, clear_state)
         try:
             if log_event:
-                self.info(event)
+                self.info("Lambda event", event=event)
             if invocation is None:
                 try:
                     return handler(event, lambda_context)
