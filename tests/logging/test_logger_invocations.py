@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -355,3 +356,41 @@ def test_levels_above_the_threshold_return_early(stream, service):
     logger.addFilter(lambda record: True)
     logger.removeFilter(logger.filters[0])
     assert logger._fast
+
+
+def test_a_timeout_landing_inside_a_log_call_is_not_swallowed(stream, service):
+    def timed_out(obj):
+        raise LambdaTimeoutError(500, 400)  # what the guard's signal handler raises
+
+    logger = Logger(service, stream=stream, json_default=timed_out)
+    with pytest.raises(LambdaTimeoutError):
+        logger.info("x", value=object())
+
+    class TimingOut(type(stream)):
+        def write(self, text):
+            raise LambdaTimeoutError(500, 400)
+
+    writer = Logger(f"{service}-w", stream=TimingOut())
+    with pytest.raises(LambdaTimeoutError):
+        writer.info("x")
+    with pytest.raises(LambdaTimeoutError):
+        logging.getLogger(f"{service}-w.lib").warning("through the handler")
+
+
+def test_timeout_guard_stops_a_handler_that_only_logs(service):
+    sink = open("/dev/null", "w")  # noqa: SIM115
+    logger = Logger(service, stream=sink, buffer=LogBuffer())
+
+    @chain(timeout_guard(margin_ms=100), logger.inject_lambda_context)
+    def handler(event, context):
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:  # nearly all the time is spent inside log calls
+            logger.info("busy", value=float("nan"))
+            logger.debug("held")
+        return "ran past the deadline"
+
+    started = time.monotonic()
+    with pytest.raises(LambdaTimeoutError):
+        handler({}, lambda_context(timeout_ms=400))
+    assert time.monotonic() - started < 1.5
+    sink.close()

@@ -28,6 +28,7 @@ from toolkit.logging.formatter import (
     timestamp,
 )
 from toolkit.logging.sampling import sampled
+from toolkit.middleware import LambdaTimeoutError
 
 if TYPE_CHECKING:
     from toolkit.logging.logger import Logger
@@ -53,6 +54,8 @@ def format_message(msg: Any, args: tuple[Any, ...]) -> tuple[Any, str | None]:
             args = args[0]  # type: ignore[assignment]  # stdlib's %(name)s form
         try:
             return safe_str(msg) % args, None
+        except LambdaTimeoutError:  # delivered by a signal: never swallow it
+            raise
         except Exception as exc:
             return safe_str(msg), f"{type(exc).__name__}: {safe_str(exc)}"
     return safe_str(msg), None
@@ -155,6 +158,10 @@ class Family:
     def begin(
         self, invocation: _context.Invocation | None, fixed: dict[str, Any], clear: bool
     ) -> None:
+        if invocation is not None:
+            # Registered first, so that even a timeout signal landing half-way through still
+            # leaves nothing of this invocation behind.
+            invocation.on_close(self.end)
         with self.lock:
             self.invocation = invocation
             self.active = True
@@ -167,8 +174,6 @@ class Family:
                 self.pending = PendingLines(self.buffer.max_bytes)
             is_sampled = self.sampling_rate is not None and sampled(self.sampling_rate)
             self.set_levels(min(self.configured_level, self.sample_level) if is_sampled else None)
-        if invocation is not None:
-            invocation.on_close(self.end)
 
     def end(self) -> None:
         """Drop what belonged to the invocation: its keys, held lines, sampled level."""
@@ -283,6 +288,8 @@ class Family:
     def write(self, line: str) -> None:
         try:
             self._write(line + "\n")
+        except LambdaTimeoutError:  # delivered by a signal: never swallow it
+            raise
         except Exception as exc:
             self.report_failure(exc)
 
@@ -298,6 +305,8 @@ class Family:
                     f"toolkit.logging: could not write a log line for service "
                     f"{self.service!r}: {type(exc).__name__}: {safe_str(exc)}\n"
                 )
+            except LambdaTimeoutError:  # delivered by a signal: never swallow it
+                raise
             except Exception:
                 return
 
@@ -328,5 +337,7 @@ class JsonHandler(logging.Handler):
                 logger_name=None if record.name == self._owner else record.name,
             )
             family.deliver(record.levelno, line)
+        except LambdaTimeoutError:  # delivered by a signal: never swallow it
+            raise
         except Exception as exc:
             family.report_failure(exc)

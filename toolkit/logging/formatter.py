@@ -17,6 +17,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from toolkit.middleware import LambdaTimeoutError
+
 __all__ = [
     "LEVEL_NAMES",
     "Renderer",
@@ -69,6 +71,8 @@ def safe_str(value: object) -> str:
         return value
     try:
         return str(value)
+    except LambdaTimeoutError:  # delivered by a signal: never swallow it
+        raise
     except Exception as exc:
         return f"<unprintable {type(value).__name__}: str() raised {type(exc).__name__}>"
 
@@ -100,6 +104,8 @@ def sanitize(value: Any, default: Callable[[Any], Any], _depth: int = 0) -> Any:
         return [sanitize(item, default, _depth + 1) for item in value]
     try:
         converted = default(value)
+    except LambdaTimeoutError:  # delivered by a signal: never swallow it
+        raise
     except Exception as exc:
         return f"<unserializable {type(value).__name__}: {type(exc).__name__}>"
     if converted is value:
@@ -149,9 +155,13 @@ class Renderer:
     def __call__(self, data: dict[str, Any]) -> str:
         try:
             return self._encode(data)
+        except LambdaTimeoutError:  # delivered by a signal: never swallow it
+            raise
         except Exception:
             try:
                 return self._encode(sanitize(data, self._default))
+            except LambdaTimeoutError:  # delivered by a signal: never swallow it
+                raise
             except Exception as exc:  # a default returning something absurd, say
                 return json.dumps(
                     {
