@@ -394,3 +394,17 @@ def test_timeout_guard_stops_a_handler_that_only_logs(service):
         handler({}, lambda_context(timeout_ms=400))
     assert time.monotonic() - started < 1.5
     sink.close()
+
+
+def test_bare_layer_flushes_the_buffer_before_ending(stream, service):
+    logger = buffered_logger(stream, service)
+
+    def handler(event, context):
+        logger.debug("held")
+        raise ValueError("x")
+
+    with pytest.raises(ValueError):
+        logger.inject_lambda_context.wrap(handler)({}, lambda_context())
+    assert stream.messages() == ["held"]
+    logger.debug("after")
+    assert stream.messages() == ["held"]

@@ -451,16 +451,14 @@ class Logger(logging.Logger):
         try:
             if log_event:
                 self.info("Lambda event", event=event)
-            if invocation is None:
-                try:
-                    return handler(event, lambda_context)
-                finally:
-                    family.end()
             return handler(event, lambda_context)
         except BaseException:
             with family.lock:
                 family.flush_pending()
             raise
+        finally:
+            if invocation is None:  # used as a bare layer: no Invocation to close it
+                family.end()
 
     @property
     def inject_lambda_context(self) -> InjectLambdaContext:
