@@ -113,6 +113,7 @@ class Family:
         self.threshold = level
         self.write_failed = False
         self.rebuild()
+        self.set_levels(None)
 
     # --- keys -----------------------------------------------------------------------------
     def rebuild(self) -> None:
