@@ -198,3 +198,73 @@ def test_methods_outside_an_invocation_are_not_traced(xray: XRayCapture) -> None
 
     assert method() == 3
     assert xray.flush() == []
+
+
+def test_handler_name_found_through_function_style_middlewares(xray: XRayCapture) -> None:
+    from toolkit.middleware import middleware
+
+    @middleware
+    def passthrough(handler: Any, event: Any, context: Any, *, tag: str = "") -> Any:
+        return handler(event, context)
+
+    tracer = Tracer("svc")
+
+    @tracer.capture_lambda_handler
+    @passthrough(tag="x")
+    def wrapped_twice(event: object, context: object) -> str:
+        return "ok"
+
+    assert wrapped_twice({}, lambda_context()) == "ok"
+    xray.flush()
+    assert [d["name"] for d in xray.subsegments()] == ["## wrapped_twice"]
+
+
+def test_trace_header_without_parent_is_not_traced() -> None:
+    with XRayCapture() as capture:
+        from toolkit import config
+
+        config.set_environ({"_X_AMZN_TRACE_ID": f"Root={capture.trace_id};Sampled=1"})
+        tracer = Tracer("svc")
+
+        @tracer.capture_lambda_handler
+        def handler(event: object, context: object) -> str:
+            return "r"
+
+        assert handler({}, lambda_context()) == "r"
+        assert capture.flush() == []
+
+
+def test_sdk_imported_before_lambda_environment_is_switched_to_lambda_mode() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import subprocess_env
+
+    code = """
+import aws_xray_sdk.core  # imported outside Lambda: a plain, non-Lambda recorder
+from toolkit.testing import XRayCapture, lambda_context
+from toolkit.tracing import Tracer
+tracer = Tracer("svc")
+
+@tracer.capture_method
+def step():
+    return 1
+
+@tracer.capture_lambda_handler
+def handler(event, context):
+    return step()
+
+with XRayCapture() as xray:
+    handler({}, lambda_context())
+    print(sorted(d["name"] for d in xray.flush()))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['## __main__.step', '## handler']"

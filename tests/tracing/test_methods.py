@@ -207,3 +207,115 @@ def test_put_metadata_and_annotation_go_to_the_current_subsegment(xray: XRayCapt
     assert doc["annotations"] == {"order_id": 42}
     assert doc["metadata"]["svc"]["payload"] == {"a": 1}
     assert doc["metadata"]["ns"] == {"other": "x"}
+
+
+def test_generator_finishing_after_its_caller_returned_leaves_no_closed_span_current(
+    xray: XRayCapture,
+) -> None:
+    @tracer.capture_method
+    def start() -> Iterator[int]:
+        gen = numbers(3)
+        next(gen)
+        return gen
+
+    def body() -> int:
+        rest = list(start())
+        tracer.put_annotation("after", len(rest))
+        return double(1)
+
+    traced(body)
+    found = docs(xray)
+    handler = found["## handler"][0]
+    assert found[f"## {MODULE}.double"][0]["parent_id"] == handler["id"]
+    assert handler["annotations"]["after"] == 2
+
+
+def test_untraced_generators_and_async_paths_run_unchanged(xray: XRayCapture) -> None:
+    @tracer.capture_method(capture_response=False, capture_error=False)
+    async def quiet() -> int:
+        return 7
+
+    @tracer.capture_method
+    async def raises() -> None:
+        raise OSError("async failure")
+
+    async def consume() -> list[int]:
+        return [i async for i in agen(2)]
+
+    assert list(numbers(2)) == [0, 1]
+    assert asyncio.run(consume()) == [0, 1]
+    assert asyncio.run(quiet()) == 7
+    assert xray.flush() == []
+
+    async def both() -> int:
+        with pytest.raises(OSError):
+            await raises()
+        return await quiet()
+
+    assert traced(lambda: asyncio.run(both())) == 7
+    found = docs(xray)
+    (quiet_doc,) = [d for n, ds in found.items() if n.endswith(".quiet") for d in ds]
+    (raises_doc,) = [d for n, ds in found.items() if n.endswith(".raises") for d in ds]
+    assert "metadata" not in quiet_doc
+    assert raises_doc["metadata"]["svc"]["raises error"]["type"] == "OSError"
+
+
+def test_async_generator_error_and_early_close(xray: XRayCapture) -> None:
+    @tracer.capture_method
+    async def broken() -> AsyncIterator[int]:
+        yield 1
+        raise KeyError("agen")
+
+    async def run() -> None:
+        with pytest.raises(KeyError):
+            async for _ in broken():
+                pass
+        gen = agen(5)
+        assert await gen.__anext__() == 0
+        await gen.aclose()
+
+    traced(lambda: asyncio.run(run()))
+    found = docs(xray)
+    (broken_doc,) = [d for n, ds in found.items() if n.endswith(".broken") for d in ds]
+    assert broken_doc["cause"]["exceptions"][0]["type"] == "KeyError"
+    (closed,) = found[f"## {MODULE}.agen"]
+    assert "cause" not in closed
+
+
+def test_generator_closed_early_is_not_an_error(xray: XRayCapture) -> None:
+    def body() -> int:
+        gen = numbers(5)
+        first = next(gen)
+        gen.close()
+        return first
+
+    assert traced(body) == 0
+    (gen_doc,) = docs(xray)[f"## {MODULE}.numbers"]
+    assert "cause" not in gen_doc
+
+
+def test_nested_toolkit_handler_is_a_child_subsegment(xray: XRayCapture) -> None:
+    @tracer.capture_lambda_handler
+    def inner(event: object, context: object) -> str:
+        return "inner"
+
+    assert traced(lambda: inner({}, None)) == "inner"
+    found = docs(xray)
+    assert found["## inner"][0]["parent_id"] == found["## handler"][0]["id"]
+
+
+def test_interleaved_generators_never_record_into_a_closed_subsegment(xray: XRayCapture) -> None:
+    def body() -> int:
+        first, second = numbers(2), numbers(2)
+        next(first)
+        next(second)  # opened while `first` is current: its child
+        list(first)
+        list(second)  # hands back `first`, already closed
+        tracer.put_annotation("after", True)
+        return double(1)
+
+    traced(body)
+    found = docs(xray)
+    handler = found["## handler"][0]
+    assert handler["annotations"]["after"] is True
+    assert found[f"## {MODULE}.double"][0]["parent_id"] == handler["id"]

@@ -72,45 +72,36 @@ def _error_value(error: BaseException) -> dict[str, str]:
 
 
 class _Span:
-    """Opens a span under the current one and makes it current; closes it on exit.
+    """A span opened under ``parent`` and made current; :meth:`close` ends it.
 
-    ``restore_by_set`` is for generators, which may be finished in another context than the
-    one they started in, where a ``Token`` could not be used."""
+    Plain calls and blocks restore the previous current span with their token. Generators use
+    ``restore_by_set``: they may be finished in another context than the one they started in
+    (where a token cannot be used), and they hand the current span back only if it is still
+    theirs, so a generator finishing after its caller returned cannot make a closed span
+    current again."""
 
-    __slots__ = ("error_key", "frame", "name", "namespace", "record_error", "span", "token")
+    __slots__ = ("current", "error_key", "namespace", "parent", "span", "token")
 
-    def __init__(self, frame: Frame, name: str, namespace: str, error_key: str | None) -> None:
-        self.frame = frame
-        self.name = name
+    def __init__(self, parent: Frame, name: str, namespace: str, error_key: str | None) -> None:
+        provider = parent[0]
+        self.parent = parent
         self.namespace = namespace
         self.error_key = error_key
-        self.span: Span | None = None
-        self.token: Token[Frame | None] | None = None
-
-    def open(self) -> Span:
-        provider = self.frame[0]
-        span = provider.start_span(self.name, self.frame[1])
-        self.span = span
-        self.token = _current.set((provider, span))
-        return span
+        self.span: Span = provider.start_span(name, parent[1])
+        self.current: Frame = (provider, self.span)
+        self.token: Token[Frame | None] = _current.set(self.current)
 
     def fail(self, error: BaseException) -> None:
-        span = self.span
-        if span is None:
-            return
         if self.error_key is not None:
-            span.put_metadata(self.error_key, _error_value(error), self.namespace)
-        span.add_error(error)
+            self.span.put_metadata(self.error_key, _error_value(error), self.namespace)
+        self.span.add_error(error)
 
     def close(self, restore_by_set: bool = False) -> None:
-        span, token = self.span, self.token
-        if span is None or token is None:
-            return
-        if restore_by_set:
-            _current.set(self.frame)
-        else:
-            _current.reset(token)
-        self.frame[0].end_span(span)
+        if not restore_by_set:
+            _current.reset(self.token)
+        elif _current.get() is self.current:
+            _current.set(self.parent)
+        self.parent[0].end_span(self.span)
 
 
 class Subsegment:
@@ -150,7 +141,7 @@ class _Block:
         if frame is None or self._tracer.disabled:
             return Subsegment(self._tracer, None)
         self._span = _Span(frame, self._name, self._tracer.service, None)
-        return Subsegment(self._tracer, self._span.open())
+        return Subsegment(self._tracer, self._span.span)
 
     def __exit__(
         self,
@@ -267,13 +258,13 @@ class Tracer:
             if (self.capture_error if capture_error is None else capture_error)
             else None,
         )
-        opened = span.open()
+        opened = span.span
         try:
             opened.put_annotation("ColdStart", _context.is_cold_start())
             opened.put_annotation("Service", self.service)
             invocation = _context.current()
             if began and invocation is not None:
-                invocation.add_scope_listener(functools.partial(self._scope, _current.get()))
+                invocation.add_scope_listener(functools.partial(self._scope, span.current))
             response = handler(event, context)
             if self.capture_response if capture_response is None else capture_response:
                 opened.put_metadata(f"{name} response", response, self.service)
@@ -284,7 +275,7 @@ class Tracer:
         finally:
             span.close()
 
-    def _scope(self, opened_under: Frame | None, name: str, keys: Mapping[str, Any]) -> _Scope:
+    def _scope(self, opened_under: Frame, name: str, keys: Mapping[str, Any]) -> _Scope:
         return _Scope(self, _current.get() or opened_under, name, keys)
 
     # --- methods ---------------------------------------------------------------------------
@@ -343,7 +334,7 @@ class Tracer:
             if frame is None:
                 return method(*args, **kwargs)
             span = _Span(frame, name, service, error_key)
-            opened = span.open()
+            opened = span.span
             try:
                 result = method(*args, **kwargs)
                 if response_key is not None:
@@ -371,7 +362,7 @@ class Tracer:
             if frame is None:
                 return await method(*args, **kwargs)
             span = _Span(frame, name, service, error_key)
-            opened = span.open()
+            opened = span.span
             try:
                 result = await method(*args, **kwargs)
                 if response_key is not None:
@@ -395,7 +386,6 @@ class Tracer:
             if frame is None:
                 return (yield from method(*args, **kwargs))
             span = _Span(frame, name, service, error_key)
-            span.open()
             try:
                 return (yield from method(*args, **kwargs))
             except GeneratorExit:
@@ -416,8 +406,6 @@ class Tracer:
         async def traced(*args: Any, **kwargs: Any) -> Any:
             frame = _current.get()
             span = None if frame is None else _Span(frame, name, service, error_key)
-            if span is not None:
-                span.open()
             try:
                 async for item in method(*args, **kwargs):
                     yield item
@@ -464,21 +452,17 @@ class _Scope:
     (non-scalar values as metadata)."""
 
     __slots__ = ("_frame", "_keys", "_name", "_span", "_tracer")
+    _span: _Span
 
-    def __init__(
-        self, tracer: Tracer, frame: Frame | None, name: str, keys: Mapping[str, Any]
-    ) -> None:
+    def __init__(self, tracer: Tracer, frame: Frame, name: str, keys: Mapping[str, Any]) -> None:
         self._tracer = tracer
         self._frame = frame
         self._name = name
         self._keys = keys
-        self._span: _Span | None = None
 
     def __enter__(self) -> None:
-        if self._frame is None:
-            return
         span = _Span(self._frame, f"## {self._name}", self._tracer.service, None)
-        opened = span.open()
+        opened = span.span
         self._span = span
         for key, value in self._keys.items():
             if isinstance(value, (str, int, float, bool)):
@@ -493,8 +477,6 @@ class _Scope:
         tb: TracebackType | None,
     ) -> None:
         span = self._span
-        if span is None:
-            return
         try:
             if error is not None and self._tracer.capture_error:
                 span.fail(error)

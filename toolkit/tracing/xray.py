@@ -59,23 +59,27 @@ class XRaySpan:
         self.parent = parent
         self.budget = METADATA_BUDGET
 
+    def open_entity(self) -> Any:
+        """This span's entity, or its nearest ancestor still open: a generator can finish after
+        the span it started under, and a closed X-Ray entity refuses every change."""
+        span = self
+        while span.parent is not None and not span.entity.in_progress:
+            span = span.parent
+        return span.entity
+
     def put_annotation(self, key: str, value: AnnotationValue) -> None:
-        if self.parent is not None:  # the facade segment of Lambda cannot be changed
-            self.entity.put_annotation(key, value)
+        self.open_entity().put_annotation(key, value)
 
     def put_metadata(self, key: str, value: Any, namespace: str) -> None:
-        if self.parent is None:
-            return
         value, size = bound(value, self.budget)
         self.budget = max(0, self.budget - size)
-        self.entity.put_metadata(key, value, namespace)
+        self.open_entity().put_metadata(key, value, namespace)
 
     def add_error(self, error: BaseException) -> None:
-        if self.parent is None:
-            return
+        entity = self.open_entity()
         stack = traceback.extract_tb(error.__traceback__, limit=-_MAX_FRAMES)
-        self.entity.add_exception(error, stack)
-        cause = self.entity.cause
+        entity.add_exception(error, stack)
+        cause = entity.cause
         if isinstance(cause, dict):
             for throwable in cause.get("exceptions", ()):
                 message = getattr(throwable, "message", None)
@@ -140,12 +144,8 @@ class XRayProvider(TracerProvider):
         from aws_xray_sdk.core.models.subsegment import Subsegment
 
         assert isinstance(parent, XRaySpan)
-        # A generator or worker can outlive the span it started under; attach to the nearest
-        # ancestor still open instead of failing on a closed one.
-        while parent.parent is not None and not parent.entity.in_progress:
-            parent = parent.parent
-        entity = parent.entity
-        segment = entity if parent.parent is None else entity.parent_segment
+        entity = parent.open_entity()
+        segment = getattr(entity, "parent_segment", entity)
         subsegment = Subsegment(name, "local", segment)
         entity.add_subsegment(subsegment)
         self._recorder().context.set_trace_entity(subsegment)
