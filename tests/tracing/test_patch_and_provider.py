@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tests.conftest import subprocess_env
-from toolkit import config
 from toolkit.testing import XRayCapture, lambda_context
 from toolkit.tracing import Span, Tracer, TracerProvider
 
@@ -59,7 +58,8 @@ class Recording(TracerProvider):
         self.events: list[tuple[str, ...]] = []
         self.patched: list[Sequence[str]] = []
 
-    def begin_invocation(self) -> Span | None:
+    def begin_invocation(self, trace_header: str) -> Span | None:
+        self.events.append(("begin", trace_header.rpartition(";")[2]))
         return RecordingSpan("root", self) if self.sampled else None
 
     def start_span(self, name: str, parent: Span) -> Span:
@@ -92,7 +92,7 @@ class RecordingSpan:
 
 def test_another_provider_plugs_in_without_changing_user_code() -> None:
     provider = Recording()
-    with config.environ({"LAMBDA_TASK_ROOT": "/var/task"}):
+    with XRayCapture():
         tracer = Tracer("svc", provider=provider, patch_modules=["json"])
 
         @tracer.capture_method
@@ -106,7 +106,8 @@ def test_another_provider_plugs_in_without_changing_user_code() -> None:
         handler({}, lambda_context())
         handler({}, lambda_context())
     assert provider.patched == [("json",)]  # once per process, not per Tracer or invocation
-    assert provider.events[:7] == [
+    assert provider.events[:8] == [
+        ("begin", "Sampled=1"),
         ("start", "## handler", "root"),
         ("annotation", "## handler", "ColdStart", "True"),
         ("annotation", "## handler", "Service", "'svc'"),
@@ -119,9 +120,9 @@ def test_another_provider_plugs_in_without_changing_user_code() -> None:
     assert provider.patched == [("json",)]
 
 
-def test_provider_is_not_asked_when_the_invocation_is_not_sampled() -> None:
+def test_provider_is_asked_only_for_sampled_invocations() -> None:
     provider = Recording(sampled=False)
-    with config.environ({"LAMBDA_TASK_ROOT": "/var/task"}):
+    with XRayCapture(sampled=False) as capture:
         tracer = Tracer("svc", provider=provider, auto_patch=False)
 
         @tracer.capture_lambda_handler
@@ -129,7 +130,11 @@ def test_provider_is_not_asked_when_the_invocation_is_not_sampled() -> None:
             return 5
 
         assert handler({}, lambda_context()) == 5
-    assert provider.events == [] and provider.patched == []
+        assert provider.events == []
+        capture.next_invocation(sampled=True)
+        assert handler({}, lambda_context()) == 5  # the provider declines: not traced
+    assert provider.events == [("begin", "Sampled=1")]
+    assert provider.patched == []
 
 
 def run_child(code: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -36,9 +36,11 @@ class TracerProvider(ABC):
     """
 
     @abstractmethod
-    def begin_invocation(self) -> Span | None:
-        """The root span of the current invocation, or ``None`` when the invocation is not
-        sampled (then nothing is traced and nothing is emitted). Called once per invocation."""
+    def begin_invocation(self, trace_header: str) -> Span | None:
+        """The root span of the current invocation, or ``None`` if it cannot be traced (then
+        nothing is recorded or emitted). Called once per invocation with Lambda's trace header
+        (``_X_AMZN_TRACE_ID``, set whatever the backend), which the Tracer has already seen
+        say ``Sampled=1``."""
 
     @abstractmethod
     def start_span(self, name: str, parent: Span) -> Span:

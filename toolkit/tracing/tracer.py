@@ -201,7 +201,11 @@ class Tracer:
         if auto_patch:
             modules = DEFAULT_PATCH_MODULES if patch_modules is None else tuple(patch_modules)
             self._patch_modules = tuple(m for m in modules if importlib.util.find_spec(m))
-        if not self.disabled and config.LAMBDA_TASK_ROOT.read():
+        # Set in Lambda from start to end of the process, so once seen it is never read again;
+        # when absent it is read per invocation, so a Tracer built at import time in a test
+        # still traces the invocations run inside an XRayCapture.
+        self._in_lambda = bool(config.LAMBDA_TASK_ROOT.read())
+        if not self.disabled and self._in_lambda:
             # Patch during init, when Lambda gives the most CPU, rather than in the first call.
             self._patch(self.provider)
 
@@ -241,10 +245,14 @@ class Tracer:
         frame = _current.get()
         began = frame is None
         if frame is None:
-            if not config.LAMBDA_TASK_ROOT.read():
+            if not (self._in_lambda or config.LAMBDA_TASK_ROOT.read()):
+                return handler(event, context)
+            # Lambda rewrites the header before each invocation: read once per invocation.
+            header = config.XRAY_TRACE_ID.read()
+            if header is None or "Sampled=1" not in header:
                 return handler(event, context)
             provider = self.provider
-            root = provider.begin_invocation()
+            root = provider.begin_invocation(header)
             if root is None:
                 return handler(event, context)
             self._patch(provider)

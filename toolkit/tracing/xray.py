@@ -119,11 +119,8 @@ class XRayProvider(TracerProvider):
                 self._recorder_instance = xray_recorder
         return self._recorder_instance
 
-    def begin_invocation(self) -> Span | None:
-        header = config.XRAY_TRACE_ID.read()
-        if not header or "Sampled=1" not in header:
-            return None
-        fields = dict(part.partition("=")[::2] for part in header.split(";"))
+    def begin_invocation(self, trace_header: str) -> Span | None:
+        fields = dict(part.partition("=")[::2] for part in trace_header.split(";"))
         root, parent = fields.get("Root"), fields.get("Parent")
         if not root or not parent:
             return None
