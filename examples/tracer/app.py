@@ -21,7 +21,7 @@ def price(order: dict[str, Any]) -> int:
     with tracer.subsegment("discounts") as sub:
         sub.put_annotation("coupon", order.get("coupon", "none"))
         discount = 10 if order.get("coupon") else 0
-    return sum(item["cents"] for item in order["items"]) - discount
+    return sum(int(item["cents"]) for item in order["items"]) - discount
 
 
 @tracer.capture_method

@@ -18,17 +18,18 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar, Token
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from toolkit import config
 from toolkit import context as _context
-from toolkit.middleware import MiddlewareFunction, middleware
+from toolkit.middleware import middleware
 from toolkit.tracing.annotations import annotation_key, check_value
 from toolkit.tracing.provider import Span, TracerProvider
 
 __all__ = ["Subsegment", "Tracer"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+H = TypeVar("H", bound=Callable[..., Any])
 Frame = tuple[TracerProvider, Span]
 
 _current: ContextVar[Frame | None] = ContextVar("toolkit_trace_span", default=None)
@@ -181,8 +182,6 @@ class Tracer:
     ``LAMBDA_TASK_ROOT``) and not when ``_X_AMZN_TRACE_ID`` says ``Sampled=0``.
     """
 
-    capture_lambda_handler: MiddlewareFunction[Any]
-
     def __init__(
         self,
         service: str | None = None,
@@ -282,6 +281,22 @@ class Tracer:
             raise
         finally:
             span.close()
+
+    if TYPE_CHECKING:
+        # What ``@tracer.capture_lambda_handler`` and ``@tracer.capture_lambda_handler(...)``
+        # are to a type checker; at run time it is the engine's MiddlewareFunction (below).
+        @overload
+        def capture_lambda_handler(self, handler: H, /) -> H: ...
+        @overload
+        def capture_lambda_handler(
+            self,
+            handler: None = None,
+            /,
+            *,
+            capture_response: bool | None = None,
+            capture_error: bool | None = None,
+        ) -> Callable[[H], H]: ...
+        def capture_lambda_handler(self, handler: Any = None, /, **options: Any) -> Any: ...
 
     def _scope(self, opened_under: Frame, name: str, keys: Mapping[str, Any]) -> _Scope:
         return _Scope(self, _current.get() or opened_under, name, keys)
@@ -492,8 +507,9 @@ class _Scope:
             span.close()
 
 
-Tracer.capture_lambda_handler = middleware(Tracer._handler_middleware)
-Tracer.capture_lambda_handler.__doc__ = """Trace the handler in a subsegment ``## <handler>``
+_capture_lambda_handler = middleware(Tracer._handler_middleware)
+_capture_lambda_handler.__doc__ = """Trace the handler in a subsegment ``## <handler>``
 with the ``ColdStart`` and ``Service`` annotations, its response and error as metadata, and a
 subsegment per :func:`toolkit.context.scope`. Bare or with ``capture_response=`` /
 ``capture_error=``; composes with :func:`toolkit.middleware.chain`."""
+Tracer.capture_lambda_handler = _capture_lambda_handler  # type: ignore[assignment,method-assign]
