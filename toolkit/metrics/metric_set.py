@@ -1,0 +1,348 @@
+"""A buffer of metrics, dimensions and metadata, and its rendering as EMF documents.
+
+The CloudWatch embedded metric format (EMF) limits that shape this module:
+
+* a MetricDirective lists at most 100 MetricDefinitions, and a metric's value member holds a
+  number or an array of at most 100 numbers: larger buffers are *split* over several
+  documents, never truncated, so every value is written exactly once;
+* a DimensionSet names at most 30 dimensions, and dimension members must be strings: that is
+  checked when a dimension is added, where the caller can still fix it;
+* ``StorageResolution`` is 1 or 60 (60 is the default and is left out of the document).
+
+Adding a metric is a dict look-up and a list append; each document is built and serialised
+once at flush.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from toolkit.metrics.errors import (
+    DimensionError,
+    DimensionLimitError,
+    MetricResolutionError,
+    MetricUnitError,
+    MetricValueError,
+    SchemaValidationError,
+)
+from toolkit.metrics.units import RESOLUTION_NAMES, RESOLUTIONS, UNIT_NAMES, UNITS
+
+MAX_METRICS = 100  # MetricDefinitions per MetricDirective
+MAX_VALUES = 100  # numbers in one metric's value array
+MAX_DIMENSIONS = 30  # dimension names in one DimensionSet
+MAX_NAME = 255  # metric and dimension names (CloudWatch API length limits)
+MAX_DIMENSION_VALUE = 1024
+_RESERVED = "_aws"
+NO_NAMESPACE = (
+    "metrics need a namespace: pass namespace=... or set TOOLKIT_METRICS_NAMESPACE "
+    "(or POWERTOOLS_METRICS_NAMESPACE)"
+)
+
+Metric = list[Any]  # [definition dict, values list]
+
+
+def _check_name(name: object, what: str) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME or name == _RESERVED:
+        raise (MetricValueError if what == "metric" else DimensionError)(
+            str(name),
+            f"{what} name {name!r} is not valid: it must be a non-blank string of at most "
+            f"{MAX_NAME} characters other than {_RESERVED!r}",
+        )
+    return name
+
+
+def dimension_value(name: str, value: object) -> str:
+    """Dimension values must be strings in EMF: scalars (str, int, float, bool) are converted
+    with ``str()``; anything else is refused rather than rendered as an unreadable repr."""
+    if not isinstance(value, (str, int, float)):
+        raise DimensionError(
+            name,
+            f"dimension {name!r} has a value of type {type(value).__name__}; "
+            "use a string (numbers and booleans are converted with str())",
+        )
+    text = value if isinstance(value, str) else str(value)
+    if not text.strip() or len(text) > MAX_DIMENSION_VALUE or not text.isascii():
+        raise DimensionError(
+            name,
+            f"dimension {name!r} has the value {text!r}; CloudWatch needs 1 to "
+            f"{MAX_DIMENSION_VALUE} ASCII characters, not all blank",
+        )
+    return text
+
+
+def _number(name: str, value: object) -> float | int:
+    """A finite int or float; other real numbers (Decimal, numpy scalars) become floats."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, int) or math.isfinite(value):
+            return value
+    elif not isinstance(value, (bool, str, bytes)):
+        try:
+            converted = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            converted = None
+        if converted is not None and math.isfinite(converted):
+            return converted
+    raise MetricValueError(
+        name,
+        f"metric {name!r} has the value {value!r} ({type(value).__name__}); a metric value "
+        "must be a finite int or float (CloudWatch cannot store NaN or infinity)",
+    )
+
+
+_definitions: dict[tuple[object, object, object], dict[str, Any]] = {}
+_MAX_DEFINITIONS = 2048  # bounds the cache when metric names are made up at run time
+
+
+def _define(name: str, unit: object, resolution: object) -> dict[str, Any]:
+    """Validate a (name, unit, resolution) once and cache its MetricDefinition; later adds of
+    the same metric are a dict look-up, and all values of a metric share one definition."""
+    _check_name(name, "metric")
+    try:
+        unit_value = UNITS.get(unit)
+        resolution_value = RESOLUTIONS.get(resolution)
+    except TypeError:  # unhashable
+        unit_value = resolution_value = None
+    if unit_value is None:
+        raise MetricUnitError(
+            name, unit, f"metric {name!r} has the unit {unit!r}; allowed units: {UNIT_NAMES}"
+        )
+    if resolution_value is None:
+        raise MetricResolutionError(
+            name,
+            resolution,
+            f"metric {name!r} has the storage resolution {resolution!r}; "
+            f"allowed: {RESOLUTION_NAMES}",
+        )
+    definition: dict[str, Any] = {"Name": name, "Unit": unit_value}
+    if resolution_value != 60:
+        definition["StorageResolution"] = resolution_value
+    if len(_definitions) >= _MAX_DEFINITIONS:
+        _definitions.clear()
+    return _definitions.setdefault((name, unit_value, resolution_value), definition)
+
+
+class MetricSet:
+    """What one flush writes: metrics, per-flush dimensions and dimension sets, metadata, and
+    the default dimensions that survive flushes.
+
+    Within one flush a dimension name has one value (EMF keeps one value per member): a value
+    added during the invocation overrides a default dimension of the same name; giving the same
+    name two different values in one flush is an error.
+    """
+
+    __slots__ = (
+        "default_dimensions",
+        "dimension_sets",
+        "dimensions",
+        "lock",
+        "metadata",
+        "metrics",
+        "namespace",
+        "warned_empty",
+    )
+
+    def __init__(self, namespace: str | None) -> None:
+        self.namespace = namespace
+        self.metrics: dict[str, Metric] = {}
+        self.dimensions: dict[str, str] = {}
+        self.dimension_sets: list[dict[str, str]] = []
+        self.metadata: dict[str, Any] = {}
+        self.default_dimensions: dict[str, str] = {}
+        self.lock = threading.Lock()
+        self.warned_empty = False
+
+    # --- adding ----------------------------------------------------------------------------
+    def add_metric(self, name: str, unit: object, value: object, resolution: object) -> None:
+        try:
+            definition = _definitions[name, unit, resolution]
+        except (KeyError, TypeError):  # TypeError: an unhashable unit, refused by _define
+            definition = _define(name, unit, resolution)
+        kind = type(value)
+        if not (kind is int or (kind is float and value - value == 0.0)):  # type: ignore[operator]
+            value = _number(name, value)  # not finite, or another kind of number
+        with self.lock:
+            metric = self.metrics.get(name)
+            if metric is None:
+                self._check_free(name)
+                self.metrics[name] = [definition, [value]]
+            elif metric[0] is definition or metric[0] == definition:
+                metric[1].append(value)
+            else:
+                self._conflict(name, metric[0], unit, resolution)
+
+    def _check_free(self, name: str) -> None:
+        if (
+            name in self.metadata
+            or name in self.dimensions
+            or name in self.default_dimensions
+            or (self.dimension_sets and any(name in one for one in self.dimension_sets))
+        ):
+            raise MetricValueError(
+                name, f"metric name {name!r} is already used by a dimension or a metadata key"
+            )
+
+    def _conflict(self, name: str, definition: dict[str, Any], unit: object, res: object) -> None:
+        if unit != definition["Unit"]:
+            raise MetricUnitError(
+                name,
+                unit,
+                f"metric {name!r} was added with the unit {definition['Unit']!r} and now with "
+                f"{unit!r}; one metric has one unit per flush",
+            )
+        raise MetricResolutionError(
+            name,
+            res,
+            f"metric {name!r} was added with the storage resolution "
+            f"{definition.get('StorageResolution', 60)} and now with {res!r}; "
+            "one metric has one resolution per flush",
+        )
+
+    def add_dimensions(self, dimensions: Mapping[str, object], new_set: bool) -> None:
+        """Add to the main dimension set, or (``new_set``) add one more dimension set."""
+        checked = {}
+        for name, value in dimensions.items():
+            _check_name(name, "dimension")
+            if name in self.metrics or name in self.metadata:
+                raise DimensionError(
+                    name, f"dimension name {name!r} is already used by a metric or metadata key"
+                )
+            text = dimension_value(name, value)
+            if self._value_of(name, defaults=False) not in (None, text):
+                raise DimensionError(
+                    name,
+                    f"dimension {name!r} already has the value {self._value_of(name)!r} in "
+                    f"this flush; EMF keeps one value per dimension name, so {text!r} "
+                    "cannot be added as well",
+                )
+            checked[name] = text
+        with self.lock:
+            if new_set:
+                self._check_size(self.default_dimensions, checked)
+                self.dimension_sets.append(checked)
+            else:
+                self._check_size({**self.default_dimensions, **self.dimensions}, checked)
+                self.dimensions.update(checked)
+
+    def set_default_dimensions(self, dimensions: Mapping[str, object]) -> None:
+        checked = {}
+        for name, value in dimensions.items():
+            _check_name(name, "dimension")
+            checked[name] = dimension_value(name, value)
+        with self.lock:
+            for one_set in (self.dimensions, *self.dimension_sets):
+                self._check_size({**self.default_dimensions, **one_set}, checked)
+            self.default_dimensions.update(checked)
+
+    def _value_of(self, name: str, defaults: bool = True) -> str | None:
+        if name in self.dimensions:
+            return self.dimensions[name]
+        for one_set in self.dimension_sets:
+            if name in one_set:
+                return one_set[name]
+        return self.default_dimensions.get(name) if defaults else None
+
+    @staticmethod
+    def _check_size(current: Mapping[str, str], added: Mapping[str, str]) -> None:
+        names = set(current)
+        for name in added:
+            names.add(name)
+            if len(names) > MAX_DIMENSIONS:
+                raise DimensionLimitError(name, len(names), MAX_DIMENSIONS)
+
+    def add_metadata(self, key: str, value: Any) -> None:
+        if not isinstance(key, str) or not key or key == _RESERVED:
+            raise DimensionError(
+                str(key), f"metadata key {key!r} is not valid: use a non-empty string"
+            )
+        if key in self.metrics or self._value_of(key) is not None:
+            raise DimensionError(
+                key, f"metadata key {key!r} is already used by a metric or a dimension"
+            )
+        self.metadata[key] = value
+
+    # --- flushing --------------------------------------------------------------------------
+    def take(self) -> tuple[dict[str, Metric], dict[str, Any], list[list[str]]]:
+        """Empty the buffer, returning its metrics, the members every document repeats
+        (metadata and dimension values) and the ``Dimensions`` array. Default dimensions stay
+        for the next flush."""
+        with self.lock:
+            metrics, self.metrics = self.metrics, {}
+            dimensions, self.dimensions = self.dimensions, {}
+            sets, self.dimension_sets = self.dimension_sets, []
+            metadata, self.metadata = self.metadata, {}
+            defaults = self.default_dimensions
+        root: dict[str, Any] = {**metadata, **defaults}
+        for one_set in sets:
+            root.update(one_set)
+        root.update(dimensions)
+        main = list({**defaults, **dimensions})
+        dimension_sets = [main]
+        for one_set in sets:
+            keys = list({**defaults, **one_set})
+            if keys not in dimension_sets:
+                dimension_sets.append(keys)
+        return metrics, root, dimension_sets
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Take the buffer and render it as EMF documents (none when no metric was added)."""
+        metrics, root, dimension_sets = self.take()
+        if not metrics:
+            return []
+        if self.namespace is None:
+            raise SchemaValidationError(NO_NAMESPACE)
+        return list(render(self.namespace, metrics, root, dimension_sets))
+
+
+def render(
+    namespace: str,
+    metrics: dict[str, Metric],
+    root: dict[str, Any],
+    dimension_sets: list[list[str]],
+) -> Iterator[dict[str, Any]]:
+    """Split ``metrics`` into documents of at most 100 definitions and 100 values per metric.
+
+    Round ``r`` carries the ``r``-th slice of 100 values of every metric that has one, so a
+    buffer of ordinary metrics (one value each) needs ``ceil(n / 100)`` documents and a single
+    busy metric needs ``ceil(values / 100)``.
+    """
+    timestamp = int(time.time() * 1000)
+    pending = list(metrics.values())
+    start = 0
+    while pending:
+        for first in range(0, len(pending), MAX_METRICS):
+            batch = pending[first : first + MAX_METRICS]
+            document = dict(root)
+            definitions = []
+            for definition, values in batch:
+                definitions.append(definition)
+                if start == 0 and len(values) == 1:
+                    document[definition["Name"]] = values[0]
+                else:
+                    chunk = values[start : start + MAX_VALUES]
+                    document[definition["Name"]] = chunk[0] if len(chunk) == 1 else chunk
+            document["_aws"] = {
+                "Timestamp": timestamp,
+                "CloudWatchMetrics": [
+                    {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
+                ],
+            }
+            yield document
+        start += MAX_VALUES
+        pending = [metric for metric in pending if len(metric[1]) > start]
+
+
+def write(documents: list[dict[str, Any]]) -> None:
+    """One ``write`` per document (so concurrent writers never interleave inside a line),
+    to the ``sys.stdout`` of the moment (test capture and the local invoker replace it).
+    Metadata that JSON cannot encode is written with ``str()`` rather than failing the flush."""
+    stream = sys.stdout
+    dumps = json.dumps
+    for document in documents:
+        stream.write(dumps(document, separators=(",", ":"), default=str) + "\n")
+    stream.flush()
