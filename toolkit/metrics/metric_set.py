@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
+from enum import Enum
 from typing import Any
 
 from toolkit.metrics.errors import (
@@ -45,6 +46,11 @@ NO_NAMESPACE = (
 )
 
 Metric = list[Any]  # [definition dict, values list]
+
+
+def _plain(value: object) -> object:
+    """An enum member as its value, so messages show ``'Seconds'`` rather than a repr."""
+    return value.value if isinstance(value, Enum) else value
 
 
 def _check_name(name: object, what: str) -> str:
@@ -193,13 +199,13 @@ class MetricSet:
                 name,
                 unit,
                 f"metric {name!r} was added with the unit {definition['Unit']!r} and now with "
-                f"{unit!r}; one metric has one unit per flush",
+                f"{_plain(unit)!r}; one metric has one unit per flush",
             )
         raise MetricResolutionError(
             name,
             res,
             f"metric {name!r} was added with the storage resolution "
-            f"{definition.get('StorageResolution', 60)} and now with {res!r}; "
+            f"{definition.get('StorageResolution', 60)} and now with {_plain(res)!r}; "
             "one metric has one resolution per flush",
         )
 
