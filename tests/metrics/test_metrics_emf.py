@@ -6,7 +6,9 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+import threading
 import time
+import warnings
 from decimal import Decimal
 
 import pytest
@@ -416,3 +418,48 @@ def test_importing_metrics_stays_light():
     from tests.conftest import subprocess_env
 
     subprocess.run([sys.executable, "-c", code], check=True, env=subprocess_env())
+
+
+def test_many_distinct_metric_names_keep_working():
+    """The cache of validated definitions is bounded; clearing it changes nothing visible."""
+    metrics = Metrics(namespace="Shop")
+    metrics.add_metric("kept", MetricUnit.Count, 1)
+    for index in range(2100):
+        metrics.add_metric(f"n{index}", MetricUnit.Count, 1)
+    metrics.add_metric("kept", MetricUnit.Count, 2)
+    documents = [check_document(d) for d in metrics.serialize_metric_set()]
+    assert values(documents, "kept") == [1, 2]
+    assert sum(len(metric_names(d)) for d in documents) == 2101
+
+
+def test_int_and_float_subclasses_are_numbers():
+    class Level(int):
+        pass
+
+    metrics = Metrics(namespace="Shop")
+    metrics.add_metric("Level", MetricUnit.Count, Level(3))
+    [document] = metrics.serialize_metric_set()
+    assert document["Level"] == 3
+
+
+def test_threads_adding_while_flushing_lose_nothing(capsys: pytest.CaptureFixture[str]):
+    metrics = Metrics(namespace="Shop")
+    per_thread = 2000
+
+    def add(thread: int) -> None:
+        for value in range(per_thread):
+            metrics.add_metric(f"t{thread}", MetricUnit.Count, value)
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(4)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # some flushes find the buffer empty
+        for thread in threads:
+            thread.start()
+        while any(thread.is_alive() for thread in threads):
+            metrics.flush_metrics()
+        for thread in threads:
+            thread.join()
+        metrics.flush_metrics()
+    documents = parse(capsys.readouterr().out)
+    for thread in range(4):
+        assert values(documents, f"t{thread}") == list(range(per_thread))
