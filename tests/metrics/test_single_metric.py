@@ -76,3 +76,27 @@ def test_disabled(capsys: pytest.CaptureFixture[str]):
     ):
         pass
     assert capsys.readouterr().out == ""
+
+
+def test_the_example_prints_valid_emf():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, subprocess_env
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "metrics" / "app.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+    )
+    *lines, response = result.stdout.splitlines()
+    documents = parse("\n".join(lines))
+    assert response == "{'ok': True}"
+    assert [metric_names(d) for d in documents] == [
+        ["ColdStart"],
+        ["CouponUsed"],
+        ["Orders", "ItemPrice", "ChargedAmount"],
+    ]
+    assert documents[2]["ChargedAmount"] == 42.5
