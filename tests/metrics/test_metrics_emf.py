@@ -274,6 +274,12 @@ def test_names_are_not_shared_between_metrics_dimensions_and_metadata():
     metrics.add_dimensions(extra="x")
     with pytest.raises(MetricValueError):
         metrics.add_metric("extra", MetricUnit.Count, 1)
+    metrics.set_default_dimensions(stage="prod")
+    metrics.clear_default_dimensions()  # frees "stage" but not this flush's names
+    metrics.add_metric("stage", MetricUnit.Count, 1)
+    for taken in ("d", "m", "extra"):
+        with pytest.raises(MetricValueError):
+            metrics.add_metric(taken, MetricUnit.Count, 1)
 
 
 def test_dimension_sets(capsys: pytest.CaptureFixture[str]):
@@ -463,3 +469,26 @@ def test_threads_adding_while_flushing_lose_nothing(capsys: pytest.CaptureFixtur
     documents = parse(capsys.readouterr().out)
     for thread in range(4):
         assert values(documents, f"t{thread}") == list(range(per_thread))
+
+
+def test_written_lines_and_serialized_documents_agree(capsys: pytest.CaptureFixture[str]):
+    metrics = Metrics(namespace="Shop", service="orders")
+
+    def fill() -> None:
+        metrics.add_dimension("region", "eu")
+        metrics.add_dimensions(tenant="t-1")
+        metrics.add_metadata("request", {"id": "r-1"})
+        for value in range(150):
+            metrics.add_metric("Busy", MetricUnit.Milliseconds, value / 2, resolution=1)
+        for index in range(120):
+            metrics.add_metric(f"m{index}", MetricUnit.Count, index)
+
+    fill()
+    metrics.flush_metrics()
+    written = parse(capsys.readouterr().out)
+    fill()
+    serialized = [check_document(d) for d in metrics.serialize_metric_set()]
+    for document in (*written, *serialized):
+        document["_aws"].pop("Timestamp")
+    assert written == serialized
+    assert len(written) == 3

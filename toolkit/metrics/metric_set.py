@@ -45,7 +45,10 @@ NO_NAMESPACE = (
     "(or POWERTOOLS_METRICS_NAMESPACE)"
 )
 
-Metric = list[Any]  # [definition dict, values list]
+# name, unit, resolution, the MetricDefinition as JSON text and as a dict
+Definition = tuple[str, str, int, str, dict[str, Any]]
+Metric = list[Any]  # [Definition, values list]
+_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
 def _plain(value: object) -> object:
@@ -101,13 +104,14 @@ def _number(name: str, value: object) -> float | int:
     )
 
 
-_definitions: dict[tuple[object, object, object], dict[str, Any]] = {}
+_definitions: dict[tuple[object, object, object], Definition] = {}
 _MAX_DEFINITIONS = 2048  # bounds the cache when metric names are made up at run time
 
 
-def _define(name: str, unit: object, resolution: object) -> dict[str, Any]:
-    """Validate a (name, unit, resolution) once and cache its MetricDefinition; later adds of
-    the same metric are a dict look-up, and all values of a metric share one definition."""
+def _define(name: str, unit: object, resolution: object) -> Definition:
+    """Validate a (name, unit, resolution) once and cache its MetricDefinition, already encoded
+    as JSON: later adds of the same metric are a dict look-up, and a flush joins strings instead
+    of encoding a hundred small dicts again."""
     _check_name(name, "metric")
     try:
         unit_value = UNITS.get(unit)
@@ -125,9 +129,10 @@ def _define(name: str, unit: object, resolution: object) -> dict[str, Any]:
             f"metric {name!r} has the storage resolution {resolution!r}; "
             f"allowed: {RESOLUTION_NAMES}",
         )
-    definition: dict[str, Any] = {"Name": name, "Unit": unit_value}
+    members: dict[str, Any] = {"Name": name, "Unit": unit_value}
     if resolution_value != 60:
-        definition["StorageResolution"] = resolution_value
+        members["StorageResolution"] = resolution_value
+    definition = (name, unit_value, resolution_value, _encode(members), members)
     if len(_definitions) >= _MAX_DEFINITIONS:
         _definitions.clear()
     return _definitions.setdefault((name, unit_value, resolution_value), definition)
@@ -150,6 +155,7 @@ class MetricSet:
         "metadata",
         "metrics",
         "namespace",
+        "taken",
         "warned_empty",
     )
 
@@ -160,6 +166,7 @@ class MetricSet:
         self.dimension_sets: list[dict[str, str]] = []
         self.metadata: dict[str, Any] = {}
         self.default_dimensions: dict[str, str] = {}
+        self.taken: set[str] = set()  # dimension and metadata names: not free for metrics
         self.lock = threading.Lock()
         self.warned_empty = False
 
@@ -170,42 +177,34 @@ class MetricSet:
         except (KeyError, TypeError):  # TypeError: an unhashable unit, refused by _define
             definition = _define(name, unit, resolution)
         kind = type(value)
-        if not (kind is int or (kind is float and value - value == 0.0)):  # type: ignore[operator]
+        if kind is not int and (kind is not float or value - value != 0.0):  # type: ignore[operator]
             value = _number(name, value)  # not finite, or another kind of number
         with self.lock:
             metric = self.metrics.get(name)
             if metric is None:
-                self._check_free(name)
+                if name in self.taken:
+                    raise MetricValueError(
+                        name, f"metric name {name!r} is already used by a dimension or metadata key"
+                    )
                 self.metrics[name] = [definition, [value]]
             elif metric[0] is definition or metric[0] == definition:
                 metric[1].append(value)
             else:
                 self._conflict(name, metric[0], unit, resolution)
 
-    def _check_free(self, name: str) -> None:
-        if (
-            name in self.metadata
-            or name in self.dimensions
-            or name in self.default_dimensions
-            or (self.dimension_sets and any(name in one for one in self.dimension_sets))
-        ):
-            raise MetricValueError(
-                name, f"metric name {name!r} is already used by a dimension or a metadata key"
-            )
-
-    def _conflict(self, name: str, definition: dict[str, Any], unit: object, res: object) -> None:
-        if unit != definition["Unit"]:
+    def _conflict(self, name: str, definition: Definition, unit: object, res: object) -> None:
+        if unit != definition[1]:
             raise MetricUnitError(
                 name,
                 unit,
-                f"metric {name!r} was added with the unit {definition['Unit']!r} and now with "
+                f"metric {name!r} was added with the unit {definition[1]!r} and now with "
                 f"{_plain(unit)!r}; one metric has one unit per flush",
             )
         raise MetricResolutionError(
             name,
             res,
             f"metric {name!r} was added with the storage resolution "
-            f"{definition.get('StorageResolution', 60)} and now with {_plain(res)!r}; "
+            f"{definition[2]} and now with {_plain(res)!r}; "
             "one metric has one resolution per flush",
         )
 
@@ -231,9 +230,11 @@ class MetricSet:
             if new_set:
                 self._check_size(self.default_dimensions, checked)
                 self.dimension_sets.append(checked)
+                self.taken.update(checked)
             else:
                 self._check_size({**self.default_dimensions, **self.dimensions}, checked)
                 self.dimensions.update(checked)
+                self.taken.update(checked)
 
     def set_default_dimensions(self, dimensions: Mapping[str, object]) -> None:
         checked = {}
@@ -244,6 +245,14 @@ class MetricSet:
             for one_set in (self.dimensions, *self.dimension_sets):
                 self._check_size({**self.default_dimensions, **one_set}, checked)
             self.default_dimensions.update(checked)
+            self.taken.update(checked)
+
+    def clear_default_dimensions(self) -> None:
+        with self.lock:
+            self.default_dimensions.clear()
+            self.taken = {*self.dimensions, *self.metadata}
+            for one_set in self.dimension_sets:
+                self.taken.update(one_set)
 
     def _value_of(self, name: str, defaults: bool = True) -> str | None:
         if name in self.dimensions:
@@ -270,7 +279,9 @@ class MetricSet:
             raise DimensionError(
                 key, f"metadata key {key!r} is already used by a metric or a dimension"
             )
-        self.metadata[key] = value
+        with self.lock:
+            self.metadata[key] = value
+            self.taken.add(key)
 
     # --- flushing --------------------------------------------------------------------------
     def take(self) -> tuple[dict[str, Metric], dict[str, Any], list[list[str]]]:
@@ -282,6 +293,7 @@ class MetricSet:
             dimensions, self.dimensions = self.dimensions, {}
             sets, self.dimension_sets = self.dimension_sets, []
             metadata, self.metadata = self.metadata, {}
+            self.taken = set(self.default_dimensions)
             defaults = self.default_dimensions
         root: dict[str, Any] = {**metadata, **defaults}
         for one_set in sets:
@@ -295,60 +307,85 @@ class MetricSet:
                 dimension_sets.append(keys)
         return metrics, root, dimension_sets
 
+    def lines(self) -> list[str]:
+        """Take the buffer and render it as EMF documents, one JSON text each (none when no
+        metric was added). The ``_aws`` object is joined from pre-encoded definitions, and the
+        root members are encoded in one call per document."""
+        taken = self._take_valid()
+        if taken is None:
+            return []
+        metrics, root, dimension_sets, timestamp = taken
+        aws = (
+            f'"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":[{{"Namespace":'
+            f'{_encode(self.namespace)},"Dimensions":{_encode(dimension_sets)},"Metrics":['
+        )
+        return [
+            # members is never empty (it holds at least one metric), so "{...}" loses its "}"
+            f"{_encode(members)[:-1]},{aws}{','.join([d[3] for d in definitions])}]}}]}}}}"
+            for members, definitions in split(metrics, root)
+        ]
+
     def documents(self) -> list[dict[str, Any]]:
-        """Take the buffer and render it as EMF documents (none when no metric was added)."""
+        """Take the buffer and return the documents :meth:`lines` would write, as dicts."""
+        taken = self._take_valid()
+        if taken is None:
+            return []
+        metrics, root, dimension_sets, timestamp = taken
+        documents = []
+        for members, definitions in split(metrics, root):
+            directive = {
+                "Namespace": self.namespace,
+                "Dimensions": dimension_sets,
+                "Metrics": [definition[4] for definition in definitions],
+            }
+            members["_aws"] = {"Timestamp": timestamp, "CloudWatchMetrics": [directive]}
+            documents.append(members)
+        return documents
+
+    def _take_valid(
+        self,
+    ) -> tuple[dict[str, Metric], dict[str, Any], list[list[str]], int] | None:
         metrics, root, dimension_sets = self.take()
         if not metrics:
-            return []
+            return None
         if self.namespace is None:
             raise SchemaValidationError(NO_NAMESPACE)
-        return list(render(self.namespace, metrics, root, dimension_sets))
+        return metrics, root, dimension_sets, int(time.time() * 1000)
 
 
-def render(
-    namespace: str,
-    metrics: dict[str, Metric],
-    root: dict[str, Any],
-    dimension_sets: list[list[str]],
-) -> Iterator[dict[str, Any]]:
-    """Split ``metrics`` into documents of at most 100 definitions and 100 values per metric.
+def split(
+    metrics: dict[str, Metric], root: dict[str, Any]
+) -> Iterator[tuple[dict[str, Any], list[Definition]]]:
+    """Split ``metrics`` into documents of at most 100 definitions and 100 values per metric,
+    yielding each document's root members and its definitions.
 
     Round ``r`` carries the ``r``-th slice of 100 values of every metric that has one, so a
     buffer of ordinary metrics (one value each) needs ``ceil(n / 100)`` documents and a single
-    busy metric needs ``ceil(values / 100)``.
+    busy metric needs ``ceil(values / 100)``. Every document repeats ``root`` (metadata and
+    dimension values).
     """
-    timestamp = int(time.time() * 1000)
     pending = list(metrics.values())
     start = 0
     while pending:
         for first in range(0, len(pending), MAX_METRICS):
             batch = pending[first : first + MAX_METRICS]
-            document = dict(root)
-            definitions = []
+            members = dict(root)
             for definition, values in batch:
-                definitions.append(definition)
                 if start == 0 and len(values) == 1:
-                    document[definition["Name"]] = values[0]
+                    members[definition[0]] = values[0]
                 else:
                     chunk = values[start : start + MAX_VALUES]
-                    document[definition["Name"]] = chunk[0] if len(chunk) == 1 else chunk
-            document["_aws"] = {
-                "Timestamp": timestamp,
-                "CloudWatchMetrics": [
-                    {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
-                ],
-            }
-            yield document
+                    members[definition[0]] = chunk[0] if len(chunk) == 1 else chunk
+            yield members, [definition for definition, _ in batch]
         start += MAX_VALUES
         pending = [metric for metric in pending if len(metric[1]) > start]
 
 
-def write(documents: list[dict[str, Any]]) -> None:
+def write(lines: list[str]) -> None:
     """One ``write`` per document (so concurrent writers never interleave inside a line),
     to the ``sys.stdout`` of the moment (test capture and the local invoker replace it).
-    Metadata that JSON cannot encode is written with ``str()`` rather than failing the flush."""
+    Metadata that JSON cannot encode was written with ``str()`` rather than failing the flush."""
     stream = sys.stdout
-    dumps = json.dumps
-    for document in documents:
-        stream.write(dumps(document, separators=(",", ":"), default=str) + "\n")
+    for line in lines:
+        stream.write(line + "\n")
     stream.flush()

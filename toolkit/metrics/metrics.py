@@ -108,8 +108,7 @@ class Metrics:
         self._set.set_default_dimensions(dimensions)
 
     def clear_default_dimensions(self) -> None:
-        with self._set.lock:
-            self._set.default_dimensions.clear()
+        self._set.clear_default_dimensions()
 
     def clear_metrics(self) -> None:
         """Drop what the buffer holds (metrics, dimensions, metadata), writing nothing."""
@@ -117,7 +116,7 @@ class Metrics:
 
     # --- flushing --------------------------------------------------------------------------
     def serialize_metric_set(self) -> list[dict[str, Any]]:
-        """Take the buffer and return its EMF documents, without writing them."""
+        """Take the buffer and return its EMF documents as dicts, without writing them."""
         return self._set.documents()
 
     def flush_metrics(self, raise_on_empty_metrics: bool = False) -> None:
@@ -125,7 +124,7 @@ class Metrics:
 
         With nothing to write, raise :class:`EmptyMetricsError` if asked to, else warn once.
         """
-        documents = self._set.documents()
+        documents = self._set.lines()
         if not documents:
             if raise_on_empty_metrics:
                 raise EmptyMetricsError(
@@ -155,7 +154,7 @@ class Metrics:
             }
         )
         cold.add_metric("ColdStart", MetricUnit.Count, 1, 60)
-        documents = cold.documents()
+        documents = cold.lines()
         if not self._disabled:
             write(documents)
 
@@ -254,6 +253,6 @@ def single_metric(
     try:
         yield SingleMetric(metric_set, name)
     finally:
-        documents = metric_set.documents()
+        documents = metric_set.lines()
         if not config.METRICS_DISABLED.read():
             write(documents)
