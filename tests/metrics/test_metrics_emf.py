@@ -163,6 +163,8 @@ def test_bad_resolution_names_it_and_lists_the_allowed_ones():
     with pytest.raises(MetricResolutionError) as caught:
         metrics.add_metric("Latency", MetricUnit.Seconds, 1, resolution=30)
     assert "30" in str(caught.value) and "60" in str(caught.value) and "1 " in str(caught.value)
+    with pytest.raises(MetricResolutionError, match=r"\[60\]"):
+        metrics.add_metric("Latency", MetricUnit.Seconds, 1, resolution=[60])  # type: ignore[arg-type]
 
 
 def test_one_metric_keeps_one_unit_and_one_resolution():
@@ -261,6 +263,8 @@ def test_names_are_not_shared_between_metrics_dimensions_and_metadata():
         metrics.add_dimension("A", "v")
     with pytest.raises(DimensionError):
         metrics.add_dimension("m", "v")
+    with pytest.raises(DimensionError):
+        metrics.set_default_dimensions(A="v")
     with pytest.raises(DimensionError):
         metrics.add_metadata("A", 1)
     with pytest.raises(DimensionError):

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from toolkit.metrics.errors import (
     DimensionError,
@@ -48,6 +48,7 @@ NO_NAMESPACE = (
 # name, unit, resolution, the MetricDefinition as JSON text and as a dict
 Definition = tuple[str, str, int, str, dict[str, Any]]
 Metric = list[Any]  # [Definition, values list]
+T = TypeVar("T")
 _encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
@@ -104,6 +105,13 @@ def _number(name: str, value: object) -> float | int:
     )
 
 
+def _lookup(table: Mapping[object, T], key: object) -> T | None:
+    try:
+        return table.get(key)
+    except TypeError:  # unhashable: certainly not a unit or a resolution
+        return None
+
+
 _definitions: dict[tuple[object, object, object], Definition] = {}
 _MAX_DEFINITIONS = 2048  # bounds the cache when metric names are made up at run time
 
@@ -113,11 +121,8 @@ def _define(name: str, unit: object, resolution: object) -> Definition:
     as JSON: later adds of the same metric are a dict look-up, and a flush joins strings instead
     of encoding a hundred small dicts again."""
     _check_name(name, "metric")
-    try:
-        unit_value = UNITS.get(unit)
-        resolution_value = RESOLUTIONS.get(resolution)
-    except TypeError:  # unhashable
-        unit_value = resolution_value = None
+    unit_value = _lookup(UNITS, unit)
+    resolution_value = _lookup(RESOLUTIONS, resolution)
     if unit_value is None:
         raise MetricUnitError(
             name, unit, f"metric {name!r} has the unit {unit!r}; allowed units: {UNIT_NAMES}"
@@ -212,11 +217,7 @@ class MetricSet:
         """Add to the main dimension set, or (``new_set``) add one more dimension set."""
         checked = {}
         for name, value in dimensions.items():
-            _check_name(name, "dimension")
-            if name in self.metrics or name in self.metadata:
-                raise DimensionError(
-                    name, f"dimension name {name!r} is already used by a metric or metadata key"
-                )
+            self._check_dimension_name(name)
             text = dimension_value(name, value)
             if self._value_of(name, defaults=False) not in (None, text):
                 raise DimensionError(
@@ -239,7 +240,7 @@ class MetricSet:
     def set_default_dimensions(self, dimensions: Mapping[str, object]) -> None:
         checked = {}
         for name, value in dimensions.items():
-            _check_name(name, "dimension")
+            self._check_dimension_name(name)
             checked[name] = dimension_value(name, value)
         with self.lock:
             for one_set in (self.dimensions, *self.dimension_sets):
@@ -253,6 +254,13 @@ class MetricSet:
             self.taken = {*self.dimensions, *self.metadata}
             for one_set in self.dimension_sets:
                 self.taken.update(one_set)
+
+    def _check_dimension_name(self, name: str) -> None:
+        _check_name(name, "dimension")
+        if name in self.metrics or name in self.metadata:
+            raise DimensionError(
+                name, f"dimension name {name!r} is already used by a metric or metadata key"
+            )
 
     def _value_of(self, name: str, defaults: bool = True) -> str | None:
         if name in self.dimensions:
