@@ -379,6 +379,12 @@ def test_disabled_prints_nothing_and_still_empties_the_buffer(
     metrics.flush_metrics()
     assert capsys.readouterr().out == ""
     assert metrics.serialize_metric_set() == []
+    with config.environ({variable: "true"}):
+        no_namespace = Metrics()
+    no_namespace.add_metric("A", MetricUnit.Count, 1)
+    no_namespace.flush_metrics(raise_on_empty_metrics=True)  # disabled: nothing is checked
+    no_namespace.flush_metrics(raise_on_empty_metrics=True)
+    assert capsys.readouterr().out == ""
 
 
 def test_same_namespace_shares_a_buffer_other_namespaces_do_not(

@@ -70,11 +70,11 @@ def test_namespace_from_the_environment_or_an_error_on_entry(capsys: pytest.Capt
 
 
 def test_disabled(capsys: pytest.CaptureFixture[str]):
-    with (
-        config.environ({"TOOLKIT_METRICS_DISABLED": "true"}),
-        single_metric("A", MetricUnit.Count, 1, namespace="Shop"),
-    ):
-        pass
+    with config.environ({"TOOLKIT_METRICS_DISABLED": "true"}):
+        with single_metric("A", MetricUnit.Count, 1, namespace="Shop"):
+            pass
+        with single_metric("A", MetricUnit.Count, 1):  # no namespace needed when disabled
+            pass
     assert capsys.readouterr().out == ""
 
 

@@ -123,7 +123,11 @@ class Metrics:
         """Write the buffer as EMF documents, one JSON line each, and empty it.
 
         With nothing to write, raise :class:`EmptyMetricsError` if asked to, else warn once.
+        Disabled, it only empties the buffer: no namespace or emptiness check, no output.
         """
+        if self._disabled:
+            self._set.take()
+            return
         documents = self._set.lines()
         if not documents:
             if raise_on_empty_metrics:
@@ -139,12 +143,13 @@ class Metrics:
                     stacklevel=2,
                 )
             return
-        if not self._disabled:
-            write(documents)
+        write(documents)
 
     def _count_cold_start(self, context: Any) -> None:
         """``ColdStart`` in a document of its own, so that its two dimensions never mix with
         the user's."""
+        if self._disabled:
+            return
         function_name = getattr(context, "function_name", None)
         cold = MetricSet(self.namespace)
         cold.set_default_dimensions(
@@ -154,9 +159,7 @@ class Metrics:
             }
         )
         cold.add_metric("ColdStart", MetricUnit.Count, 1, 60)
-        documents = cold.lines()
-        if not self._disabled:
-            write(documents)
+        write(cold.lines())
 
     def _log_metrics(
         self,
@@ -244,8 +247,9 @@ def single_metric(
     dimensions do not leak into anyone else's documents. The namespace is checked on entry so
     that a missing one never replaces an error raised inside the block.
     """
+    disabled = config.METRICS_DISABLED.read()
     metric_set = MetricSet(namespace or config.METRICS_NAMESPACE.read())
-    if metric_set.namespace is None:
+    if metric_set.namespace is None and not disabled:
         raise SchemaValidationError(_NO_NAMESPACE)
     if default_dimensions:
         metric_set.set_default_dimensions(default_dimensions)
@@ -253,6 +257,5 @@ def single_metric(
     try:
         yield SingleMetric(metric_set, name)
     finally:
-        documents = metric_set.lines()
-        if not config.METRICS_DISABLED.read():
-            write(documents)
+        if not disabled:
+            write(metric_set.lines())
