@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from types import TracebackType
 from typing import Any
 
-from toolkit import config
+from toolkit.config import environ, set_environ
 
 __all__ = ["XRayCapture"]
 
@@ -91,7 +91,7 @@ class XRayCapture:
         self._thread.start()
         self.trace_header = new_trace_header(self.sampled)
         self._stack.enter_context(
-            config.environ(
+            environ(
                 {
                     "AWS_XRAY_DAEMON_ADDRESS": self.address,
                     "LAMBDA_TASK_ROOT": self.task_root,
@@ -121,7 +121,7 @@ class XRayCapture:
         if sampled is not None:
             self.sampled = sampled
         self.trace_header = new_trace_header(self.sampled)
-        config.set_environ({"_X_AMZN_TRACE_ID": self.trace_header})
+        set_environ({"_X_AMZN_TRACE_ID": self.trace_header})
         return self.trace_header
 
     def _receive(self) -> None:
