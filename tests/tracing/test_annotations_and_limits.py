@@ -142,3 +142,22 @@ def test_error_whose_str_fails_is_still_recorded(xray: XRayCapture) -> None:
         handler({}, lambda_context())
     (doc,) = xray.flush()
     assert doc["metadata"]["svc"]["handler error"]["type"] == "Weird"
+
+
+def test_unserialisable_response_is_replaced_by_a_marker(xray: XRayCapture) -> None:
+    tracer = Tracer("svc")
+    cyclic: dict[str, Any] = {}
+    cyclic["self"] = cyclic
+
+    @tracer.capture_lambda_handler
+    def handler(event: object, context: object) -> dict[str, Any]:
+        tracer.put_metadata("tuple_keys", {(1, 2): "x"})
+        return cyclic
+
+    assert handler({}, lambda_context()) is cyclic
+    (doc,) = xray.flush()
+    metadata = doc["metadata"]["svc"]
+    assert metadata["handler response"]["unserializable"] is True
+    assert metadata["handler response"]["type"] == "dict"
+    assert "Circular reference" in metadata["handler response"]["reason"]
+    assert metadata["tuple_keys"]["unserializable"] is True

@@ -38,9 +38,15 @@ def bound(value: Any, budget: int) -> tuple[Any, int]:
     """``value`` if its JSON fits in ``budget`` bytes, otherwise a marker saying it was cut
     (with the original size and the start of it); and the bytes it will take.
 
-    Serialises like the SDK does (``default=str``) so the size measured is the size sent.
+    Serialises like the SDK does (``default=str``) so the size measured is the size sent. A
+    value that cannot be serialised at all (a cycle, non-string keys) becomes a marker too:
+    the SDK would otherwise fail when sending and the whole subsegment would be lost.
     """
-    encoded = json.dumps(value, default=str).encode()
+    try:
+        encoded = json.dumps(value, default=str).encode()
+    except (TypeError, ValueError, RecursionError) as error:
+        marker = {"unserializable": True, "type": type(value).__name__, "reason": str(error)}
+        return marker, len(json.dumps(marker).encode())
     size = len(encoded)
     if size <= budget:
         return value, size
