@@ -105,6 +105,8 @@ class XRayProvider(TracerProvider):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._recorder_instance: Any = None
+        self._facade_class: Any = None
+        self._subsegment_class: Any = None
         self._daemon_address: str | None = None
 
     def _recorder(self) -> Any:
@@ -116,12 +118,16 @@ class XRayProvider(TracerProvider):
                 try:
                     from aws_xray_sdk.core import xray_recorder
                     from aws_xray_sdk.core.lambda_launcher import LambdaContext
+                    from aws_xray_sdk.core.models.facade_segment import FacadeSegment
+                    from aws_xray_sdk.core.models.subsegment import Subsegment
                 except ImportError:
                     raise ProviderUnavailableError("X-Ray", "aws-xray-sdk") from None
                 if not isinstance(xray_recorder.context, LambdaContext):
                     # The SDK was imported before LAMBDA_TASK_ROOT was set (a test, say).
                     xray_recorder.configure(context=LambdaContext())
                 xray_recorder.configure(streaming_threshold=0)
+                self._facade_class = FacadeSegment
+                self._subsegment_class = Subsegment
                 self._recorder_instance = xray_recorder
         return self._recorder_instance
 
@@ -137,21 +143,18 @@ class XRayProvider(TracerProvider):
             # a new listener each time; Lambda never changes it, so this runs once there).
             recorder.emitter.set_daemon_address(address)
             self._daemon_address = address
-        from aws_xray_sdk.core.models.facade_segment import FacadeSegment
-
-        facade = FacadeSegment(name="facade", traceid=root, entityid=parent, sampled=True)
+        facade = self._facade_class(name="facade", traceid=root, entityid=parent, sampled=True)
         recorder.context.set_trace_entity(facade)
         return XRaySpan(facade, None)
 
     def start_span(self, name: str, parent: Span) -> Span:
-        from aws_xray_sdk.core.models.subsegment import Subsegment
-
         assert isinstance(parent, XRaySpan)
+        recorder = self._recorder()
         entity = parent.open_entity()
         segment = getattr(entity, "parent_segment", entity)
-        subsegment = Subsegment(name, "local", segment)
+        subsegment = self._subsegment_class(name, "local", segment)
         entity.add_subsegment(subsegment)
-        self._recorder().context.set_trace_entity(subsegment)
+        recorder.context.set_trace_entity(subsegment)
         return XRaySpan(subsegment, parent)
 
     def end_span(self, span: Span) -> None:
