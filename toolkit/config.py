@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from toolkit.errors import ConfigurationError
@@ -80,21 +79,34 @@ def parse_str(raw: str) -> str:
     return raw
 
 
-@dataclass(frozen=True, slots=True)
 class Var(Generic[T]):
-    """One environment variable: its name, fallbacks, default, parser and what it is for."""
+    """One environment variable: its name, fallbacks, default, parser and what it is for.
 
-    name: str
-    default: T
-    parse: Callable[[str], T]
-    doc: str
-    fallbacks: tuple[str, ...] = ()
-    kind: str = "string"
-    _keys: tuple[tuple[str, object], ...] = field(init=False, repr=False, compare=False)
+    A plain class rather than a dataclass: ``dataclasses`` imports ``inspect``, which would
+    cost every function several milliseconds of cold start."""
 
-    def __post_init__(self) -> None:
-        names = (self.name, *self.fallbacks)
-        object.__setattr__(self, "_keys", tuple((name, _ENCODE(name)) for name in names))
+    __slots__ = ("_keys", "default", "doc", "fallbacks", "kind", "name", "parse")
+
+    def __init__(
+        self,
+        name: str,
+        default: T,
+        parse: Callable[[str], T],
+        doc: str,
+        *,
+        fallbacks: tuple[str, ...] = (),
+        kind: str = "string",
+    ) -> None:
+        self.name = name
+        self.default = default
+        self.parse = parse
+        self.doc = doc
+        self.fallbacks = fallbacks
+        self.kind = kind
+        self._keys = tuple((each, _ENCODE(each)) for each in (name, *fallbacks))
+
+    def __repr__(self) -> str:
+        return f"Var({self.name!r}, default={self.default!r})"
 
     def read(self) -> T:
         """The parsed value, the first non-empty name winning, or the default.
@@ -124,7 +136,9 @@ class Var(Generic[T]):
 def _toolkit(
     suffix: str, default: T, parse: Callable[[str], T], doc: str, kind: str = "string"
 ) -> Var[T]:
-    return Var(f"TOOLKIT_{suffix}", default, parse, doc, (f"POWERTOOLS_{suffix}",), kind)
+    return Var(
+        f"TOOLKIT_{suffix}", default, parse, doc, fallbacks=(f"POWERTOOLS_{suffix}",), kind=kind
+    )
 
 
 # --- toolkit's own settings (POWERTOOLS_* fallbacks) -----------------------------------------

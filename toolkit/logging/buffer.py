@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import dataclass, field
 
 from toolkit.logging.errors import InvalidBufferError, InvalidLevelError
 from toolkit.logging.levels import parse_level
@@ -19,33 +18,49 @@ from toolkit.logging.levels import parse_level
 __all__ = ["LogBuffer"]
 
 
-@dataclass(frozen=True)
 class LogBuffer:
     """What to buffer: lines at or below ``level``, at most ``max_bytes`` of them (UTF-8) per
     invocation, the oldest evicted first. ``flush_on_error`` flushes when an ERROR or higher
-    line is logged (the handler raising always flushes)."""
+    line is logged (the handler raising always flushes).
 
-    level: str | int = "DEBUG"
-    max_bytes: int = 20480
-    flush_on_error: bool = True
-    level_no: int = field(init=False, repr=False)
+    A plain class rather than a dataclass: importing ``dataclasses`` pulls in ``inspect`` and
+    costs several milliseconds of cold start."""
 
-    def __post_init__(self) -> None:
+    __slots__ = ("flush_on_error", "level", "level_no", "max_bytes")
+
+    def __init__(
+        self, level: str | int = "DEBUG", max_bytes: int = 20480, flush_on_error: bool = True
+    ) -> None:
         try:
-            level_no = parse_level(self.level, "buffer.level")
+            level_no = parse_level(level, "buffer.level")
         except InvalidLevelError:
             raise InvalidBufferError(
-                "buffer.level", self.level, "a level name (DEBUG, INFO, ...) or an integer"
+                "buffer.level", level, "a level name (DEBUG, INFO, ...) or an integer"
             ) from None
-        if (
-            isinstance(self.max_bytes, bool)
-            or not isinstance(self.max_bytes, int)
-            or self.max_bytes <= 0
-        ):
-            raise InvalidBufferError(
-                "buffer.max_bytes", self.max_bytes, "a positive integer (bytes)"
-            )
-        object.__setattr__(self, "level_no", level_no)
+        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
+            raise InvalidBufferError("buffer.max_bytes", max_bytes, "a positive integer (bytes)")
+        self.level = level
+        self.max_bytes = max_bytes
+        self.flush_on_error = flush_on_error
+        self.level_no = level_no
+
+    def __repr__(self) -> str:
+        return (
+            f"LogBuffer(level={self.level!r}, max_bytes={self.max_bytes!r}, "
+            f"flush_on_error={self.flush_on_error!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LogBuffer):
+            return NotImplemented
+        return (self.level_no, self.max_bytes, self.flush_on_error) == (
+            other.level_no,
+            other.max_bytes,
+            other.flush_on_error,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.level_no, self.max_bytes, self.flush_on_error))
 
 
 class PendingLines:

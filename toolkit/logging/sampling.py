@@ -1,17 +1,19 @@
 """The random source deciding which invocations log at DEBUG.
 
-A module-level :class:`random.Random` rather than the global one so that tests can make the
-decision reproducible with ``toolkit.logging.sampling.rng.seed(n)`` without disturbing other
-users of :mod:`random`.
+A module-level generator rather than the global one so that tests can make the decision
+reproducible with ``toolkit.logging.sampling.rng.seed(n)`` without disturbing other users of
+:mod:`random`. It is ``_random.Random``, the C generator that :class:`random.Random` is built
+on (same Mersenne Twister, same ``seed``/``random``): importing :mod:`random` itself pulls in
+``math``, ``bisect`` and ``hashlib`` and costs a couple of milliseconds of cold start.
 """
 
 from __future__ import annotations
 
-import random
+import _random
 
 __all__ = ["rng", "sampled"]
 
-rng = random.Random()
+rng = _random.Random()
 
 
 def sampled(rate: float) -> bool:
