@@ -2,6 +2,10 @@
 
 Public names resolve lazily (PEP 562) so that ``import toolkit`` costs almost nothing at cold
 start: each name's module is imported the first time the name is used.
+
+The ``@middleware`` decorator is imported from :mod:`toolkit.middleware`, not from here: a
+package attribute named like one of its submodules is overwritten when that submodule is
+imported, so ``from toolkit import middleware`` could not reliably mean the function.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ _EXPORTS: dict[str, str] = {
     "MetricUnit": "toolkit.metrics",
     "MetricResolution": "toolkit.metrics",
     "single_metric": "toolkit.metrics",
-    "middleware": "toolkit.middleware",
     "Middleware": "toolkit.middleware",
     "chain": "toolkit.middleware",
     "timeout_guard": "toolkit.middleware",
@@ -39,14 +42,16 @@ __all__ = [
     "Tracer",
     "__version__",
     "chain",
-    "middleware",
     "single_metric",
     "timeout_guard",
 ]
 
 if TYPE_CHECKING:
     from toolkit.errors import ConfigurationError, ToolkitError
-    from toolkit.middleware import LambdaTimeoutError, Middleware, chain, middleware, timeout_guard
+    from toolkit.logging import Logger
+    from toolkit.metrics import MetricResolution, Metrics, MetricUnit, single_metric
+    from toolkit.middleware import LambdaTimeoutError, Middleware, chain, timeout_guard
+    from toolkit.tracing import Tracer
 
 
 def __getattr__(name: str) -> Any:

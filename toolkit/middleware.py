@@ -15,7 +15,6 @@ that the layers share.
 from __future__ import annotations
 
 import functools
-import inspect
 import signal
 import threading
 import warnings
@@ -146,6 +145,7 @@ class Middleware:
                     return replaced
             return request.response
 
+        layer.__wrapped__ = inner  # type: ignore[attr-defined]  # lets a layer find the handler
         return layer
 
     def __call__(self, handler: H) -> H:
@@ -224,15 +224,20 @@ class MiddlewareFunction(Generic[H]):
         return clone
 
 
+_VAR_KEYWORDS = 0x08  # CO_VARKEYWORDS: the function takes **options
+
+
 def _option_names(function: Callable[..., Any]) -> frozenset[str] | None:
-    """The keyword-only options ``function`` accepts, or ``None`` if it takes ``**options``."""
-    try:
-        parameters = inspect.signature(function).parameters.values()
-    except (TypeError, ValueError):  # builtins and the like: accept anything
+    """The keyword-only options ``function`` accepts, or ``None`` if it takes ``**options``
+    (or is not plain Python code, whose signature we cannot read without ``inspect``).
+
+    Read from the code object: ``inspect.signature`` would import ``inspect`` (and ``ast``,
+    ``dis``...) into every function's cold start."""
+    code = getattr(getattr(function, "__func__", function), "__code__", None)
+    if code is None or code.co_flags & _VAR_KEYWORDS:
         return None
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        return None
-    return frozenset(p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY)
+    first = code.co_argcount
+    return frozenset(code.co_varnames[first : first + code.co_kwonlyargcount])
 
 
 def middleware(function: Callable[..., Any]) -> MiddlewareFunction[Any]:
