@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", choices=sorted(BENCHMARKS), help="run only this benchmark"
     )
     parser.add_argument(
-        "--rounds", type=int, help="interleaved samples per side (default 41, quick 7)"
+        "--rounds", type=int, help="interleaved samples per side (default 61, quick 7)"
     )
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results" / "latest.json")
     args = parser.parse_args(argv)
