@@ -71,15 +71,17 @@ class Invocation:
     invocation ends, last registered first, whether the handler returned or raised.
     """
 
-    __slots__ = ("_closers", "_listeners", "cold_start", "context", "event", "state")
+    __slots__ = ("_closers", "_listeners", "_token", "cold_start", "context", "event", "state")
 
     def __init__(self, event: Any, context: Any, cold_start: bool) -> None:
         self.event = event
         self.context = context
         self.cold_start = cold_start
         self.state: dict[str, Any] = {}
-        self._closers: list[Callable[[], None]] = []
-        self._listeners: list[ScopeListener] = []
+        # Most invocations register neither; the lists are made on first use.
+        self._closers: list[Callable[[], None]] | None = None
+        self._listeners: list[ScopeListener] | None = None
+        self._token: Token[Invocation | None] | None = None
 
     @property
     def request_id(self) -> str | None:
@@ -91,17 +93,24 @@ class Invocation:
         return None if get is None else int(get())
 
     def on_close(self, callback: Callable[[], None]) -> None:
+        if self._closers is None:
+            self._closers = []
         self._closers.append(callback)
 
     def add_scope_listener(self, listener: ScopeListener) -> None:
         """Have ``listener`` told of every :func:`scope` opened during this invocation."""
+        if self._listeners is None:
+            self._listeners = []
         self._listeners.append(listener)
 
     def _close(self) -> None:
+        closers, self._closers = self._closers, None
+        if not closers:
+            return
         errors: list[BaseException] = []
-        while self._closers:
+        while closers:
             try:
-                self._closers.pop()()
+                closers.pop()()
             except Exception as exc:  # one failing closer must not skip the others
                 errors.append(exc)
         if errors:
@@ -138,15 +147,19 @@ def reset_cold_start() -> None:
         _cold_pending = True
 
 
-def begin(event: Any, context: Any) -> Token[Invocation | None]:
+def begin(event: Any, context: Any) -> Invocation:
     """Open an invocation; the engine calls this, users don't need to."""
-    return _current.set(Invocation(event, context, _take_cold_start()))
+    invocation = Invocation(event, context, _cold_pending and _take_cold_start())
+    invocation._token = _current.set(invocation)
+    return invocation
 
 
-def end(token: Token[Invocation | None]) -> None:
-    invocation = _current.get()
-    _current.reset(token)
-    if invocation is not None:
+def end(invocation: Invocation) -> None:
+    """Close ``invocation``: it stops being current, then its close callbacks run."""
+    if invocation._token is not None:
+        _current.reset(invocation._token)
+        invocation._token = None
+    if invocation._closers:
         invocation._close()
 
 

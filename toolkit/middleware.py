@@ -285,11 +285,11 @@ class _Handler:
             event, context, call = self._adapt(args, kwargs)
         if _context._current.get() is not None:
             return call(event, context)
-        token = _context.begin(event, context)
+        invocation = _context.begin(event, context)
         try:
             return call(event, context)
         finally:
-            _context.end(token)
+            _context.end(invocation)
 
     def _adapt(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Handler]:
         """Calls that are not the runtime's ``(event, context)``: a record handler given only

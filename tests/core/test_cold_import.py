@@ -1,0 +1,64 @@
+"""Cold start: importing toolkit (any module, any public name) pulls in nothing heavy."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import toolkit
+from tests.conftest import subprocess_env
+
+HEAVY = ("boto3", "botocore", "aws_xray_sdk", "pydantic")
+
+# Modules whose whole purpose is to be a heavy library's model or adapter; importing them *is*
+# the call that needs it. Keep this list short and justified.
+HEAVY_BY_DESIGN = {
+    "toolkit.parser.models": "pydantic models of event records",
+}
+
+
+def _modules() -> list[str]:
+    names = ["toolkit"]
+    for info in pkgutil.walk_packages(toolkit.__path__, "toolkit."):
+        if info.name == "toolkit.__main__":
+            continue
+        if any(info.name.startswith(prefix) for prefix in HEAVY_BY_DESIGN):
+            continue
+        names.append(info.name)
+    return names
+
+
+def _heavy_after(code: str) -> list[str]:
+    probe = (
+        f"{code}\nimport sys, json\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("module", _modules())
+def test_importing_a_module_imports_nothing_heavy(module: str) -> None:
+    assert _heavy_after(f"import {module}") == []
+
+
+def test_every_public_name_resolves_without_heavy_imports() -> None:
+    names = [n for n in toolkit.__all__ if n != "__version__"]
+    code = "\n".join(f"from toolkit import {name}" for name in names)
+    assert _heavy_after(code) == []
+
+
+def test_unknown_public_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        toolkit.Nope
+    assert "Logger" in dir(toolkit)
