@@ -27,12 +27,12 @@ __all__ = ["async_process_partial_response", "batch_processor", "process_partial
 
 logger = logging.getLogger("toolkit.batch")
 
+_ANY = "BatchProcessor(...), SqsFifoPartialProcessor(...) or AsyncBatchProcessor(...)"
 
-def _require(processor: Any, kind: type[_PartialProcessor], where: str) -> None:
+
+def _require(processor: Any, kind: type[_PartialProcessor], where: str, expected: str) -> None:
     if not isinstance(processor, kind):
-        raise BatchConfigurationError(
-            f"{where} needs processor={kind.__name__}(...) (or a subclass), not {processor!r}"
-        )
+        raise BatchConfigurationError(f"{where} needs processor={expected}, not {processor!r}")
 
 
 def process_partial_response(
@@ -46,7 +46,7 @@ def process_partial_response(
     ``context`` is passed to record handlers that declare ``lambda_context``; inside a
     toolkit-decorated handler it defaults to the invocation's context.
     """
-    _require(processor, _PartialProcessor, "process_partial_response")
+    _require(processor, _PartialProcessor, "process_partial_response", _ANY)
     return processor.process(event, record_handler, context).response()
 
 
@@ -61,7 +61,9 @@ def async_process_partial_response(
     running loop awaits ``processor.process_async(...)`` instead."""
     from toolkit.batch.async_processor import AsyncBatchProcessor
 
-    _require(processor, AsyncBatchProcessor, "async_process_partial_response")
+    _require(
+        processor, AsyncBatchProcessor, "async_process_partial_response", "AsyncBatchProcessor(...)"
+    )
     return processor.process(event, record_handler, context).response()
 
 
@@ -78,7 +80,7 @@ def _batch_processor(
             "batch_processor needs both options: "
             "@batch_processor(record_handler=..., processor=...)"
         )
-    _require(processor, _PartialProcessor, "batch_processor")
+    _require(processor, _PartialProcessor, "batch_processor", _ANY)
     result = processor.process(event, record_handler, context)
     response = result.response()
     returned = handler(event, context)
