@@ -1,15 +1,16 @@
 """DynamoDB Streams event models. ``keys``, ``new_image`` and ``old_image`` are deserialised
 from DynamoDB's typed JSON before validation (see :mod:`toolkit.parser.attribute_values`), so
-a subclass may declare ``new_image: Order | None`` with a plain model of the item."""
+a subclass may declare ``new_image: Order | None = None`` with a plain model of the item."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, field_validator
 
 from toolkit.parser.attribute_values import deserialize_image
+from toolkit.parser.models._aliases import camel_case, pascal_case
 
 __all__ = [
     "DynamoDBStreamChangedRecordModel",
@@ -17,23 +18,17 @@ __all__ = [
     "DynamoDBStreamRecordModel",
 ]
 
-_CONFIG = ConfigDict(populate_by_name=True)
-
 
 class DynamoDBStreamChangedRecordModel(BaseModel):
-    model_config = _CONFIG
+    model_config = pascal_case()
 
-    approximate_creation_date_time: datetime | None = Field(
-        None, alias="ApproximateCreationDateTime"
-    )
-    keys: dict[str, Any] = Field(alias="Keys")
-    new_image: dict[str, Any] | None = Field(None, alias="NewImage")
-    old_image: dict[str, Any] | None = Field(None, alias="OldImage")
-    sequence_number: str = Field(alias="SequenceNumber")
-    size_bytes: int = Field(alias="SizeBytes")
-    stream_view_type: Literal["NEW_AND_OLD_IMAGES", "KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE"] = Field(
-        alias="StreamViewType"
-    )
+    approximate_creation_date_time: datetime | None = None
+    keys: dict[str, Any]
+    new_image: dict[str, Any] | None = None
+    old_image: dict[str, Any] | None = None
+    sequence_number: str
+    size_bytes: int
+    stream_view_type: Literal["NEW_AND_OLD_IMAGES", "KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE"]
 
     @field_validator("keys", "new_image", "old_image", mode="before")
     @classmethod
@@ -43,19 +38,19 @@ class DynamoDBStreamChangedRecordModel(BaseModel):
 
 
 class DynamoDBStreamRecordModel(BaseModel):
-    model_config = _CONFIG
+    model_config = camel_case(event_id="eventID", event_source_arn="eventSourceARN")
 
-    event_id: str = Field(alias="eventID")
-    event_name: Literal["INSERT", "MODIFY", "REMOVE"] = Field(alias="eventName")
-    event_version: str = Field(alias="eventVersion")
-    event_source: Literal["aws:dynamodb"] = Field(alias="eventSource")
-    aws_region: str = Field(alias="awsRegion")
-    event_source_arn: str = Field(alias="eventSourceARN")
+    event_id: str
+    event_name: Literal["INSERT", "MODIFY", "REMOVE"]
+    event_version: str
+    event_source: Literal["aws:dynamodb"]
+    aws_region: str
+    event_source_arn: str
     dynamodb: DynamoDBStreamChangedRecordModel
-    user_identity: dict[str, Any] | None = Field(None, alias="userIdentity")
+    user_identity: dict[str, Any] | None = None
 
 
 class DynamoDBStreamModel(BaseModel):
-    model_config = _CONFIG
+    model_config = pascal_case()
 
-    records: list[DynamoDBStreamRecordModel] = Field(alias="Records")
+    records: list[DynamoDBStreamRecordModel]

@@ -8,22 +8,22 @@ import base64
 import binascii
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
+
+from toolkit.parser.models._aliases import camel_case, pascal_case
 
 __all__ = ["KinesisDataStreamModel", "KinesisDataStreamRecord", "KinesisDataStreamRecordPayload"]
 
-_CONFIG = ConfigDict(populate_by_name=True)
-
 
 class KinesisDataStreamRecordPayload(BaseModel):
-    model_config = _CONFIG
+    model_config = camel_case()
 
-    kinesis_schema_version: str = Field(alias="kinesisSchemaVersion")
-    partition_key: str = Field(alias="partitionKey")
-    sequence_number: str = Field(alias="sequenceNumber")
+    kinesis_schema_version: str
+    partition_key: str
+    sequence_number: str
     data: bytes = Field(repr=False)
-    approximate_arrival_timestamp: float = Field(alias="approximateArrivalTimestamp")
-    encryption_type: str | None = Field(None, alias="encryptionType")
+    approximate_arrival_timestamp: float
+    encryption_type: str | None = None
 
     @field_validator("data", mode="before")
     @classmethod
@@ -37,19 +37,19 @@ class KinesisDataStreamRecordPayload(BaseModel):
 
 
 class KinesisDataStreamRecord(BaseModel):
-    model_config = _CONFIG
+    model_config = camel_case(event_id="eventID", event_source_arn="eventSourceARN")
 
-    event_source: Literal["aws:kinesis"] = Field(alias="eventSource")
-    event_version: str = Field(alias="eventVersion")
-    event_id: str = Field(alias="eventID")
-    event_name: str = Field(alias="eventName")
-    invoke_identity_arn: str = Field(alias="invokeIdentityArn")
-    aws_region: str = Field(alias="awsRegion")
-    event_source_arn: str = Field(alias="eventSourceARN")
+    event_source: Literal["aws:kinesis"]
+    event_version: str
+    event_id: str
+    event_name: str
+    invoke_identity_arn: str
+    aws_region: str
+    event_source_arn: str
     kinesis: KinesisDataStreamRecordPayload
 
 
 class KinesisDataStreamModel(BaseModel):
-    model_config = _CONFIG
+    model_config = pascal_case()
 
-    records: list[KinesisDataStreamRecord] = Field(alias="Records")
+    records: list[KinesisDataStreamRecord]

@@ -6,57 +6,57 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from toolkit.parser.models._aliases import camel_case, pascal_case
 
 __all__ = ["SqsAttributesModel", "SqsModel", "SqsMsgAttributeModel", "SqsRecordModel"]
-
-_CONFIG = ConfigDict(populate_by_name=True)
 
 
 class SqsAttributesModel(BaseModel):
     """System attributes; timestamps (epoch milliseconds in the event) become datetimes."""
 
-    model_config = _CONFIG
+    model_config = pascal_case(aws_trace_header="AWSTraceHeader")
 
-    approximate_receive_count: int = Field(alias="ApproximateReceiveCount")
-    approximate_first_receive_timestamp: datetime = Field(alias="ApproximateFirstReceiveTimestamp")
-    sent_timestamp: datetime = Field(alias="SentTimestamp")
-    sender_id: str = Field(alias="SenderId")
-    message_group_id: str | None = Field(None, alias="MessageGroupId")
-    message_deduplication_id: str | None = Field(None, alias="MessageDeduplicationId")
-    sequence_number: str | None = Field(None, alias="SequenceNumber")
-    aws_trace_header: str | None = Field(None, alias="AWSTraceHeader")
-    dead_letter_queue_source_arn: str | None = Field(None, alias="DeadLetterQueueSourceArn")
+    approximate_receive_count: int
+    approximate_first_receive_timestamp: datetime
+    sent_timestamp: datetime
+    sender_id: str
+    message_group_id: str | None = None
+    message_deduplication_id: str | None = None
+    sequence_number: str | None = None
+    aws_trace_header: str | None = None
+    dead_letter_queue_source_arn: str | None = None
 
 
 class SqsMsgAttributeModel(BaseModel):
     """A message attribute; ``binary_value`` stays the base64 text Lambda delivers."""
 
-    model_config = _CONFIG
+    model_config = camel_case()
 
-    data_type: str = Field(alias="dataType")
-    string_value: str | None = Field(None, alias="stringValue")
-    binary_value: str | None = Field(None, alias="binaryValue")
-    string_list_values: list[str] = Field(default_factory=list, alias="stringListValues")
-    binary_list_values: list[str] = Field(default_factory=list, alias="binaryListValues")
+    data_type: str
+    string_value: str | None = None
+    binary_value: str | None = None
+    string_list_values: list[str] = Field(default_factory=list)
+    binary_list_values: list[str] = Field(default_factory=list)
 
 
 class SqsRecordModel(BaseModel):
-    model_config = _CONFIG
+    model_config = camel_case(event_source_arn="eventSourceARN")
 
-    message_id: str = Field(alias="messageId")
-    receipt_handle: str = Field(alias="receiptHandle")
+    message_id: str
+    receipt_handle: str
     body: str = Field(repr=False)  # bodies may hold secrets: keep them out of reprs
     attributes: SqsAttributesModel
-    message_attributes: dict[str, SqsMsgAttributeModel] = Field(alias="messageAttributes")
-    md5_of_body: str = Field(alias="md5OfBody")
-    md5_of_message_attributes: str | None = Field(None, alias="md5OfMessageAttributes")
-    event_source: Literal["aws:sqs"] = Field(alias="eventSource")
-    event_source_arn: str = Field(alias="eventSourceARN")
-    aws_region: str = Field(alias="awsRegion")
+    message_attributes: dict[str, SqsMsgAttributeModel]
+    md5_of_body: str
+    md5_of_message_attributes: str | None = None
+    event_source: Literal["aws:sqs"]
+    event_source_arn: str
+    aws_region: str
 
 
 class SqsModel(BaseModel):
-    model_config = _CONFIG
+    model_config = pascal_case()
 
-    records: list[SqsRecordModel] = Field(alias="Records")
+    records: list[SqsRecordModel]
