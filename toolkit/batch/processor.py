@@ -256,8 +256,8 @@ class _PartialProcessor:
         return result.response()  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
-        model = getattr(self.model, "__name__", None)
-        return f"{type(self).__name__}({self.event_type}, model={model})"
+        model = getattr(getattr(self, "model", None), "__name__", None)
+        return f"{type(self).__name__}({getattr(self, 'event_type', None)}, model={model})"
 
 
 class BatchProcessor(_PartialProcessor):
