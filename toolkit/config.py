@@ -191,6 +191,9 @@ EXECUTION_ENV: Var[str | None] = Var(
 REGION: Var[str | None] = Var(
     "AWS_REGION", None, parse_str, "Region the function runs in (set by Lambda)."
 )
+DEFAULT_REGION: Var[str | None] = Var(
+    "AWS_DEFAULT_REGION", None, parse_str, "Region the AWS SDKs default to (set by Lambda)."
+)
 XRAY_TRACE_ID: Var[str | None] = Var(
     "_X_AMZN_TRACE_ID",
     None,
@@ -199,6 +202,11 @@ XRAY_TRACE_ID: Var[str | None] = Var(
 )
 XRAY_DAEMON_ADDRESS: Var[str | None] = Var(
     "AWS_XRAY_DAEMON_ADDRESS", None, parse_str, "host:port of the X-Ray daemon (UDP)."
+)
+
+# --- read by the toolkit command line ------------------------------------------------------
+NO_COLOR: Var[str | None] = Var(
+    "NO_COLOR", None, parse_str, "Any value turns off colours in `toolkit invoke` (no-color.org)."
 )
 
 VARIABLES: tuple[Var[object], ...] = tuple(

@@ -1,0 +1,384 @@
+"""``toolkit invoke``: run a handler locally the way the Lambda Python runtime would.
+
+One process plays one execution environment: the environment variables are set, the user's
+module is imported once (the init phase, timed), then the same handler object is called
+``--repeat`` times with a fresh context, request id and trace header each time, so the first
+call is the cold one and the others are warm, as toolkit's cold-start tracking sees them.
+
+stdout carries the responses (one JSON document per line) or Lambda's error document; stderr
+carries the function's logs and the runtime's START / END / REPORT lines.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+import statistics
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, TextIO
+
+from toolkit import config
+from toolkit.cli.errors import HandlerSpecError
+from toolkit.cli.events import read_event_text
+from toolkit.cli.handler import HandlerSpec, load_handler, parse_spec
+from toolkit.cli.output import LogStream, renderer
+from toolkit.testing.context import lambda_context
+
+MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
+MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1, 900
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class InvokeOptions:
+    """What ``toolkit invoke`` was asked to do (the parsed command line)."""
+
+    handler: str
+    event: str | None = None
+    event_name: str | None = None
+    function_name: str | None = None
+    memory: int = 128
+    timeout: int = 3
+    region: str = "us-east-1"
+    repeat: int = 1
+    trace: bool = False
+    color: str = "auto"
+
+
+def trace_header(sampled: bool, now: float | None = None) -> str:
+    """A new ``_X_AMZN_TRACE_ID`` in X-Ray's header format.
+
+    Root is ``1-`` + the epoch seconds as 8 hex digits + 96 random bits as 24 hex digits;
+    Parent is a 64-bit segment id as 16 hex digits.
+    """
+    epoch = int(time.time() if now is None else now)
+    return (
+        f"Root=1-{epoch:08x}-{secrets.token_hex(12)};"
+        f"Parent={secrets.token_hex(8)};Sampled={1 if sampled else 0}"
+    )
+
+
+def log_stream_name(version: str = "$LATEST", now: float | None = None) -> str:
+    """``YYYY/MM/DD/[version]<32 hex>``, one per execution environment."""
+    day = time.strftime("%Y/%m/%d", time.gmtime(now))
+    return f"{day}/[{version}]{uuid.uuid4().hex}"
+
+
+def lambda_environment(
+    *, function_name: str, memory: int, region: str, task_root: str, stream: str, trace: bool
+) -> dict[str, str | None]:
+    """The variables the Lambda runtime sets, for :func:`toolkit.config.set_environ`.
+
+    Tracing is turned off (there is no X-Ray daemon locally) unless ``trace`` is asked for or
+    the user set ``TOOLKIT_TRACE_DISABLED`` / ``POWERTOOLS_TRACE_DISABLED`` themselves.
+    """
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    values: dict[str, str | None] = {
+        config.LAMBDA_FUNCTION_NAME.name: function_name,
+        config.LAMBDA_FUNCTION_VERSION.name: "$LATEST",
+        config.LAMBDA_FUNCTION_MEMORY_SIZE.name: str(memory),
+        config.REGION.name: region,
+        config.DEFAULT_REGION.name: region,
+        config.LAMBDA_LOG_GROUP_NAME.name: f"/aws/lambda/{function_name}",
+        config.LAMBDA_LOG_STREAM_NAME.name: stream,
+        config.EXECUTION_ENV.name: f"AWS_Lambda_python{python}",
+        config.LAMBDA_INITIALIZATION_TYPE.name: "on-demand",
+        config.LAMBDA_TASK_ROOT.name: task_root,
+    }
+    if not trace and config.TRACE_DISABLED.raw() is None:
+        values[config.TRACE_DISABLED.name] = "true"
+    return values
+
+
+def error_document(
+    message: str, error_type: str, request_id: str, stack: list[str] | None = None
+) -> dict[str, Any]:
+    """Lambda's error response: the shape the Python runtime posts when an invocation fails."""
+    return {
+        "errorMessage": message,
+        "errorType": error_type,
+        "requestId": request_id,
+        "stackTrace": stack or [],
+    }
+
+
+def user_traceback(error: BaseException) -> TracebackType | None:
+    """The traceback without the invoker's own frames, which Lambda doesn't show either."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_OWN_CODE):
+        tb = tb.tb_next
+    return tb
+
+
+_OWN_CODE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def exception_document(error: BaseException, request_id: str) -> dict[str, Any]:
+    tb = user_traceback(error)
+    stack = traceback.format_list(traceback.extract_tb(tb))
+    return error_document(str(error), type(error).__name__, request_id, stack)
+
+
+def init_error_document(error: BaseException, spec: HandlerSpec) -> dict[str, Any]:
+    """How the runtime reports a module that fails to import: import and syntax errors get
+    their ``Runtime.*`` types, anything else its own type and stack."""
+    if isinstance(error, ImportError):
+        message = f"Unable to import module {spec.module!r}: {error}"
+        return error_document(message, "Runtime.ImportModuleError", "")
+    if isinstance(error, SyntaxError):
+        message = f"Syntax error in module {spec.module!r}: {error}"
+        trace = [f'  File "{error.filename}" Line {error.lineno}\n    {error.text}']
+        return error_document(message, "Runtime.UserCodeSyntaxError", "", trace)
+    return exception_document(error, "")
+
+
+def exit_message(exit: SystemExit, request_id: str) -> str:
+    """What Lambda says when the runtime process exits during an invocation."""
+    code = exit.code
+    if code is None or code == 0:
+        return f"RequestId: {request_id} Error: Runtime exited without providing a reason"
+    status = code if isinstance(code, int) else 1
+    return f"RequestId: {request_id} Error: Runtime exited with error: exit status {status}"
+
+
+def _json_default(value: object) -> object:
+    # The runtime's encoder writes Decimals (what boto3's DynamoDB layer returns) as numbers.
+    if isinstance(value, Decimal):
+        integral = value.is_finite() and value == value.to_integral_value()
+        return int(value) if integral else float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def marshal(response: object) -> bytes:
+    """The response as the runtime sends it: raw bytes as is, anything else as JSON.
+
+    Raises ``ValueError``/``TypeError`` (or ``RecursionError``) when it cannot be encoded.
+    """
+    if isinstance(response, bytes):
+        return response
+    return json.dumps(response, ensure_ascii=False, default=_json_default).encode()
+
+
+def max_memory_used_mb() -> int | None:
+    """Peak resident memory of this process, in MB, as the REPORT line's Max Memory Used."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows has no getrusage
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return math.ceil(peak / (1024 * 1024 if sys.platform == "darwin" else 1024))
+
+
+def report_line(
+    request_id: str, duration_ms: float, memory: int, init_ms: float | None = None
+) -> str:
+    """Lambda's REPORT line (tab-separated), with Init Duration on the cold invocation."""
+    parts = [
+        f"REPORT RequestId: {request_id}",
+        f"Duration: {duration_ms:.2f} ms",
+        f"Billed Duration: {max(1, math.ceil(duration_ms))} ms",
+        f"Memory Size: {memory} MB",
+    ]
+    used = max_memory_used_mb()
+    if used is not None:
+        parts.append(f"Max Memory Used: {used} MB")
+    if init_ms is not None:
+        parts.append(f"Init Duration: {init_ms:.2f} ms")
+    return "\t".join(parts)
+
+
+def summary_line(durations: list[float]) -> str:
+    """After ``--repeat``: the cold call apart from the warm ones, which are what to compare."""
+    warm = durations[1:]
+    return (
+        f"SUMMARY Invocations: {len(durations)}\tCold: {durations[0]:.2f} ms\t"
+        f"Warm min/median/max: {min(warm):.2f}/{statistics.median(warm):.2f}/{max(warm):.2f} ms"
+    )
+
+
+class Runtime:
+    """One local execution environment: the stdout swap, the init and the invocations."""
+
+    def __init__(self, options: InvokeOptions, spec: HandlerSpec, event_text: str) -> None:
+        self.options = options
+        self.spec = spec
+        self.event_text = event_text
+        self.function_name = options.function_name or spec.default_function_name
+        self.stream = log_stream_name()
+        self.out: TextIO = sys.stdout
+        self.err: TextIO = sys.stderr
+        render, self.colour = renderer(
+            options.color, self.err.isatty(), config.NO_COLOR.raw() is not None
+        )
+        self.logs = LogStream(self.err, render)
+        # The watchdog and the invoking thread race for the end of an invocation: whoever takes
+        # the gate first reports it, so one invocation never gets two documents.
+        self._gate = threading.Lock()
+        self._running: str | None = None
+        self.exited = False
+
+    def run(self) -> int:
+        config.set_environ(
+            lambda_environment(
+                function_name=self.function_name,
+                memory=self.options.memory,
+                region=self.options.region,
+                task_root=str(self.spec.task_root),
+                stream=self.stream,
+                trace=self.options.trace,
+            )
+        )
+        # The Logger keeps the sys.stdout it finds when it is built, often at import time of
+        # the user's module: the swap must come first.
+        sys.stdout = self.logs
+        try:
+            return self._run()
+        finally:
+            self.logs.drain()
+            sys.stdout = self.out
+
+    def _run(self) -> int:
+        started = time.perf_counter()
+        try:
+            handler = load_handler(self.spec)
+        except HandlerSpecError:
+            raise
+        except Exception as error:
+            self.logs.drain()
+            self._fail(init_error_document(error, self.spec), error)
+            return EXIT_FAILED
+        init_ms: float | None = (time.perf_counter() - started) * 1000
+        durations: list[float] = []
+        status = EXIT_OK
+        for _ in range(self.options.repeat):
+            ok, duration = self.invoke(handler, init_ms)
+            durations.append(duration)
+            init_ms = None
+            if not ok:
+                status = EXIT_FAILED
+            if self.exited:
+                break  # the environment is gone, as when the function calls sys.exit in Lambda
+        if len(durations) > 1:
+            self._meta(summary_line(durations))
+        return status
+
+    def invoke(
+        self, handler: Callable[[Any, Any], Any], init_ms: float | None
+    ) -> tuple[bool, float]:
+        config.set_environ({config.XRAY_TRACE_ID.name: trace_header(self.options.trace)})
+        context = lambda_context(
+            function_name=self.function_name,
+            memory_limit_in_mb=str(self.options.memory),
+            timeout_ms=self.options.timeout * 1000,
+            log_group_name=f"/aws/lambda/{self.function_name}",
+            log_stream_name=self.stream,
+            region=self.options.region,
+        )
+        request_id = context.aws_request_id
+        event = json.loads(self.event_text)  # a fresh copy each time: handlers may mutate it
+        self._meta(f"START RequestId: {request_id} Version: $LATEST")
+        started = time.perf_counter()
+        with self._gate:
+            self._running = request_id
+        watchdog = threading.Timer(
+            self.options.timeout, self._timed_out, (request_id, started, init_ms)
+        )
+        watchdog.daemon = True
+        watchdog.start()
+        error: Exception | None = None
+        document: dict[str, Any] | None = None
+        body = b""
+        try:
+            response = handler(event, context)
+        except Exception as exc:
+            error, document = exc, exception_document(exc, request_id)
+        except SystemExit as exc:
+            self.exited = True
+            document = error_document(
+                exit_message(exc, request_id), "Runtime.ExitError", request_id
+            )
+        else:
+            try:
+                body = marshal(response)
+            except (TypeError, ValueError, RecursionError) as exc:
+                message = f"Unable to marshal response: {exc}"
+                document = error_document(message, "Runtime.MarshalError", request_id)
+        finally:
+            with self._gate:
+                self._running = None
+            watchdog.cancel()
+        duration = (time.perf_counter() - started) * 1000
+        self.logs.drain()
+        if document is not None:
+            self._fail(document, error)
+        self._end(request_id, duration, init_ms)
+        if document is None:
+            self._respond(body)
+        return document is None, duration
+
+    def _timed_out(self, request_id: str, started: float, init_ms: float | None) -> None:
+        """Lambda stops the environment at the deadline; so does this process."""
+        with self._gate:
+            if self._running != request_id:
+                return  # the handler returned while the timer fired
+            duration = (time.perf_counter() - started) * 1000
+            message = (
+                f"RequestId: {request_id} Error: Task timed out after "
+                f"{self.options.timeout:.2f} seconds"
+            )
+            self.logs.drain()
+            self._end(request_id, duration, init_ms)
+            self._fail(error_document(message, "Sandbox.Timedout", request_id), None)
+            os._exit(EXIT_FAILED)
+
+    def _respond(self, body: bytes) -> None:
+        buffer = getattr(self.out, "buffer", None)
+        if buffer is None:  # a text-only stdout (main() called in-process, captured)
+            self.out.write(body.decode("utf-8", "replace") + "\n")
+        else:
+            self.out.flush()
+            buffer.write(body + b"\n")
+        self.out.flush()
+
+    def _fail(self, document: Mapping[str, Any], error: BaseException | None) -> None:
+        """Lambda's error document on stdout, the readable traceback on stderr."""
+        header = f"[ERROR] {document['errorType']}: {document['errorMessage']}"
+        lines = [self._paint(header, "31")]
+        if error is not None:
+            lines.append(
+                "".join(
+                    traceback.format_exception(type(error), error, user_traceback(error))
+                ).rstrip("\n")
+            )
+        self.err.write("\n".join(lines) + "\n")
+        self.err.flush()
+        self._respond(json.dumps(document, ensure_ascii=False).encode())
+
+    def _end(self, request_id: str, duration: float, init_ms: float | None) -> None:
+        self._meta(f"END RequestId: {request_id}")
+        self._meta(report_line(request_id, duration, self.options.memory, init_ms))
+
+    def _meta(self, line: str) -> None:
+        self.err.write(self._paint(line, "2") + "\n")
+        self.err.flush()
+
+    def _paint(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
+
+
+def invoke(options: InvokeOptions) -> int:
+    """Run ``toolkit invoke``; the exit code: 0 ok, 1 an invocation or the init failed,
+    2 the handler spec or the event is wrong (raised as :class:`CliError`)."""
+    event_text = read_event_text(options.event, options.event_name)
+    spec = parse_spec(options.handler)
+    return Runtime(options, spec, event_text).run()
