@@ -451,3 +451,18 @@ def test_validation_failure_without_pydantic_error_is_logged_by_type(
     assert [i for i, _ in result.failures] == ["msg-00001"]
     (line,) = caplog.records
     assert line.getMessage() == "batch record msg-00001 failed validation against Strict: TypeError"
+
+
+def test_builtins_without_a_signature_take_no_context() -> None:
+    from toolkit.batch.processor import wants_context
+
+    assert wants_context(max) is False
+
+
+def test_lazy_package_names() -> None:
+    import toolkit.batch as batch
+
+    assert "BatchProcessor" in dir(batch)
+    assert set(batch.__all__) == set(dir(batch))
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        batch.Nope

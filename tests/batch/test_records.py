@@ -55,6 +55,8 @@ def test_sqs_fifo_record_exposes_group_and_deduplication() -> None:
     assert record.message_group_id == "powertools-test"
     assert record.message_deduplication_id.startswith("4e0a0f61")  # type: ignore[union-attr]
     assert record.attributes.sequence_number == "18873177232222703872"
+    assert record.attributes.message_group_id == "powertools-test"
+    assert record.attributes.message_deduplication_id == record.message_deduplication_id
     assert json.loads(record.json_body["Message"]) == {
         "message": "hello world",
         "username": "lessa",

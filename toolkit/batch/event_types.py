@@ -24,10 +24,6 @@ class EventType(Enum):
         return record_type
 
     @property
-    def event_source(self) -> str:
-        return _SPECS[self][1]
-
-    @property
     def is_stream(self) -> bool:
         return self is not EventType.SQS
 

@@ -315,9 +315,6 @@ class BatchProcessor(_PartialProcessor):
             return error
         return None
 
-    def _group_of(self, raw: Mapping[str, Any]) -> str | None:
-        return None
-
     def _run(
         self,
         records: Sequence[Mapping[str, Any]],
@@ -331,7 +328,7 @@ class BatchProcessor(_PartialProcessor):
         failed_groups: dict[str | None, RecordSkippedError] = {}
         for index, raw in enumerate(records):
             if by_group:
-                group = self._group_of(raw)
+                group = raw["attributes"]["MessageGroupId"]  # checked by _check
                 skipped = failed_groups.get(group)
                 if skipped is not None:
                     outcomes[index] = skipped
@@ -428,9 +425,6 @@ class SqsFifoPartialProcessor(BatchProcessor):
         self.skip_group_on_error = skip_group_on_error
         self._stop_reason = "FIFO: an earlier record of the batch failed"
         self._by_group = skip_group_on_error
-
-    def _group_of(self, raw: Mapping[str, Any]) -> str | None:
-        return raw["attributes"]["MessageGroupId"]  # type: ignore[no-any-return]
 
     def _check(self, records: Sequence[Mapping[str, Any]]) -> None:
         if not self.skip_group_on_error:
