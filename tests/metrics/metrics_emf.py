@@ -1,0 +1,54 @@
+"""Read and validate what the metrics utility printed: every line is one EMF document, valid
+against tests/metrics/emf.schema.json and against the cross-member rules of the spec."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+SCHEMA = json.loads((Path(__file__).with_name("emf.schema.json")).read_text())
+jsonschema.Draft202012Validator.check_schema(SCHEMA)
+_VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def check_document(document: dict[str, Any]) -> dict[str, Any]:
+    _VALIDATOR.validate(document)
+    for directive in document["_aws"]["CloudWatchMetrics"]:
+        for dimension_set in directive["Dimensions"]:
+            for name in dimension_set:
+                assert isinstance(document.get(name), str), f"dimension {name} is not a string"
+                assert 1 <= len(document[name]) <= 1024
+        names = [definition["Name"] for definition in directive["Metrics"]]
+        assert len(names) == len(set(names)), "a metric is defined twice in one directive"
+        for name in names:
+            value = document[name]
+            values = value if isinstance(value, list) else [value]
+            assert 1 <= len(values) <= 100, f"{name} has {len(values)} values"
+            for number in values:
+                assert isinstance(number, (int, float)) and not isinstance(number, bool)
+                assert math.isfinite(number)
+    return document
+
+
+def parse(output: str) -> list[dict[str, Any]]:
+    """Every line of ``output`` as a validated EMF document (no other lines allowed)."""
+    return [check_document(json.loads(line)) for line in output.splitlines()]
+
+
+def values(documents: list[dict[str, Any]], name: str) -> list[float]:
+    """All values of metric ``name`` across documents, in order."""
+    found: list[float] = []
+    for document in documents:
+        for directive in document["_aws"]["CloudWatchMetrics"]:
+            if any(d["Name"] == name for d in directive["Metrics"]):
+                value = document[name]
+                found.extend(value if isinstance(value, list) else [value])
+    return found
+
+
+def metric_names(document: dict[str, Any]) -> list[str]:
+    return [d["Name"] for d in document["_aws"]["CloudWatchMetrics"][0]["Metrics"]]

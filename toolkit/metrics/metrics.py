@@ -1,0 +1,261 @@
+"""``Metrics``: EMF metrics written to stdout, flushed by the ``log_metrics`` middleware.
+
+Instances with the same namespace share one buffer on purpose: a module-level ``Metrics()`` in
+a helper module and the handler's ``Metrics()`` add to the same set, and the handler's
+``log_metrics`` flushes both. Instances with different namespaces never share anything.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
+
+from toolkit import config
+from toolkit import context as _context
+from toolkit.metrics.errors import EmptyMetricsError, MetricValueError, SchemaValidationError
+from toolkit.metrics.metric_set import NO_NAMESPACE as _NO_NAMESPACE
+from toolkit.metrics.metric_set import MetricSet, write
+from toolkit.metrics.units import MetricResolution, MetricUnit
+from toolkit.middleware import Handler, middleware
+
+__all__ = ["Metrics", "SingleMetric", "single_metric"]
+
+H = TypeVar("H", bound=Callable[..., Any])
+
+_registry: dict[str | None, MetricSet] = {}
+_registry_lock = threading.Lock()
+
+
+def _shared_set(namespace: str | None) -> MetricSet:
+    metric_set = _registry.get(namespace)
+    if metric_set is None:
+        with _registry_lock:
+            metric_set = _registry.setdefault(namespace, MetricSet(namespace))
+    return metric_set
+
+
+class _LogMetrics(Protocol):
+    """The type of ``Metrics.log_metrics``: bare or configured."""
+
+    @overload
+    def __call__(self, handler: H, /) -> H: ...
+    @overload
+    def __call__(
+        self,
+        handler: None = None,
+        /,
+        *,
+        capture_cold_start_metric: bool = False,
+        raise_on_empty_metrics: bool = False,
+        default_dimensions: Mapping[str, object] | None = None,
+    ) -> Callable[[H], H]: ...
+
+
+class Metrics:
+    """Buffer metrics for the invocation and write them as EMF documents at flush.
+
+    ``namespace`` and ``service`` default to ``TOOLKIT_METRICS_NAMESPACE`` and
+    ``TOOLKIT_SERVICE_NAME`` (``POWERTOOLS_*`` names as fallbacks), read here, once. A service,
+    when there is one, becomes the ``service`` default dimension. ``TOOLKIT_METRICS_DISABLED``
+    is also read here: a disabled instance empties the buffer at flush and prints nothing.
+    """
+
+    def __init__(self, namespace: str | None = None, service: str | None = None) -> None:
+        self.namespace = namespace or config.METRICS_NAMESPACE.read()
+        self.service = service or config.SERVICE_NAME.raw()
+        self._disabled = config.METRICS_DISABLED.read()
+        self._set = _shared_set(self.namespace)
+        if self.service is not None and (
+            service is not None or "service" not in self._set.default_dimensions
+        ):
+            self._set.set_default_dimensions({"service": self.service})
+
+    def __repr__(self) -> str:
+        return f"Metrics(namespace={self.namespace!r}, service={self.service!r})"
+
+    # --- adding ----------------------------------------------------------------------------
+    def add_metric(
+        self,
+        name: str,
+        unit: MetricUnit | str,
+        value: float,
+        resolution: MetricResolution | int = 60,
+    ) -> None:
+        """Add one value; adding the same name again accumulates values into an array."""
+        self._set.add_metric(name, unit, value, resolution)
+
+    def add_dimension(self, name: str, value: str) -> None:
+        """Add a dimension to the main dimension set of this flush."""
+        self._set.add_dimensions({name: value}, new_set=False)
+
+    def add_dimensions(
+        self, dimensions: Mapping[str, object] | None = None, /, **more: object
+    ) -> None:
+        """Add one more dimension set: the metrics of this flush are aggregated under it too.
+
+        The set holds the default dimensions plus the given ones (at most 30 in all)."""
+        self._set.add_dimensions({**(dimensions or {}), **more}, new_set=True)
+
+    def add_metadata(self, key: str, value: Any) -> None:
+        """A member written next to the metrics: searchable in Logs Insights, not a metric."""
+        self._set.add_metadata(key, value)
+
+    def set_default_dimensions(self, **dimensions: object) -> None:
+        """Dimensions added to every flush from now on (they survive flushes)."""
+        self._set.set_default_dimensions(dimensions)
+
+    def clear_default_dimensions(self) -> None:
+        self._set.clear_default_dimensions()
+
+    def clear_metrics(self) -> None:
+        """Drop what the buffer holds (metrics, dimensions, metadata), writing nothing."""
+        self._set.take()
+
+    # --- flushing --------------------------------------------------------------------------
+    def serialize_metric_set(self) -> list[dict[str, Any]]:
+        """Take the buffer and return its EMF documents as dicts, without writing them."""
+        return self._set.documents()
+
+    def flush_metrics(self, raise_on_empty_metrics: bool = False) -> None:
+        """Write the buffer as EMF documents, one JSON line each, and empty it.
+
+        With nothing to write, raise :class:`EmptyMetricsError` if asked to, else warn once.
+        Disabled, it only empties the buffer: no namespace or emptiness check, no output.
+        """
+        if self._disabled:
+            self._set.take()
+            return
+        documents = self._set.lines()
+        if not documents:
+            if raise_on_empty_metrics:
+                raise EmptyMetricsError(
+                    f"no metrics were added in namespace {self.namespace!r} before the flush "
+                    "(raise_on_empty_metrics=True)"
+                )
+            if not self._set.warned_empty:
+                self._set.warned_empty = True
+                warnings.warn(
+                    f"no metrics to flush in namespace {self.namespace!r}",
+                    UserWarning,
+                    stacklevel=2,
+                )
+            return
+        write(documents)
+
+    def _count_cold_start(self, context: Any) -> None:
+        """``ColdStart`` in a document of its own, so that its two dimensions never mix with
+        the user's."""
+        if self._disabled:
+            return
+        function_name = getattr(context, "function_name", None)
+        cold = MetricSet(self.namespace)
+        cold.set_default_dimensions(
+            {
+                "function_name": function_name or config.LAMBDA_FUNCTION_NAME.read() or "unknown",
+                "service": self.service or config.SERVICE_NAME.read(),
+            }
+        )
+        cold.add_metric("ColdStart", MetricUnit.Count, 1, 60)
+        write(cold.lines())
+
+    def _log_metrics(
+        self,
+        handler: Handler,
+        event: Any,
+        context: Any,
+        *,
+        capture_cold_start_metric: bool = False,
+        raise_on_empty_metrics: bool = False,
+        default_dimensions: Mapping[str, object] | None = None,
+    ) -> Any:
+        if default_dimensions:
+            self._set.set_default_dimensions(default_dimensions)
+        if capture_cold_start_metric and _context.is_cold_start():
+            # Written before the handler runs: a handler that raises, or that Lambda stops,
+            # still leaves the cold start counted.
+            self._count_cold_start(context)
+        try:
+            response = handler(event, context)
+        except BaseException:
+            self.flush_metrics()  # the handler's error is the one that matters; never "empty"
+            raise
+        self.flush_metrics(raise_on_empty_metrics=raise_on_empty_metrics)
+        return response
+
+    if TYPE_CHECKING:
+        log_metrics: _LogMetrics
+    else:
+        log_metrics = middleware(_log_metrics)
+        log_metrics.__doc__ = """Middleware: flush the metrics when the handler returns or
+        raises; optionally count the cold start (``ColdStart``, in its own document with the
+        ``function_name`` and ``service`` dimensions), raise on an empty flush, and set default
+        dimensions."""
+
+
+class SingleMetric:
+    """The object a :func:`single_metric` block yields: one metric, its own dimensions."""
+
+    __slots__ = ("_name", "_set")
+
+    def __init__(self, metric_set: MetricSet, name: str) -> None:
+        self._set = metric_set
+        self._name = name
+
+    def add_metric(
+        self,
+        name: str,
+        unit: MetricUnit | str,
+        value: float,
+        resolution: MetricResolution | int = 60,
+    ) -> None:
+        if name != self._name:
+            raise MetricValueError(
+                name,
+                f"single_metric holds the one metric {self._name!r}; use Metrics for "
+                f"{name!r} or open another single_metric block",
+            )
+        self._set.add_metric(name, unit, value, resolution)
+
+    def add_dimension(self, name: str, value: str) -> None:
+        self._set.add_dimensions({name: value}, new_set=False)
+
+    def add_dimensions(
+        self, dimensions: Mapping[str, object] | None = None, /, **more: object
+    ) -> None:
+        self._set.add_dimensions({**(dimensions or {}), **more}, new_set=True)
+
+    def add_metadata(self, key: str, value: Any) -> None:
+        self._set.add_metadata(key, value)
+
+
+@contextmanager
+def single_metric(
+    name: str,
+    unit: MetricUnit | str,
+    value: float,
+    resolution: MetricResolution | int = 60,
+    *,
+    namespace: str | None = None,
+    default_dimensions: Mapping[str, object] | None = None,
+) -> Iterator[SingleMetric]:
+    """A metric with dimensions of its own, written when the block ends (even on error).
+
+    Its buffer is private: nothing added to a :class:`Metrics` instance appears in it, and its
+    dimensions do not leak into anyone else's documents. The namespace is checked on entry so
+    that a missing one never replaces an error raised inside the block.
+    """
+    disabled = config.METRICS_DISABLED.read()
+    metric_set = MetricSet(namespace or config.METRICS_NAMESPACE.read())
+    if metric_set.namespace is None and not disabled:
+        raise SchemaValidationError(_NO_NAMESPACE)
+    if default_dimensions:
+        metric_set.set_default_dimensions(default_dimensions)
+    metric_set.add_metric(name, unit, value, resolution)
+    try:
+        yield SingleMetric(metric_set, name)
+    finally:
+        if not disabled:
+            write(metric_set.lines())
