@@ -454,9 +454,9 @@ def test_validation_failure_without_pydantic_error_is_logged_by_type(
 
 
 def test_builtins_without_a_signature_take_no_context() -> None:
-    from toolkit.batch.processor import wants_context
+    from toolkit.batch.processor import handler_traits
 
-    assert wants_context(max) is False
+    assert handler_traits(max).wants_context is False
 
 
 def test_lazy_package_names() -> None:
@@ -466,3 +466,19 @@ def test_lazy_package_names() -> None:
     assert set(batch.__all__) == set(dir(batch))
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         batch.Nope
+
+
+def test_async_record_handlers_are_refused_by_sync_processors() -> None:
+    """Calling an async def without awaiting it would report records as processed that never
+    ran: refused before any record."""
+
+    async def record_handler(record: SQSRecord) -> None:
+        pass
+
+    class AsyncCallable:
+        async def __call__(self, record: SQSRecord) -> None:
+            pass
+
+    for handler in (record_handler, AsyncCallable()):
+        with pytest.raises(BatchConfigurationError, match="use AsyncBatchProcessor"):
+            process_partial_response(sqs_event(1), handler, BatchProcessor(EventType.SQS))

@@ -4,7 +4,6 @@ queues (bounded by ``concurrency``) and one after the other on streams."""
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -53,6 +52,7 @@ class AsyncBatchProcessor(_PartialProcessor):
             concurrency=concurrency,
             parameter="concurrency",
         )
+        self._async = True
 
     def process(
         self, event: Any, record_handler: RecordHandler, context: Any = None
@@ -68,7 +68,7 @@ class AsyncBatchProcessor(_PartialProcessor):
                 "an event loop is already running in this thread: "
                 "use `await processor.process_async(event, record_handler)` there"
             )
-        records, ids, call = self._prepare_async(event, record_handler, context)
+        records, ids, call = self._prepare(event, record_handler, context)
         outcomes: list[Outcome] = [_PENDING] * len(ids)
         try:
             asyncio.run(self._run(records, ids, call, outcomes))
@@ -80,25 +80,13 @@ class AsyncBatchProcessor(_PartialProcessor):
         self, event: Any, record_handler: RecordHandler, context: Any = None
     ) -> BatchResult:
         """Process the batch in the running event loop."""
-        records, ids, call = self._prepare_async(event, record_handler, context)
+        records, ids, call = self._prepare(event, record_handler, context)
         outcomes: list[Outcome] = [_PENDING] * len(ids)
         try:
             await self._run(records, ids, call, outcomes)
         except LambdaTimeoutError as timeout:
             return self._complete(ids, outcomes, timeout)
         return self._complete(ids, outcomes, None)
-
-    def _prepare_async(
-        self, event: Any, record_handler: RecordHandler, context: Any
-    ) -> tuple[Sequence[Mapping[str, Any]], list[str], RecordHandler]:
-        target = inspect.unwrap(record_handler) if callable(record_handler) else None
-        if target is not None and not inspect.iscoroutinefunction(target):
-            raise BatchConfigurationError(
-                f"AsyncBatchProcessor needs an `async def` record handler; "
-                f"{getattr(record_handler, '__qualname__', record_handler)!r} is not one "
-                "(use BatchProcessor for plain functions)"
-            )
-        return self._prepare(event, record_handler, context)
 
     async def _one(self, raw: Mapping[str, Any], identifier: str, call: RecordHandler) -> Outcome:
         try:

@@ -21,7 +21,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import copy_context
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from toolkit import context as _context
 from toolkit.batch.errors import (
@@ -86,23 +86,33 @@ class BatchResult:
         return f"BatchResult(size={self.size}, failed={len(self.failures)})"
 
 
-def _inspect_wants_context(handler: RecordHandler) -> bool:
+class HandlerTraits(NamedTuple):
+    wants_context: bool  # declares a ``lambda_context`` parameter
+    is_async: bool  # an ``async def`` (possibly under decorators that set ``__wrapped__``)
+
+
+def _inspect(handler: RecordHandler) -> HandlerTraits:
     try:
-        return "lambda_context" in inspect.signature(handler).parameters
+        wants = "lambda_context" in inspect.signature(handler).parameters
     except (TypeError, ValueError):  # builtins without a signature take no lambda_context
-        return False
+        wants = False
+    target = inspect.unwrap(handler)
+    is_async = inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(
+        getattr(target, "__call__", None)  # noqa: B004 - an object with an async __call__
+    )
+    return HandlerTraits(wants, is_async)
 
 
-_cached_wants_context = functools.lru_cache(maxsize=256)(_inspect_wants_context)
+_cached_inspect = functools.lru_cache(maxsize=256)(_inspect)
 
 
-def wants_context(handler: RecordHandler) -> bool:
-    """Whether ``handler`` declares a ``lambda_context`` parameter; inspected once per handler
+def handler_traits(handler: RecordHandler) -> HandlerTraits:
+    """What the processor needs to know about a record handler, inspected once per handler
     (``inspect.signature`` costs tens of microseconds), not per record."""
     try:
-        return _cached_wants_context(handler)
+        return _cached_inspect(handler)
     except TypeError:  # an unhashable callable: nothing to cache it under
-        return _inspect_wants_context(handler)
+        return _inspect(handler)
 
 
 def _describe_validation(error: BaseException) -> str:
@@ -162,6 +172,7 @@ class _PartialProcessor:
         )
         self._record_type = event_type.record_type
         self._by_group = False  # skip only the failed record's message group (FIFO)
+        self._async = False  # record handlers are coroutine functions
 
     def _wrap(self, raw: Mapping[str, Any], identifier: str) -> Any:
         return self._record_type(raw)
@@ -189,9 +200,21 @@ class _PartialProcessor:
             raise BatchConfigurationError(
                 f"record_handler must be callable, not {record_handler!r}"
             )
+        traits = handler_traits(record_handler)
+        if traits.is_async is not self._async:
+            name = getattr(record_handler, "__qualname__", type(record_handler).__name__)
+            if self._async:
+                raise BatchConfigurationError(
+                    f"AsyncBatchProcessor needs an `async def` record handler; {name!r} is not "
+                    "one (use BatchProcessor for plain functions)"
+                )
+            raise BatchConfigurationError(
+                f"{name!r} is an `async def` record handler: {type(self).__name__} would call it "
+                "without awaiting it and its records would never run; use AsyncBatchProcessor"
+            )
         records, ids = identifiers(event, self.event_type)
         self._check(records)
-        if not wants_context(record_handler):
+        if not traits.wants_context:
             return records, ids, record_handler
         if context is None:
             invocation = _context.current()
