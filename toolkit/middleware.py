@@ -146,6 +146,7 @@ class Middleware:
                     return replaced
             return request.response
 
+        layer.__wrapped__ = inner  # type: ignore[attr-defined]  # lets a layer find the handler
         return layer
 
     def __call__(self, handler: H) -> H:

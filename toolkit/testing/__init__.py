@@ -11,13 +11,15 @@ _EXPORTS: dict[str, str] = {
     "FakeLambdaContext": "toolkit.testing.context",
     "lambda_context": "toolkit.testing.context",
     "reset_cold_start": "toolkit.context",
+    "XRayCapture": "toolkit.testing.xray",
 }
 
-__all__ = ["FakeLambdaContext", "lambda_context", "reset_cold_start"]
+__all__ = ["FakeLambdaContext", "XRayCapture", "lambda_context", "reset_cold_start"]
 
 if TYPE_CHECKING:
     from toolkit.context import reset_cold_start
     from toolkit.testing.context import FakeLambdaContext, lambda_context
+    from toolkit.testing.xray import XRayCapture
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,15 @@
+"""Every test here runs the real aws-xray-sdk against a real UDP listener on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from toolkit.testing import XRayCapture
+
+
+@pytest.fixture
+def xray() -> Iterator[XRayCapture]:
+    with XRayCapture() as capture:
+        yield capture

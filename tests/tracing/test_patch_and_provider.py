@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from tests.conftest import subprocess_env
+from toolkit.testing import XRayCapture, lambda_context
+from toolkit.tracing import Span, Tracer, TracerProvider
+
+AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def test_botocore_calls_appear_as_subsegments_under_the_caller() -> None:
+    import boto3
+    from botocore.config import Config
+
+    with XRayCapture(extra_env=AWS_ENV) as xray:
+        tracer = Tracer("svc")  # in Lambda: patches botocore at construction
+        client = boto3.client(
+            "sqs",
+            endpoint_url="http://127.0.0.1:9",  # nothing listens: the call fails fast, locally
+            config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+        )
+
+        @tracer.capture_method
+        def send() -> None:
+            client.list_queues()
+
+        @tracer.capture_lambda_handler
+        def handler(event: object, context: object) -> None:
+            send()
+
+        with pytest.raises(Exception, match="Could not connect"):
+            handler({}, lambda_context())
+        xray.flush()
+        (method,) = [d for d in xray.documents if d["name"].endswith(".send")]
+        (call,) = [d for d in xray.documents if d.get("namespace") == "aws"]
+        assert call["name"] == "sqs"
+        assert call["parent_id"] == method["id"]
+        assert call["aws"]["operation"] == "ListQueues"
+
+
+class Recording(TracerProvider):
+    """A provider keeping spans in memory: what a second backend plugs into."""
+
+    def __init__(self, sampled: bool = True) -> None:
+        self.sampled = sampled
+        self.events: list[tuple[str, ...]] = []
+        self.patched: list[Sequence[str]] = []
+
+    def begin_invocation(self, trace_header: str) -> Span | None:
+        self.events.append(("begin", trace_header.rpartition(";")[2]))
+        return RecordingSpan("root", self) if self.sampled else None
+
+    def start_span(self, name: str, parent: Span) -> Span:
+        assert isinstance(parent, RecordingSpan)
+        self.events.append(("start", name, parent.name))
+        return RecordingSpan(name, self)
+
+    def end_span(self, span: Span) -> None:
+        assert isinstance(span, RecordingSpan)
+        self.events.append(("end", span.name))
+
+    def patch(self, modules: Sequence[str]) -> None:
+        self.patched.append(tuple(modules))
+
+
+class RecordingSpan:
+    def __init__(self, name: str, provider: Recording) -> None:
+        self.name = name
+        self.provider = provider
+
+    def put_annotation(self, key: str, value: Any) -> None:
+        self.provider.events.append(("annotation", self.name, key, repr(value)))
+
+    def put_metadata(self, key: str, value: Any, namespace: str) -> None:
+        self.provider.events.append(("metadata", self.name, namespace, key))
+
+    def add_error(self, error: BaseException) -> None:
+        self.provider.events.append(("error", self.name, type(error).__name__))
+
+
+def test_another_provider_plugs_in_without_changing_user_code() -> None:
+    provider = Recording()
+    with XRayCapture():
+        tracer = Tracer("svc", provider=provider, patch_modules=["json"])
+
+        @tracer.capture_method
+        def step() -> int:
+            return 1
+
+        @tracer.capture_lambda_handler
+        def handler(event: object, context: object) -> int:
+            return step()
+
+        handler({}, lambda_context())
+        handler({}, lambda_context())
+    assert provider.patched == [("json",)]  # once per process, not per Tracer or invocation
+    assert provider.events[:8] == [
+        ("begin", "Sampled=1"),
+        ("start", "## handler", "root"),
+        ("annotation", "## handler", "ColdStart", "True"),
+        ("annotation", "## handler", "Service", "'svc'"),
+        ("start", f"## {step.__module__}.{step.__qualname__}", "## handler"),
+        ("metadata", f"## {step.__module__}.{step.__qualname__}", "svc", "step response"),
+        ("end", f"## {step.__module__}.{step.__qualname__}"),
+        ("metadata", "## handler", "svc", "handler response"),
+    ]
+    Tracer("svc", provider=provider, patch_modules=["json"])
+    assert provider.patched == [("json",)]
+
+
+def test_provider_is_asked_only_for_sampled_invocations() -> None:
+    provider = Recording(sampled=False)
+    with XRayCapture(sampled=False) as capture:
+        tracer = Tracer("svc", provider=provider, auto_patch=False)
+
+        @tracer.capture_lambda_handler
+        def handler(event: object, context: object) -> int:
+            return 5
+
+        assert handler({}, lambda_context()) == 5
+        assert provider.events == []
+        capture.next_invocation(sampled=True)
+        assert handler({}, lambda_context()) == 5  # the provider declines: not traced
+    assert provider.events == [("begin", "Sampled=1")]
+    assert provider.patched == []
+
+
+def run_child(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        check=False,
+        env=subprocess_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+DISABLED_CALLS = """
+    import sys
+    import toolkit.tracing
+    from toolkit.testing import lambda_context
+    from toolkit.tracing import Tracer
+    tracer = Tracer("svc")
+
+    @tracer.capture_method
+    def method():
+        tracer.put_annotation("k", 1)
+        with tracer.subsegment("b"):
+            return 1
+
+    @tracer.capture_method
+    async def amethod():
+        return 1
+
+    @tracer.capture_lambda_handler
+    def handler(event, context):
+        import asyncio
+        asyncio.run(amethod())
+        return method()
+
+    assert handler({}, lambda_context()) == 1
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in {"aws_xray_sdk", "botocore"})
+    assert not loaded, loaded
+    print("clean")
+"""
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},  # outside Lambda
+        {"LAMBDA_TASK_ROOT": "/var/task", "TOOLKIT_TRACE_DISABLED": "true"},
+        {"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "true"},
+    ],
+)
+def test_disabled_tracing_never_imports_the_sdk(env: dict[str, str]) -> None:
+    result = run_child(DISABLED_CALLS, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "clean"
+
+
+def test_missing_sdk_is_a_clear_error_when_tracing_is_on() -> None:
+    result = run_child(
+        """
+        import sys
+        sys.modules["aws_xray_sdk"] = None  # as if not installed
+        from toolkit.tracing import ProviderUnavailableError, Tracer
+        try:
+            Tracer("svc", patch_modules=["json"])
+        except ProviderUnavailableError as error:
+            print(error.requirement, "|", error)
+        """,
+        LAMBDA_TASK_ROOT="/var/task",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("aws-xray-sdk | the X-Ray tracer provider needs")

@@ -1,0 +1,56 @@
+"""The seam between the Tracer and a tracing backend.
+
+The Tracer decides *whether* an invocation is traced, names spans and validates what users
+record; a provider only creates, fills and emits spans. aws-xray-sdk is in maintenance mode
+and AWS points to OpenTelemetry, so this interface is kept small enough that an OpenTelemetry
+provider can be added without users changing a line: they pass ``provider=`` or keep the
+default.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+AnnotationValue = str | int | float | bool
+
+
+class Span(Protocol):
+    """One unit of traced work (an X-Ray subsegment). Keys and values given to it have already
+    been validated by the Tracer."""
+
+    def put_annotation(self, key: str, value: AnnotationValue) -> None: ...
+
+    def put_metadata(self, key: str, value: Any, namespace: str) -> None: ...
+
+    def add_error(self, error: BaseException) -> None: ...
+
+
+class TracerProvider(ABC):
+    """A tracing backend.
+
+    Spans are passed in explicitly (the Tracer keeps the current one in a context variable), so
+    a provider never needs thread-local state of its own to know where a span belongs: that is
+    what makes spans opened in worker threads and concurrent asyncio tasks nest correctly.
+    """
+
+    @abstractmethod
+    def begin_invocation(self, trace_header: str) -> Span | None:
+        """The root span of the current invocation, or ``None`` if it cannot be traced (then
+        nothing is recorded or emitted). Called once per invocation with Lambda's trace header
+        (``_X_AMZN_TRACE_ID``, set whatever the backend), which the Tracer has already seen
+        say ``Sampled=1``."""
+
+    @abstractmethod
+    def start_span(self, name: str, parent: Span) -> Span:
+        """Open a child span of ``parent``."""
+
+    @abstractmethod
+    def end_span(self, span: Span) -> None:
+        """Close ``span`` and emit what is ready to be emitted."""
+
+    @abstractmethod
+    def patch(self, modules: Sequence[str]) -> None:
+        """Instrument third-party libraries (botocore, requests, ...) so their calls become
+        spans; called at most once per module and process by the Tracer."""
