@@ -72,6 +72,16 @@ def test_levels_are_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.LOGGER_SAMPLE_RATE.read() == 0.25
 
 
+def test_reads_see_changes_made_after_the_var_was_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    var = config.Var("TOOLKIT_TEST_LIVE", "default", config.parse_str, "test only")
+    assert var.read() == "default"
+    monkeypatch.setenv("TOOLKIT_TEST_LIVE", "set later")
+    assert var.read() == "set later"
+    assert var.raw() == "set later"
+    monkeypatch.delenv("TOOLKIT_TEST_LIVE")
+    assert var.read() == "default"
+
+
 def test_environ_block_restores_what_was_there(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOOLKIT_SERVICE_NAME", "before")
     with config.environ({"TOOLKIT_SERVICE_NAME": "inside", "TOOLKIT_TRACE_DISABLED": None}):

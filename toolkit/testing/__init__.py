@@ -9,16 +9,24 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
     "FakeLambdaContext": "toolkit.testing.context",
+    "RuntimeAPIServer": "toolkit.testing.runtime_api",
     "lambda_context": "toolkit.testing.context",
     "reset_cold_start": "toolkit.context",
     "XRayCapture": "toolkit.testing.xray",
 }
 
-__all__ = ["FakeLambdaContext", "XRayCapture", "lambda_context", "reset_cold_start"]
+__all__ = [
+    "FakeLambdaContext",
+    "RuntimeAPIServer",
+    "XRayCapture",
+    "lambda_context",
+    "reset_cold_start",
+]
 
 if TYPE_CHECKING:
     from toolkit.context import reset_cold_start
     from toolkit.testing.context import FakeLambdaContext, lambda_context
+    from toolkit.testing.runtime_api import RuntimeAPIServer
     from toolkit.testing.xray import XRayCapture
 
 

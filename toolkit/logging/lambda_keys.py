@@ -1,0 +1,42 @@
+"""The keys that are fixed for one invocation, read from the Lambda context and the
+runtime's trace header when the invocation starts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.logging.formatter import safe_str
+
+__all__ = ["lambda_keys", "xray_trace_id"]
+
+
+def xray_trace_id(header: str | None) -> str | None:
+    """The ``Root=`` part of ``_X_AMZN_TRACE_ID``, which is what X-Ray calls the trace id."""
+    if not header:
+        return None
+    for part in header.split(";"):
+        if part.startswith("Root="):
+            return part[5:]
+    return None
+
+
+def lambda_keys(lambda_context: Any, cold_start: bool) -> dict[str, Any]:
+    keys: dict[str, Any] = {"cold_start": cold_start}
+    if lambda_context is None:
+        return keys
+    name = getattr(lambda_context, "function_name", None)
+    if name is not None:
+        keys["function_name"] = name
+    memory = getattr(lambda_context, "memory_limit_in_mb", None)
+    if memory is not None:
+        try:
+            keys["function_memory_size"] = int(memory)
+        except (TypeError, ValueError):
+            keys["function_memory_size"] = safe_str(memory)
+    arn = getattr(lambda_context, "invoked_function_arn", None)
+    if arn is not None:
+        keys["function_arn"] = arn
+    request_id = getattr(lambda_context, "aws_request_id", None)
+    if request_id is not None:
+        keys["function_request_id"] = request_id
+    return keys

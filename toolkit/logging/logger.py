@@ -1,0 +1,473 @@
+"""The structured Logger: a ``logging.Logger`` whose level methods take a short cut.
+
+Hot path. ``logger.info(msg, **keys)`` checks one int (``_threshold``) and returns at once
+when the level is off. When it is on, it builds one dict (level, location, message,
+timestamp), adds the keys merged once per change (service, Lambda keys, appended keys),
+the ``with logger.keys()`` block keys, the :func:`toolkit.context.scope_keys` and the call's
+own keys, serialises once and writes once. No ``LogRecord``, no handler loop.
+
+Interoperability. The object is registered with stdlib ``logging`` under the service name,
+so ``logging.getLogger(service)`` returns it and records from other code (``logger.log``,
+``logging.getLogger(f"{service}.lib")``, a library that logs through that name) reach its own
+handler, which renders them into the same JSON. As soon as a user adds a handler or filter,
+or turns ``propagate`` on, the level methods go through stdlib's ``_log`` instead so those see
+every record. ``propagate`` is off by default: a Lambda runtime's root handler (awslambdaric's)
+must not print our lines a second time, and no filter is put on the root logger, so other
+libraries' records are never swallowed.
+
+State. Everything a Logger and its children share lives in one
+:class:`~toolkit.logging.family.Family` (keys, level, buffer, stream); the Logger object itself
+holds only its name and the level number its methods compare against.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
+
+from toolkit import config
+from toolkit import context as _context
+from toolkit.logging.buffer import LogBuffer
+from toolkit.logging.errors import (
+    InvalidBufferError,
+    InvalidCorrelationPathError,
+    InvalidSamplingRateError,
+)
+from toolkit.logging.family import Family, JsonHandler, exc_info_of
+from toolkit.logging.formatter import level_name
+from toolkit.logging.lambda_keys import lambda_keys, xray_trace_id
+from toolkit.logging.levels import parse_level
+from toolkit.middleware import LambdaTimeoutError, MiddlewareFunction, _Configured
+
+if TYPE_CHECKING:
+    from jmespath.parser import ParsedResult
+
+__all__ = ["Logger"]
+
+DEBUG, INFO, WARNING, ERROR, CRITICAL = 10, 20, 30, 40, 50
+
+_SPECIAL = frozenset({"exc_info", "extra", "stack_info", "stacklevel"})
+_manager = logging.Logger.manager
+_scope_keys = _context.scope_keys
+_now = time.time
+_getframe = sys._getframe
+
+_warned_lambda_level = False
+
+
+def _warn_lambda_level(family: Family, requested: int, lambda_level: int) -> None:
+    """One line per process when ``AWS_LAMBDA_LOG_LEVEL`` hides records asked for."""
+    global _warned_lambda_level
+    if _warned_lambda_level:
+        return
+    _warned_lambda_level = True
+    family.write(
+        family.line(
+            WARNING,
+            "AWS_LAMBDA_LOG_LEVEL is higher than the level this Logger was configured with; "
+            "records below it will not be written",
+            (),
+            "toolkit.logging:level",
+            {
+                "configured_level": level_name(requested),
+                "aws_lambda_log_level": level_name(lambda_level),
+            },
+            created=_now(),
+        )
+    )
+
+
+def _register(logger: logging.Logger) -> None:
+    """Make ``logging.getLogger(logger.name)`` return ``logger``, re-parenting the loggers
+    below the name (a placeholder or a plain logger created earlier) onto it."""
+    manager = cast(Any, _manager)
+    with cast(Any, logging)._lock:
+        existing = manager.loggerDict.get(logger.name)
+        manager.loggerDict[logger.name] = logger
+        if isinstance(existing, logging.PlaceHolder):
+            manager._fixupChildren(existing, logger)
+        elif isinstance(existing, logging.Logger):
+            for other in list(manager.loggerDict.values()):
+                if isinstance(other, logging.Logger) and other.parent is existing:
+                    other.parent = logger
+        manager._fixupParents(logger)
+    manager._clear_cache()
+
+
+H = TypeVar("H", bound=Callable[..., Any])
+
+
+class InjectLambdaContext(Protocol):
+    """The type of ``logger.inject_lambda_context``: a decorator used bare or with options
+    (the overloads keep the decorated handler's type), and a layer for ``chain``."""
+
+    @overload
+    def __call__(self, handler: H, /) -> H: ...
+    @overload
+    def __call__(
+        self,
+        handler: None = None,
+        /,
+        *,
+        log_event: bool | None = None,
+        correlation_id_path: str | None = None,
+        clear_state: bool = False,
+    ) -> Callable[[H], H]: ...
+    def wrap(self, inner: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]: ...
+
+
+class _InjectLambdaContext(MiddlewareFunction[Any]):
+    """``inject_lambda_context`` with its options resolved at decoration time: the JMESPath
+    is compiled (a bad one fails there, not on the first invocation) and ``log_event``
+    defaults from the environment."""
+
+    def configure(self, **options: Any) -> _Configured:
+        path = options.get("correlation_id_path")
+        if isinstance(path, str):
+            import jmespath
+            from jmespath.exceptions import JMESPathError
+
+            try:
+                options["correlation_id_path"] = jmespath.compile(path)
+            except JMESPathError as exc:
+                raise InvalidCorrelationPathError(
+                    "correlation_id_path", path, f"a JMESPath expression ({exc})"
+                ) from None
+        elif path is not None and not hasattr(path, "search"):
+            raise InvalidCorrelationPathError(
+                "correlation_id_path", path, "a JMESPath expression string"
+            )
+        if options.get("log_event") is None:
+            options["log_event"] = config.LOGGER_LOG_EVENT.read()
+        return super().configure(**options)
+
+
+class Logger(logging.Logger):
+    """Structured JSON logging for Lambda handlers; see ``docs/logger.md``.
+
+    ``service`` defaults to ``TOOLKIT_SERVICE_NAME``/``POWERTOOLS_SERVICE_NAME``, ``level`` to
+    ``TOOLKIT_LOG_LEVEL``/``POWERTOOLS_LOG_LEVEL`` then INFO, ``sampling_rate`` to
+    ``TOOLKIT_LOGGER_SAMPLE_RATE``; explicit arguments win, and ``AWS_LAMBDA_LOG_LEVEL`` wins
+    over all of them. Extra keyword arguments are keys on every line.
+    """
+
+    _family: Family
+    _threshold: int
+    _handler: JsonHandler
+    _logger_key: str | None
+
+    def __init__(
+        self,
+        service: str | None = None,
+        level: str | int | None = None,
+        *,
+        sampling_rate: float | None = None,
+        stream: IO[str] | None = None,
+        buffer: LogBuffer | None = None,
+        json_default: Callable[[Any], Any] = str,
+        **persistent_keys: Any,
+    ) -> None:
+        service = service or config.SERVICE_NAME.read()
+        if level is None:
+            level = config.LOG_LEVEL.read() or "INFO"
+        requested = parse_level(level)
+        configured = requested
+        lambda_level_name = config.LAMBDA_LOG_LEVEL.read()
+        lambda_level = None if lambda_level_name is None else parse_level(lambda_level_name)
+        if lambda_level is not None:
+            configured = lambda_level
+        if sampling_rate is None:
+            sampling_rate = config.LOGGER_SAMPLE_RATE.read()
+        elif (
+            isinstance(sampling_rate, bool)
+            or not isinstance(sampling_rate, (int, float))
+            or not 0.0 <= sampling_rate <= 1.0
+        ):
+            raise InvalidSamplingRateError(
+                "sampling_rate", sampling_rate, "a number between 0 and 1"
+            )
+        if buffer is not None and not isinstance(buffer, LogBuffer):
+            raise InvalidBufferError("buffer", buffer, "a toolkit.logging.LogBuffer")
+        family = Family(
+            service,
+            configured,
+            sampling_rate=None if sampling_rate is None else float(sampling_rate),
+            stream=stream if stream is not None else sys.stdout,
+            buffer=buffer,
+            json_default=json_default,
+            keys=persistent_keys,
+        )
+        self._setup(service, family)
+        if lambda_level is not None:
+            family.sample_level = max(DEBUG, lambda_level)
+            if lambda_level > requested:
+                _warn_lambda_level(family, requested, lambda_level)
+
+    def _setup(self, name: str, family: Family) -> None:
+        self._family = family
+        self._threshold = family.threshold
+        self._handler = JsonHandler(family, family.service)
+        # Lines of a child (and of other loggers) say which logger wrote them.
+        self._logger_key = None if name == family.service else name
+        super().__init__(name)
+        self._fast = False
+        self.handlers.append(self._handler)
+        self.propagate = False
+        if not family.loggers:
+            logging.Logger.setLevel(self, family.threshold)
+        family.loggers.append(self)
+        _register(self)
+
+    # --- stdlib interoperability ----------------------------------------------------------
+    @property
+    def propagate(self) -> bool:
+        return self._propagate
+
+    @propagate.setter
+    def propagate(self, value: bool) -> None:
+        self._propagate = value
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Take the short cut only while nothing but our own handler would see the record."""
+        handler = getattr(self, "_handler", None)
+        self._fast = (
+            handler is not None
+            and not self._propagate
+            and not self.filters
+            and getattr(self, "handlers", None) == [handler]
+        )
+
+    def addHandler(self, hdlr: logging.Handler) -> None:
+        super().addHandler(hdlr)
+        self._refresh()
+
+    def removeHandler(self, hdlr: logging.Handler) -> None:
+        super().removeHandler(hdlr)
+        self._refresh()
+
+    def addFilter(self, filter: Any) -> None:
+        super().addFilter(filter)
+        self._refresh()
+
+    def removeFilter(self, filter: Any) -> None:
+        super().removeFilter(filter)
+        self._refresh()
+
+    def setLevel(self, level: str | int) -> None:
+        """Change the configured level (``AWS_LAMBDA_LOG_LEVEL`` still wins)."""
+        requested = parse_level(level)
+        lambda_level_name = config.LAMBDA_LOG_LEVEL.read()
+        family = self._family
+        with family.lock:
+            family.configured_level = (
+                requested if lambda_level_name is None else parse_level(lambda_level_name)
+            )
+            family.set_levels(None)
+        if family.configured_level > requested:
+            _warn_lambda_level(family, requested, family.configured_level)
+
+    @property
+    def service(self) -> str:
+        return self._family.service
+
+    @property
+    def sampling_rate(self) -> float | None:
+        return self._family.sampling_rate
+
+    # --- the level methods (the hot path) -------------------------------------------------
+    def debug(self, msg: Any, *args: Any, **keys: Any) -> None:
+        if self._threshold > 10:  # DEBUG
+            return
+        self._emit(DEBUG, msg, args, keys)
+
+    def info(self, msg: Any, *args: Any, **keys: Any) -> None:
+        if self._threshold > 20:  # INFO
+            return
+        self._emit(INFO, msg, args, keys)
+
+    def warning(self, msg: Any, *args: Any, **keys: Any) -> None:
+        if self._threshold > 30:  # WARNING
+            return
+        self._emit(WARNING, msg, args, keys)
+
+    warn = warning
+
+    def error(self, msg: Any, *args: Any, **keys: Any) -> None:
+        if self._threshold > 40:  # ERROR
+            return
+        self._emit(ERROR, msg, args, keys)
+
+    def exception(self, msg: Any, *args: Any, exc_info: Any = True, **keys: Any) -> None:
+        if self._threshold > 40:  # ERROR
+            return
+        keys["exc_info"] = exc_info
+        self._emit(ERROR, msg, args, keys)
+
+    def critical(self, msg: Any, *args: Any, **keys: Any) -> None:
+        if self._threshold > 50:  # CRITICAL
+            return
+        self._emit(CRITICAL, msg, args, keys)
+
+    fatal = critical
+
+    def log(self, level: int, msg: Any, *args: Any, **keys: Any) -> None:
+        if not isinstance(level, int):
+            level = parse_level(level)
+        if level < self._threshold:
+            return
+        self._emit(level, msg, args, keys)
+
+    def _emit(self, level: int, msg: Any, args: tuple[Any, ...], keys: dict[str, Any]) -> None:
+        family = self._family
+        try:
+            if self.disabled or _manager.disable >= level:
+                return
+            depth = 2
+            exc_info = None
+            if keys and not _SPECIAL.isdisjoint(keys):
+                exc_info = exc_info_of(keys.pop("exc_info", None))
+                extra = keys.pop("extra", None)
+                keys.pop("stack_info", None)
+                depth += max(1, int(keys.pop("stacklevel", 1))) - 1
+                if extra:
+                    keys = {**extra, **keys}
+            if not self._fast:
+                self._log(
+                    level,
+                    msg,
+                    args,
+                    exc_info=exc_info,
+                    extra={"_toolkit_keys": keys},
+                    stacklevel=depth + 1,
+                )
+                return
+            frame = _getframe(depth)
+            family.deliver(
+                level,
+                family.line(
+                    level,
+                    msg,
+                    args,
+                    f"{frame.f_code.co_name}:{frame.f_lineno}",
+                    keys,
+                    created=_now(),
+                    exc_info=exc_info,
+                    logger_name=self._logger_key,
+                ),
+            )
+        except LambdaTimeoutError:  # delivered by a signal: never swallow it
+            raise
+        except Exception as exc:
+            family.report_failure(exc)
+
+    # --- keys -----------------------------------------------------------------------------
+    def append_keys(self, **keys: Any) -> None:
+        """Add keys to every following line: for the rest of the invocation when called
+        during one (also seen by the handler's threads), for good when called outside."""
+        self._family.append(keys)
+
+    def remove_keys(self, *names: str) -> None:
+        self._family.remove(names)
+
+    @contextmanager
+    def keys(self, **keys: Any) -> Iterator[None]:
+        """Add keys to the lines logged inside the block, in this thread or task only."""
+        block = self._family.block
+        token = block.set({**block.get(), **keys})
+        try:
+            yield
+        finally:
+            block.reset(token)
+
+    def get_current_keys(self) -> dict[str, Any]:
+        """The keys every line gets right now (without level, message, time, location)."""
+        return {**self._family.merged, **self._family.block.get(), **_scope_keys()}
+
+    def set_correlation_id(self, value: str | None) -> None:
+        """Set (or with ``None`` remove) ``correlation_id``, scoped like :meth:`append_keys`."""
+        if value is None:
+            self._family.remove(("correlation_id",))
+        else:
+            self._family.append({"correlation_id": value})
+
+    def get_correlation_id(self) -> Any:
+        return self._family.merged.get("correlation_id")
+
+    def flush_buffer(self) -> None:
+        """Write what the buffer holds for this invocation now."""
+        with self._family.lock:
+            self._family.flush_pending()
+
+    # --- children -------------------------------------------------------------------------
+    def child(self, name: str) -> Logger:
+        """A logger named ``<service>.<name>`` sharing this one's configuration and keys."""
+        child = Logger.__new__(Logger)
+        child._setup(f"{self.name}.{name}", self._family)
+        return child
+
+    def __reduce__(self) -> Any:
+        return logging.getLogger, (self.name,)
+
+    def __repr__(self) -> str:
+        level = level_name(self._family.effective)
+        return f"<toolkit.Logger {self.name} ({level})>"
+
+    # --- the handler decorator ------------------------------------------------------------
+    def _inject_lambda_context(
+        self,
+        handler: Callable[[Any, Any], Any],
+        event: Any,
+        lambda_context: Any,
+        *,
+        log_event: bool | None = None,
+        correlation_id_path: ParsedResult | None = None,
+        clear_state: bool = False,
+    ) -> Any:
+        family = self._family
+        invocation = _context.current()
+        if invocation is not None and family.invocation is invocation and family.active:
+            return handler(event, lambda_context)  # nested handler in the same invocation
+        fixed = lambda_keys(
+            lambda_context, invocation.cold_start if invocation is not None else False
+        )
+        if correlation_id_path is not None:
+            try:
+                correlation_id = correlation_id_path.search(event)
+            except LambdaTimeoutError:  # delivered by a signal: never swallow it
+                raise
+            except Exception:
+                correlation_id = None
+            if correlation_id is not None:
+                fixed["correlation_id"] = correlation_id
+        trace_id = xray_trace_id(config.XRAY_TRACE_ID.read())
+        if trace_id is not None:
+            fixed["xray_trace_id"] = trace_id
+        family.begin(invocation, fixed, clear_state)
+        try:
+            if log_event:
+                self.info("Lambda event", event=event)
+            return handler(event, lambda_context)
+        except BaseException:
+            with family.lock:
+                family.flush_pending()
+            raise
+        finally:
+            if invocation is None:  # used as a bare layer: no Invocation to close it
+                family.end()
+
+    @property
+    def inject_lambda_context(self) -> InjectLambdaContext:
+        """Middleware: Lambda keys, correlation id, per-invocation keys, sampling and buffer.
+
+        ``@logger.inject_lambda_context`` or ``@logger.inject_lambda_context(log_event=True,
+        correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)``.
+        """
+        return cast(
+            InjectLambdaContext,
+            _InjectLambdaContext(self._inject_lambda_context, name="Logger.inject_lambda_context"),
+        )
