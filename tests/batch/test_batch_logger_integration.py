@@ -43,3 +43,27 @@ def test_logger_lines_carry_the_record_id_inside_and_not_after(max_workers: int 
     (after,) = [line for line in lines if line["message"] == "after"]
     assert "batch_record_id" not in before
     assert "batch_record_id" not in after
+
+
+def test_logger_keys_of_concurrent_async_records_stay_apart() -> None:
+    import asyncio
+
+    from toolkit.batch import AsyncBatchProcessor
+
+    stream = io.StringIO()
+    logger = Logger(service="orders", stream=stream)
+
+    async def record_handler(record: SQSRecord) -> None:
+        logger.info("start", mid=record.message_id)
+        await asyncio.sleep(0.001)  # other records run in between
+        logger.info("end", mid=record.message_id)
+
+    @logger.inject_lambda_context
+    def handler(event: Any, context: Any) -> Any:
+        processor = AsyncBatchProcessor(EventType.SQS, concurrency=5)
+        return process_partial_response(event, record_handler, processor)
+
+    assert handler(sqs_event(20), lambda_context()) == {"batchItemFailures": []}
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert len(lines) == 40
+    assert all(line["batch_record_id"] == line["mid"] for line in lines)
