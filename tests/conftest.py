@@ -51,3 +51,14 @@ def _fresh_execution_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     reset_cold_start()
     yield
     reset_cold_start()
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """Endpoint URL of one moto server (a subprocess on 127.0.0.1) shared by the session;
+    build clients with ``tests.aws.client(service, moto_server)``. Tests create their own,
+    uniquely named resources, so they do not see each other's."""
+    from tests.aws import moto_server as start
+
+    with start() as url:
+        yield url

@@ -1,0 +1,99 @@
+"""Partial batch responses for SQS, Kinesis Data Streams and DynamoDB Streams.
+
+Names resolve lazily so ``from toolkit.batch import BatchProcessor`` does not import asyncio,
+and nothing here imports pydantic (models are loaded by the user's own imports).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "AsyncBatchProcessor": "toolkit.batch.async_processor",
+    "BatchProcessor": "toolkit.batch.processor",
+    "BatchResult": "toolkit.batch.processor",
+    "PartialItemFailure": "toolkit.batch.processor",
+    "PartialItemFailureResponse": "toolkit.batch.processor",
+    "SqsFifoPartialProcessor": "toolkit.batch.processor",
+    "EventType": "toolkit.batch.event_types",
+    "BatchConfigurationError": "toolkit.batch.errors",
+    "BatchError": "toolkit.batch.errors",
+    "BatchEventError": "toolkit.batch.errors",
+    "BatchProcessingError": "toolkit.batch.errors",
+    "RecordSkippedError": "toolkit.batch.errors",
+    "DynamoDBStreamRecord": "toolkit.batch.records",
+    "KinesisStreamRecord": "toolkit.batch.records",
+    "SQSMessageAttribute": "toolkit.batch.records",
+    "SQSRecord": "toolkit.batch.records",
+    "SQSRecordAttributes": "toolkit.batch.records",
+    "async_process_partial_response": "toolkit.batch.partial_response",
+    "batch_processor": "toolkit.batch.partial_response",
+    "process_partial_response": "toolkit.batch.partial_response",
+}
+
+__all__ = [
+    "AsyncBatchProcessor",
+    "BatchConfigurationError",
+    "BatchError",
+    "BatchEventError",
+    "BatchProcessingError",
+    "BatchProcessor",
+    "BatchResult",
+    "DynamoDBStreamRecord",
+    "EventType",
+    "KinesisStreamRecord",
+    "PartialItemFailure",
+    "PartialItemFailureResponse",
+    "RecordSkippedError",
+    "SQSMessageAttribute",
+    "SQSRecord",
+    "SQSRecordAttributes",
+    "SqsFifoPartialProcessor",
+    "async_process_partial_response",
+    "batch_processor",
+    "process_partial_response",
+]
+
+if TYPE_CHECKING:
+    from toolkit.batch.async_processor import AsyncBatchProcessor
+    from toolkit.batch.errors import (
+        BatchConfigurationError,
+        BatchError,
+        BatchEventError,
+        BatchProcessingError,
+        RecordSkippedError,
+    )
+    from toolkit.batch.event_types import EventType
+    from toolkit.batch.partial_response import (
+        async_process_partial_response,
+        batch_processor,
+        process_partial_response,
+    )
+    from toolkit.batch.processor import (
+        BatchProcessor,
+        BatchResult,
+        PartialItemFailure,
+        PartialItemFailureResponse,
+        SqsFifoPartialProcessor,
+    )
+    from toolkit.batch.records import (
+        DynamoDBStreamRecord,
+        KinesisStreamRecord,
+        SQSMessageAttribute,
+        SQSRecord,
+        SQSRecordAttributes,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit.batch' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,130 @@
+"""The asyncio processor: record handlers are coroutines, run concurrently on SQS standard
+queues (bounded by ``concurrency``) and one after the other on streams."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from toolkit import context as _context
+from toolkit.batch.errors import BatchConfigurationError
+from toolkit.batch.event_types import EventType
+from toolkit.batch.processor import (
+    _PENDING,
+    BatchResult,
+    Outcome,
+    RecordHandler,
+    _PartialProcessor,
+)
+from toolkit.middleware import LambdaTimeoutError
+
+__all__ = ["AsyncBatchProcessor"]
+
+_UNBOUNDED = 2**31 - 1  # concurrency=None on SQS: every record of the batch at once
+
+
+class AsyncBatchProcessor(_PartialProcessor):
+    """Like :class:`~toolkit.batch.BatchProcessor` for ``async def`` record handlers.
+
+    ``concurrency`` bounds how many records are in flight at once (an ``asyncio.Semaphore``);
+    ``None`` means all the records of the batch at once on SQS. Streams, and
+    ``stop_on_first_failure``, are processed in order, one at a time.
+    """
+
+    def __init__(
+        self,
+        event_type: EventType,
+        model: Any = None,
+        raise_on_entire_batch_failure: bool = True,
+        *,
+        stop_on_first_failure: bool = False,
+        concurrency: int | None = None,
+    ) -> None:
+        ordered = not isinstance(event_type, EventType) or event_type.is_stream
+        if concurrency is None:
+            concurrency = 1 if ordered or stop_on_first_failure else _UNBOUNDED
+        super().__init__(
+            event_type,
+            model,
+            raise_on_entire_batch_failure,
+            stop_on_first_failure=stop_on_first_failure,
+            concurrency=concurrency,
+            parameter="concurrency",
+        )
+        self._async = True
+
+    def process(
+        self, event: Any, record_handler: RecordHandler, context: Any = None
+    ) -> BatchResult:
+        """Process the batch on a new event loop (``asyncio.run``); from code already running
+        in a loop, ``await process_async(...)`` instead."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise BatchConfigurationError(
+                "an event loop is already running in this thread: "
+                "use `await processor.process_async(event, record_handler)` there"
+            )
+        records, ids, call = self._prepare(event, record_handler, context)
+        outcomes: list[Outcome] = [_PENDING] * len(ids)
+        try:
+            asyncio.run(self._run(records, ids, call, outcomes))
+        except LambdaTimeoutError as timeout:  # wherever in the loop the alarm landed
+            return self._complete(ids, outcomes, timeout)
+        return self._complete(ids, outcomes, None)
+
+    async def process_async(
+        self, event: Any, record_handler: RecordHandler, context: Any = None
+    ) -> BatchResult:
+        """Process the batch in the running event loop."""
+        records, ids, call = self._prepare(event, record_handler, context)
+        outcomes: list[Outcome] = [_PENDING] * len(ids)
+        try:
+            await self._run(records, ids, call, outcomes)
+        except LambdaTimeoutError as timeout:
+            return self._complete(ids, outcomes, timeout)
+        return self._complete(ids, outcomes, None)
+
+    async def _one(self, raw: Mapping[str, Any], identifier: str, call: RecordHandler) -> Outcome:
+        try:
+            with _context.scope("record", batch_record_id=identifier):
+                await call(self._parse(raw, identifier))
+        except Exception as error:
+            return error
+        return None
+
+    async def _run(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        ids: list[str],
+        call: RecordHandler,
+        outcomes: list[Outcome],
+    ) -> None:
+        if self._concurrency == 1:
+            for index, raw in enumerate(records):
+                outcome = outcomes[index] = await self._one(raw, ids[index], call)
+                if isinstance(outcome, LambdaTimeoutError):
+                    raise outcome
+                if outcome is not None and self.stop_on_first_failure:
+                    self._skip_rest(outcomes, index + 1)
+                    return
+            return
+        limit = asyncio.Semaphore(min(self._concurrency, max(len(ids), 1)))
+
+        async def bounded(index: int) -> None:
+            async with limit:
+                outcome = outcomes[index] = await self._one(records[index], ids[index], call)
+            if isinstance(outcome, LambdaTimeoutError):
+                raise outcome
+
+        # each task runs in a copy of this context: scope keys of concurrent records stay apart
+        tasks = [asyncio.ensure_future(bounded(index)) for index in range(len(ids))]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            raise

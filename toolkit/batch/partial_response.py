@@ -1,0 +1,105 @@
+"""The entry points: functions that return the partial batch response, and the
+``batch_processor`` middleware.
+
+They exist so that the easy path is the correct one: the response Lambda needs is built and
+returned for you, because a handler that returns ``None`` (or anything without
+``batchItemFailures``) tells Lambda every record succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from toolkit.batch.errors import BatchConfigurationError
+from toolkit.batch.processor import (
+    BatchProcessor,
+    PartialItemFailureResponse,
+    RecordHandler,
+    _PartialProcessor,
+)
+from toolkit.middleware import middleware
+
+if TYPE_CHECKING:  # asyncio is imported only by those who use the async processor
+    from toolkit.batch.async_processor import AsyncBatchProcessor
+
+__all__ = ["async_process_partial_response", "batch_processor", "process_partial_response"]
+
+logger = logging.getLogger("toolkit.batch")
+
+_ANY = "BatchProcessor(...), SqsFifoPartialProcessor(...) or AsyncBatchProcessor(...)"
+
+
+def _require(processor: Any, kind: type[_PartialProcessor], where: str, expected: str) -> None:
+    if not isinstance(processor, kind):
+        raise BatchConfigurationError(f"{where} needs processor={expected}, not {processor!r}")
+
+
+def process_partial_response(
+    event: Any,
+    record_handler: RecordHandler,
+    processor: BatchProcessor | AsyncBatchProcessor,
+    context: Any = None,
+) -> PartialItemFailureResponse:
+    """Process ``event`` with ``processor`` and return ``{"batchItemFailures": [...]}``.
+
+    ``context`` is passed to record handlers that declare ``lambda_context``; inside a
+    toolkit-decorated handler it defaults to the invocation's context.
+    """
+    _require(processor, _PartialProcessor, "process_partial_response", _ANY)
+    return processor.process(event, record_handler, context).response()
+
+
+def async_process_partial_response(
+    event: Any,
+    record_handler: RecordHandler,
+    processor: AsyncBatchProcessor,
+    context: Any = None,
+) -> PartialItemFailureResponse:
+    """:func:`process_partial_response` for ``async def`` record handlers, called from a
+    plain (sync) Lambda handler: it runs an event loop for the batch. Code already inside a
+    running loop awaits ``processor.process_async(...)`` instead."""
+    from toolkit.batch.async_processor import AsyncBatchProcessor
+
+    _require(
+        processor, AsyncBatchProcessor, "async_process_partial_response", "AsyncBatchProcessor(...)"
+    )
+    return processor.process(event, record_handler, context).response()
+
+
+def _batch_processor(
+    handler: Any,
+    event: Any,
+    context: Any,
+    *,
+    record_handler: RecordHandler | None = None,
+    processor: BatchProcessor | AsyncBatchProcessor | None = None,
+) -> PartialItemFailureResponse:
+    if record_handler is None or processor is None:
+        raise BatchConfigurationError(
+            "batch_processor needs both options: "
+            "@batch_processor(record_handler=..., processor=...)"
+        )
+    _require(processor, _PartialProcessor, "batch_processor", _ANY)
+    result = processor.process(event, record_handler, context)
+    response = result.response()
+    returned = handler(event, context)
+    if returned is not None and returned != response:
+        logger.warning(
+            "batch_processor returns the batch response; the %s the handler returned was "
+            "ignored (a response without batchItemFailures would tell Lambda every record "
+            "succeeded)",
+            type(returned).__name__,
+        )
+    return response
+
+
+batch_processor = middleware(_batch_processor)
+batch_processor.__doc__ = """Middleware: process the event's batch with ``processor`` and
+``record_handler`` before the handler runs, then return the partial batch response.
+
+The decorated handler runs after the batch (``processor.response()`` gives it the result) and
+its return value is ignored: the response is always the batch's, so forgetting
+``return processor.response()`` cannot tell Lambda that failed records succeeded. When every
+record failed (``raise_on_entire_batch_failure``), :class:`BatchProcessingError` propagates
+and the handler does not run."""

@@ -1,0 +1,464 @@
+"""Batch processors: run a record handler over each record of an SQS, Kinesis or DynamoDB
+Streams batch and build the ``batchItemFailures`` response.
+
+A processor is configuration only: everything about one batch lives in the call that
+processes it (and in its :class:`BatchResult`), so one module-level processor serves every
+invocation, and threads, without sharing state between them.
+
+Outcomes are kept per record in record order: ``None`` for a handler that returned, the
+exception otherwise, and a pending marker for records never reached. Whatever interrupts the
+run (a failure that stops a FIFO batch, a :class:`~toolkit.middleware.LambdaTimeoutError`),
+any record not known to have succeeded is reported as failed: a record may be delivered
+twice, never lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import copy_context
+from typing import Any, NamedTuple, TypedDict
+
+from toolkit import context as _context
+from toolkit.batch.errors import (
+    BatchConfigurationError,
+    BatchEventError,
+    BatchProcessingError,
+    RecordSkippedError,
+)
+from toolkit.batch.event_types import EventType, identifiers
+from toolkit.middleware import LambdaTimeoutError
+
+__all__ = [
+    "BatchProcessor",
+    "BatchResult",
+    "PartialItemFailure",
+    "PartialItemFailureResponse",
+    "SqsFifoPartialProcessor",
+]
+
+logger = logging.getLogger("toolkit.batch")
+
+RecordHandler = Callable[..., Any]
+Outcome = object  # None (succeeded), a BaseException (failed) or _PENDING (never finished)
+_PENDING: Any = object()
+
+
+class PartialItemFailure(TypedDict):
+    itemIdentifier: str
+
+
+class PartialItemFailureResponse(TypedDict):
+    batchItemFailures: list[PartialItemFailure]
+
+
+class BatchResult:
+    """What happened to one batch. ``failures`` lists ``(identifier, exception)`` in record
+    order; ``timed_out`` is the :class:`LambdaTimeoutError` that cut the batch short, if any."""
+
+    __slots__ = ("failures", "size", "timed_out")
+
+    def __init__(
+        self,
+        size: int,
+        failures: list[tuple[str, BaseException]],
+        timed_out: LambdaTimeoutError | None,
+    ) -> None:
+        self.size = size
+        self.failures = failures
+        self.timed_out = timed_out
+
+    @property
+    def succeeded(self) -> int:
+        return self.size - len(self.failures)
+
+    def response(self) -> PartialItemFailureResponse:
+        """The handler response for an event source mapping with ``ReportBatchItemFailures``."""
+        return {
+            "batchItemFailures": [{"itemIdentifier": identifier} for identifier, _ in self.failures]
+        }
+
+    def __repr__(self) -> str:
+        return f"BatchResult(size={self.size}, failed={len(self.failures)})"
+
+
+class HandlerTraits(NamedTuple):
+    wants_context: bool  # declares a ``lambda_context`` parameter
+    is_async: bool  # an ``async def`` (possibly under decorators that set ``__wrapped__``)
+
+
+def _inspect(handler: RecordHandler) -> HandlerTraits:
+    try:
+        wants = "lambda_context" in inspect.signature(handler).parameters
+    except (TypeError, ValueError):  # builtins without a signature take no lambda_context
+        wants = False
+    target = inspect.unwrap(handler)
+    is_async = inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(
+        getattr(target, "__call__", None)  # noqa: B004 - an object with an async __call__
+    )
+    return HandlerTraits(wants, is_async)
+
+
+_cached_inspect = functools.lru_cache(maxsize=256)(_inspect)
+
+
+def handler_traits(handler: RecordHandler) -> HandlerTraits:
+    """What the processor needs to know about a record handler, inspected once per handler
+    (``inspect.signature`` costs tens of microseconds), not per record."""
+    try:
+        return _cached_inspect(handler)
+    except TypeError:  # an unhashable callable: nothing to cache it under
+        return _inspect(handler)
+
+
+def _describe_validation(error: BaseException) -> str:
+    """Where and why a model rejected a record, without the input (it may hold secrets)."""
+    errors = getattr(error, "errors", None)
+    try:
+        details = errors(include_input=False, include_url=False, include_context=False)  # type: ignore[misc]
+        return "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or '<record>'}: {item['type']}"
+            for item in details
+        )
+    except Exception:  # not a pydantic error: its type is all we can say safely
+        return type(error).__name__
+
+
+class _PartialProcessor:
+    """Configuration and per-record mechanics shared by the sync and async processors."""
+
+    def __init__(
+        self,
+        event_type: EventType,
+        model: Any,
+        raise_on_entire_batch_failure: bool,
+        *,
+        stop_on_first_failure: bool,
+        concurrency: int,
+        parameter: str,
+    ) -> None:
+        if not isinstance(event_type, EventType):
+            raise BatchConfigurationError(
+                f"event_type must be an EventType (SQS, KinesisDataStreams, DynamoDBStreams), "
+                f"not {event_type!r}"
+            )
+        if model is not None and not callable(getattr(model, "model_validate", None)):
+            raise BatchConfigurationError(
+                f"model must be a pydantic model class (with model_validate), not {model!r}"
+            )
+        if not isinstance(concurrency, int) or concurrency < 1:
+            raise BatchConfigurationError(
+                f"{parameter} must be a positive int, not {concurrency!r}"
+            )
+        if concurrency > 1 and (event_type.is_stream or stop_on_first_failure):
+            what = f"{event_type} records" if event_type.is_stream else "stop_on_first_failure"
+            raise BatchConfigurationError(
+                f"{parameter}={concurrency} cannot be used with {what}: processing must follow "
+                "record order there; leave it unset"
+            )
+        self.event_type = event_type
+        self.model = model
+        self.raise_on_entire_batch_failure = raise_on_entire_batch_failure
+        self.stop_on_first_failure = stop_on_first_failure
+        self._concurrency = concurrency
+        self._state_key = f"toolkit.batch.{id(self)}"
+        self._stop_reason = "stop_on_first_failure: an earlier record of the batch failed"
+        self._parse: Callable[[Mapping[str, Any], str], Any] = (
+            self._validate if model is not None else self._wrap
+        )
+        self._record_type = event_type.record_type
+        self._by_group = False  # skip only the failed record's message group (FIFO)
+        self._async = False  # record handlers are coroutine functions
+
+    def _wrap(self, raw: Mapping[str, Any], identifier: str) -> Any:
+        return self._record_type(raw)
+
+    def _validate(self, raw: Mapping[str, Any], identifier: str) -> Any:
+        try:
+            return self.model.model_validate(raw)
+        except LambdaTimeoutError:
+            raise
+        except Exception as error:
+            with contextlib.suppress(Exception):  # logging never takes a record down
+                logger.warning(
+                    "batch record %s failed validation against %s: %s",
+                    identifier,
+                    getattr(self.model, "__name__", self.model),
+                    _describe_validation(error),
+                )
+            raise
+
+    def _prepare(
+        self, event: Any, record_handler: RecordHandler, context: Any
+    ) -> tuple[Sequence[Mapping[str, Any]], list[str], RecordHandler]:
+        """Check the event and the handler, and bind the context if the handler wants it."""
+        if not callable(record_handler):
+            raise BatchConfigurationError(
+                f"record_handler must be callable, not {record_handler!r}"
+            )
+        traits = handler_traits(record_handler)
+        if traits.is_async is not self._async:
+            name = getattr(record_handler, "__qualname__", type(record_handler).__name__)
+            if self._async:
+                raise BatchConfigurationError(
+                    f"AsyncBatchProcessor needs an `async def` record handler; {name!r} is not "
+                    "one (use BatchProcessor for plain functions)"
+                )
+            raise BatchConfigurationError(
+                f"{name!r} is an `async def` record handler: {type(self).__name__} would call it "
+                "without awaiting it and its records would never run; use AsyncBatchProcessor"
+            )
+        records, ids = identifiers(event, self.event_type)
+        self._check(records)
+        if not traits.wants_context:
+            return records, ids, record_handler
+        if context is None:
+            invocation = _context.current()
+            context = invocation.context if invocation is not None else None
+        return records, ids, functools.partial(record_handler, lambda_context=context)
+
+    def _check(self, records: Sequence[Mapping[str, Any]]) -> None:
+        if self._concurrency > 1 and records:
+            arn = records[0].get("eventSourceARN")
+            if isinstance(arn, str) and arn.endswith(".fifo"):
+                raise BatchConfigurationError(
+                    "this batch comes from a FIFO queue: concurrent processing would break its "
+                    "order; use SqsFifoPartialProcessor"
+                )
+
+    def _skip_rest(self, outcomes: list[Outcome], start: int) -> None:
+        skipped = RecordSkippedError(self._stop_reason)
+        for index in range(start, len(outcomes)):
+            outcomes[index] = skipped
+
+    def _complete(
+        self, ids: list[str], outcomes: list[Outcome], timed_out: LambdaTimeoutError | None
+    ) -> BatchResult:
+        failures: list[tuple[str, BaseException]] = []
+        unfinished: RecordSkippedError | None = None
+        for identifier, outcome in zip(ids, outcomes, strict=True):
+            if outcome is None:
+                continue
+            if outcome is _PENDING:
+                if unfinished is None:
+                    unfinished = RecordSkippedError(
+                        "the invocation was about to time out (LambdaTimeoutError) before this "
+                        "record's handler finished"
+                    )
+                failures.append((identifier, unfinished))
+            else:
+                failures.append((identifier, outcome))  # type: ignore[arg-type]
+        result = BatchResult(len(ids), failures, timed_out)
+        invocation = _context.current()
+        if invocation is not None:
+            invocation.state[self._state_key] = result
+        if timed_out is not None:
+            logger.warning(
+                "batch processing stopped by LambdaTimeoutError: %d of %d records reported failed",
+                len(failures),
+                len(ids),
+            )
+        elif failures and len(failures) == len(ids) and self.raise_on_entire_batch_failure:
+            raise BatchProcessingError.entire_batch(failures)
+        return result
+
+    def response(self) -> PartialItemFailureResponse:
+        """The response of the batch this processor last processed in the current invocation
+        (for handlers decorated with :func:`~toolkit.batch.batch_processor`)."""
+        invocation = _context.current()
+        result = invocation.state.get(self._state_key) if invocation is not None else None
+        if result is None:
+            raise BatchConfigurationError(
+                "this processor has processed no batch in the current invocation; use the "
+                "return value of process_partial_response()"
+            )
+        return result.response()  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        model = getattr(getattr(self, "model", None), "__name__", None)
+        return f"{type(self).__name__}({getattr(self, 'event_type', None)}, model={model})"
+
+
+class BatchProcessor(_PartialProcessor):
+    """Processes a batch record by record and reports the failures.
+
+    * ``model``: a pydantic model (see :mod:`toolkit.parser.models`) the handler receives
+      instead of the typed record; a record that fails validation is a failed record.
+    * ``raise_on_entire_batch_failure``: when every record failed, raise
+      :class:`BatchProcessingError` so the invocation fails and Lambda's retry and backoff
+      apply, instead of returning every record as a failure.
+    * ``stop_on_first_failure``: stop at the first failure and report it and every later record
+      (streams: later successes are not re-processed out of order on the retry).
+    * ``max_workers``: SQS standard queues only: process records in that many threads.
+    """
+
+    def __init__(
+        self,
+        event_type: EventType,
+        model: Any = None,
+        raise_on_entire_batch_failure: bool = True,
+        *,
+        stop_on_first_failure: bool = False,
+        max_workers: int | None = None,
+    ) -> None:
+        super().__init__(
+            event_type,
+            model,
+            raise_on_entire_batch_failure,
+            stop_on_first_failure=stop_on_first_failure,
+            concurrency=1 if max_workers is None else max_workers,
+            parameter="max_workers",
+        )
+
+    def process(
+        self, event: Any, record_handler: RecordHandler, context: Any = None
+    ) -> BatchResult:
+        """Run ``record_handler`` on every record; raise :class:`BatchEventError` before any
+        handler runs when the event is not a batch of this processor's type."""
+        records, ids, call = self._prepare(event, record_handler, context)
+        outcomes: list[Outcome] = [_PENDING] * len(ids)
+        try:
+            if self._concurrency > 1 and len(ids) > 1:
+                self._run_threads(records, ids, call, outcomes)
+            else:
+                self._run(records, ids, call, outcomes)
+        except LambdaTimeoutError as timeout:  # from a handler, or between two records
+            return self._complete(ids, outcomes, timeout)
+        return self._complete(ids, outcomes, None)
+
+    def _one(self, raw: Mapping[str, Any], identifier: str, call: RecordHandler) -> Outcome:
+        try:
+            with _context.scope("record", batch_record_id=identifier):
+                call(self._parse(raw, identifier))
+        except Exception as error:
+            return error
+        return None
+
+    def _run(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        ids: list[str],
+        call: RecordHandler,
+        outcomes: list[Outcome],
+    ) -> None:
+        one = self._one
+        stop = self.stop_on_first_failure
+        by_group = self._by_group
+        failed_groups: dict[str | None, RecordSkippedError] = {}
+        for index, raw in enumerate(records):
+            if by_group:
+                group = raw["attributes"]["MessageGroupId"]  # checked by _check
+                skipped = failed_groups.get(group)
+                if skipped is not None:
+                    outcomes[index] = skipped
+                    continue
+            outcome = outcomes[index] = one(raw, ids[index], call)
+            if outcome is None:
+                continue
+            if isinstance(outcome, LambdaTimeoutError):
+                raise outcome
+            if stop:
+                self._skip_rest(outcomes, index + 1)
+                return
+            if by_group:
+                failed_groups[group] = RecordSkippedError(
+                    f"an earlier record of message group {group!r} failed"
+                )
+
+    def _run_threads(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        ids: list[str],
+        call: RecordHandler,
+        outcomes: list[Outcome],
+    ) -> None:
+        """Threads started for this batch and pulling the next record index from a shared
+        iterator; each runs in a copy of the caller's context so the invocation, its scope
+        listeners and scope keys are visible there. Outcomes land at the record's index, so
+        the response is in record order whatever the completion order."""
+        one = self._one
+        stop = threading.Event()
+        lock = threading.Lock()
+        indices = iter(range(len(ids)))
+        timeouts: list[LambdaTimeoutError] = []
+
+        def work() -> None:
+            while not stop.is_set():
+                with lock:
+                    index = next(indices, None)
+                if index is None:
+                    return
+                try:
+                    outcome = one(records[index], ids[index], call)
+                except BaseException as error:  # SystemExit & co fail the record, not silently
+                    outcome = error
+                outcomes[index] = outcome
+                if isinstance(outcome, LambdaTimeoutError):
+                    timeouts.append(outcome)
+                    stop.set()
+
+        threads = [
+            threading.Thread(
+                target=copy_context().run, args=(work,), name=f"toolkit-batch-{n}", daemon=True
+            )
+            for n in range(min(self._concurrency, len(ids)))
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            for thread in threads:
+                thread.join()
+        finally:  # a LambdaTimeoutError in this thread stops the workers taking more records
+            stop.set()
+        if timeouts:
+            raise timeouts[0]
+
+
+class SqsFifoPartialProcessor(BatchProcessor):
+    """For SQS FIFO queues: after the first failure, later records are reported failed without
+    being processed, so none is handled before a message that precedes it.
+
+    With ``skip_group_on_error=True`` only later records of the failed record's
+    ``MessageGroupId`` are skipped; other groups go on (order only holds within a group).
+    """
+
+    def __init__(
+        self,
+        model: Any = None,
+        skip_group_on_error: bool = False,
+        *,
+        raise_on_entire_batch_failure: bool = True,
+        max_workers: int | None = None,
+    ) -> None:
+        if max_workers not in (None, 1):
+            raise BatchConfigurationError(
+                f"max_workers={max_workers!r} cannot be used with SqsFifoPartialProcessor: "
+                "a FIFO queue's records must be processed in order"
+            )
+        super().__init__(
+            EventType.SQS,
+            model,
+            raise_on_entire_batch_failure,
+            stop_on_first_failure=not skip_group_on_error,
+        )
+        self.skip_group_on_error = skip_group_on_error
+        self._stop_reason = "FIFO: an earlier record of the batch failed"
+        self._by_group = skip_group_on_error
+
+    def _check(self, records: Sequence[Mapping[str, Any]]) -> None:
+        if not self.skip_group_on_error:
+            return
+        for index, raw in enumerate(records):
+            attributes = raw.get("attributes")
+            if not isinstance(attributes, Mapping) or not isinstance(
+                attributes.get("MessageGroupId"), str
+            ):
+                raise BatchEventError(
+                    "attributes.MessageGroupId",
+                    index,
+                    "missing: skip_group_on_error needs records from a FIFO queue",
+                )
