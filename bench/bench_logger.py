@@ -9,6 +9,7 @@ counting sink and checks the lines really were written, with the Lambda keys in 
 from __future__ import annotations
 
 import json
+import os
 from time import perf_counter_ns
 from typing import Any
 
@@ -37,6 +38,12 @@ FLOOR_LINE: dict[str, Any] = {
 
 def _sink(verify: bool) -> Any:
     return CountingSink() if verify else devnull()
+
+
+def _line_buffered_sink(verify: bool) -> Any:
+    """/dev/null flushed at every line, like stdout under the Lambda runtime (which makes it
+    unbuffered): every side then pays one write(2) per line, flushing or not."""
+    return CountingSink() if verify else open(os.devnull, "w", buffering=1)
 
 
 def _line_checks(sink: Any, expected: int) -> dict[str, Any]:
@@ -72,8 +79,8 @@ def _theirs_logger(stream: Any) -> Any:
 # --- logger.info inside a decorated handler -------------------------------------------------
 
 
-def _info(make_logger: Any, verify: bool) -> Case:
-    sink = _sink(verify)
+def _info(make_logger: Any, verify: bool, make_sink: Any = _sink) -> Case:
+    sink = make_sink(verify)
     logger = make_logger(sink)
 
     @logger.inject_lambda_context
@@ -94,8 +101,8 @@ def _info(make_logger: Any, verify: bool) -> Case:
     return Case(run, lambda: _line_checks(sink, calls[0] + 1), warmup=2000)
 
 
-def info_floor(verify: bool) -> Case:
-    sink = _sink(verify)
+def info_floor(verify: bool, make_sink: Any = _sink) -> Case:
+    sink = make_sink(verify)
     line = dict(FLOOR_LINE)
     dumps = json.dumps
 
@@ -244,6 +251,9 @@ CASES = {
     "info_ours": lambda verify: _info(_ours_logger, verify),
     "info_theirs": lambda verify: _info(_theirs_logger, verify),
     "info_floor": info_floor,
+    "info_lb_ours": lambda verify: _info(_ours_logger, verify, _line_buffered_sink),
+    "info_lb_theirs": lambda verify: _info(_theirs_logger, verify, _line_buffered_sink),
+    "info_lb_floor": lambda verify: info_floor(verify, _line_buffered_sink),
     "debug_ours": lambda verify: _debug(_ours_logger, verify),
     "debug_theirs": lambda verify: _debug(_theirs_logger, verify),
     "debug_floor": debug_floor,
@@ -268,29 +278,31 @@ def run(settings: Settings, available: set[str]) -> list[Result]:
 
     results = []
 
-    info = sides("info_ours", "info_theirs", "info_floor")
-    checked = verify_sides(info)
-    problems = [
-        f"{role} wrote {found.get('lines')} lines, expected {found.get('expected_lines')}"
-        for role, found in checked.items()
-        if found.get("lines") != found.get("expected_lines") or not found.get("lambda_keys_present")
-    ]
-    samples = interleave(info, settings, progress="logger.info")
-    ours = median(samples["ours"]) if has_ours else None
-    floor = median(samples["floor"])
-    results.append(
-        Result(
-            "logger.info in handler (per line)",
-            "ns",
-            ours,
-            median(samples["theirs"]),
-            floor,
-            "json.dumps+write",
-            "<= 2x floor",
-            None if ours is None else ours / floor <= 2,
-            details={"verify": checked, "problems": problems, "samples": spreads(samples)},
+    for prefix, label in (("info", ""), ("info_lb", ", line-buffered sink")):
+        info = sides(f"{prefix}_ours", f"{prefix}_theirs", f"{prefix}_floor")
+        checked = verify_sides(info)
+        problems = [
+            f"{role} wrote {found.get('lines')} lines, expected {found.get('expected_lines')}"
+            for role, found in checked.items()
+            if found.get("lines") != found.get("expected_lines")
+            or not found.get("lambda_keys_present")
+        ]
+        samples = interleave(info, settings, progress=f"logger.info{label}")
+        ours = median(samples["ours"]) if has_ours else None
+        floor = median(samples["floor"])
+        results.append(
+            Result(
+                f"logger.info in handler (per line{label})",
+                "ns",
+                ours,
+                median(samples["theirs"]),
+                floor,
+                "json.dumps+write",
+                "<= 2x floor",
+                None if ours is None else ours / floor <= 2,
+                details={"verify": checked, "problems": problems, "samples": spreads(samples)},
+            )
         )
-    )
 
     debug = sides("debug_ours", "debug_theirs", "debug_floor")
     checked = verify_sides(debug)
