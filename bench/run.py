@@ -1,7 +1,7 @@
 """Run the benchmark suite: toolkit and Powertools side by side, in the same run.
 
-    python3 bench/run.py            # the full suite (5-10 minutes on 2 cores)
-    python3 bench/run.py --quick    # a smoke run (about a minute)
+    python3 bench/run.py            # the full suite (about 4 minutes on 2 cores)
+    python3 bench/run.py --quick    # a smoke run (under a minute)
     python3 bench/run.py --only logger --only batch
 
 Creates (or reuses) bench/.venv with this checkout of toolkit (editable, all extras),
