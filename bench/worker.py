@@ -36,7 +36,7 @@ def main() -> int:
         module = importlib.import_module(module_name)
         run = module.CASES[case_name](verify)
         if verify:
-            run(module.VERIFY_N if hasattr(module, "VERIFY_N") else 10)
+            run(getattr(module, "VERIFY_N", 10))
             send({"verify": run.verify()})
             return 0
         run(getattr(run, "warmup", 200))
