@@ -15,14 +15,16 @@ that the layers share.
 from __future__ import annotations
 
 import functools
-import signal
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
 from toolkit import context as _context
+from toolkit._typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast, overload
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "LambdaTimeoutError",
@@ -36,8 +38,9 @@ __all__ = [
     "timeout_guard",
 ]
 
-Handler = Callable[[Any, Any], Any]
-H = TypeVar("H", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    Handler = Callable[[Any, Any], Any]
+H = TypeVar("H", bound="Callable[..., Any]")
 
 
 class MiddlewareError(ToolkitError):
@@ -365,6 +368,8 @@ def _timeout_guard(handler: Handler, event: Any, context: Any, *, margin_ms: int
     budget_ms = remaining - margin_ms
     if budget_ms <= 0:
         raise LambdaTimeoutError(margin_ms, remaining)
+
+    import signal  # only this middleware needs it: not paid at every cold start
 
     def alarm(signum: int, frame: object) -> None:
         raise LambdaTimeoutError(margin_ms, int(get_remaining()))

@@ -15,9 +15,9 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from typing import IO, TYPE_CHECKING, Any, cast
 
 from toolkit import context as _context
+from toolkit._typing import TYPE_CHECKING, cast
 from toolkit.logging.buffer import LogBuffer, PendingLines
 from toolkit.logging.formatter import (
     ExcInfo,
@@ -31,6 +31,8 @@ from toolkit.logging.sampling import sampled
 from toolkit.middleware import LambdaTimeoutError
 
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from toolkit.logging.logger import Logger
 
 __all__ = ["Family", "JsonHandler", "exc_info_of", "format_message"]

@@ -15,9 +15,12 @@ import time
 import traceback
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
 
+from toolkit._typing import TYPE_CHECKING
 from toolkit.middleware import LambdaTimeoutError
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "LEVEL_NAMES",
