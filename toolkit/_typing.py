@@ -2,17 +2,21 @@
 
 Why: cold start. Importing ``typing`` costs about 2.5 ms, a fifth of ``import json, logging``,
 and every Lambda cold start pays it before the handler runs. Type checkers see the real names
-(mypy treats any ``if TYPE_CHECKING:`` block as taken); the interpreter gets the stand-ins
-below, which do nothing but let class statements and decorators evaluate.
+(mypy and ruff take any ``if TYPE_CHECKING:`` branch; ruff's ``typing-modules`` setting names
+this module); the interpreter gets the stand-ins below, which do nothing but let class
+statements, decorators and calls evaluate.
 
-The rule for toolkit modules on an import path a handler takes (``from __future__ import
-annotations`` is everywhere):
+The rule for toolkit modules a handler's imports reach (all of them start with
+``from __future__ import annotations``, so annotations are never evaluated):
 
-* names used only in annotations (``Any``, ``IO``, ``NoReturn``, aliases built from them) are
-  imported, or defined, under ``if TYPE_CHECKING:`` (imported from here);
-* names evaluated at run time (``Generic``/``Protocol`` bases, ``TypeVar``, ``@overload``,
-  ``cast``) come from this module; a ``cast`` target or ``TypeVar`` bound that names an
-  annotation-only type is written as a string.
+* ``TYPE_CHECKING``, ``Generic``, ``Protocol``, ``TypeVar``, ``overload`` and ``cast`` come from
+  here; a ``cast`` target or a ``TypeVar`` bound naming an annotation-only type is a string;
+* every other ``typing`` name (``Any``, ``IO``, ``NoReturn``, ``TypedDict``...) and every type
+  alias built from one is imported or defined under ``if TYPE_CHECKING:``;
+* a ``Protocol`` is a plain class at run time: ``isinstance`` against it is not structural.
+
+``toolkit.cli``, ``toolkit.testing`` and the pydantic models are not on a handler's import
+path and use ``typing`` directly.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ else:
             return cls
 
     class Protocol:
-        """Subscriptable base for protocols, which are only ever checked statically here."""
+        """Subscriptable base for protocols, which only type checkers check."""
 
         __slots__ = ()
 
@@ -40,7 +44,7 @@ else:
             return cls
 
     def TypeVar(name, *constraints, **options):
-        return name
+        return name  # a placeholder: only type checkers look at type variables
 
     def overload(function):
         # the implementation defined after the overloads replaces this name
