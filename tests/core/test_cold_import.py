@@ -83,7 +83,8 @@ import toolkit.batch, toolkit.middleware, toolkit.context, toolkit.config
 def test_hot_import_paths_leave_slow_stdlib_modules_out() -> None:
     # Only modules a bare interpreter (site, .pth files) has not already loaded can be kept out.
     already = set(_loaded_after("pass", STDLIB_KEPT_OUT))
+    if "typing" in already:  # e.g. under coverage, which patches child interpreters
+        pytest.skip(f"a bare interpreter here already imports {sorted(already)}")
     checked = tuple(m for m in STDLIB_KEPT_OUT if m not in already)
-    assert "typing" in checked  # else this test would check nothing that matters
     offenders = _loaded_after(HOT_IMPORTS, checked)
     assert offenders == [], f"imported at cold start: {offenders}"
