@@ -10,8 +10,9 @@ imported, so ``from toolkit import middleware`` could not reliably mean the func
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import sys
+
+from toolkit._typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -47,6 +48,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from toolkit.errors import ConfigurationError, ToolkitError
     from toolkit.logging import Logger
     from toolkit.metrics import MetricResolution, Metrics, MetricUnit, single_metric
@@ -58,7 +61,8 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    __import__(module)  # the builtin: importing importlib would cost ~0.4 ms of cold start
+    value = getattr(sys.modules[module], name)
     globals()[name] = value  # later look-ups skip this function
     return value
 

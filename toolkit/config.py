@@ -18,8 +18,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Generic, TypeVar
 
+from toolkit._typing import Generic, TypeVar
 from toolkit.errors import ConfigurationError
 
 T = TypeVar("T")

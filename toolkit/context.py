@@ -17,9 +17,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar, Token
 from types import MappingProxyType
-from typing import Any, Protocol, runtime_checkable
 
 from toolkit import config
+from toolkit._typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "Invocation",
@@ -32,12 +35,15 @@ __all__ = [
 ]
 
 
-@runtime_checkable
 class LambdaContext(Protocol):
     """What the Python runtime passes as ``context``.
 
     ``memory_limit_in_mb`` is a string there (the runtime copies it from the environment);
     read it with ``int(...)`` when a number is needed.
+
+    For type checking only: at run time this is a plain class (no ``typing`` import at cold
+    start), so ``isinstance(obj, LambdaContext)`` is not a structural check; test for the
+    attributes you need instead.
     """
 
     @property
@@ -57,8 +63,11 @@ class LambdaContext(Protocol):
     def get_remaining_time_in_millis(self) -> int: ...
 
 
-ScopeListener = Callable[[str, Mapping[str, Any]], AbstractContextManager[Any]]
-"""Called when a :func:`scope` opens; the context manager it returns is closed with it."""
+if TYPE_CHECKING:
+    ScopeListener = Callable[[str, Mapping[str, Any]], AbstractContextManager[Any]]
+    """Called when a :func:`scope` opens; the context manager it returns is closed with it."""
+else:
+    ScopeListener = Callable  # the precise alias needs typing.Any; it is for type checkers
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 

@@ -15,14 +15,19 @@ that the layers share.
 from __future__ import annotations
 
 import functools
-import signal
+import os
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
 from toolkit import context as _context
+from toolkit._typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast, overload
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import Any
 
 __all__ = [
     "LambdaTimeoutError",
@@ -36,8 +41,9 @@ __all__ = [
     "timeout_guard",
 ]
 
-Handler = Callable[[Any, Any], Any]
-H = TypeVar("H", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    Handler = Callable[[Any, Any], Any]
+H = TypeVar("H", bound="Callable[..., Any]")
 
 
 class MiddlewareError(ToolkitError):
@@ -346,6 +352,42 @@ def chain(*middlewares: Any) -> Callable[[H], H]:
 
 
 _warned_no_alarm = False
+_TOOLKIT_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_RETRY_S = 0.001
+_extra_unsafe: tuple[str, ...] = ()  # more path prefixes to treat as unsafe (tests use it)
+
+
+def _unsafe_prefixes() -> tuple[str, ...]:
+    """Source files where an exception raised at an arbitrary instruction can leave a lock held
+    or shared state half-written: toolkit's log and metric writers, the standard library's
+    ``logging`` (``Handler.handle`` acquires and releases its lock in separate statements) and
+    coverage's collector (seen deadlocking a test run)."""
+    import logging
+
+    prefixes = [
+        os.path.join(_TOOLKIT_DIR, "logging") + os.sep,
+        os.path.join(_TOOLKIT_DIR, "metrics") + os.sep,
+        os.path.dirname(logging.__file__) + os.sep,
+        *_extra_unsafe,
+    ]
+    coverage = sys.modules.get("coverage")
+    if coverage is not None and getattr(coverage, "__file__", None):
+        prefixes.append(os.path.dirname(str(coverage.__file__)) + os.sep)
+    return tuple(prefixes)
+
+
+def _in_unsafe_section(frame: FrameType | None, unsafe: tuple[str, ...]) -> bool:
+    """Whether the interrupted code is inside an unsafe file, looking outward from the
+    interrupted frame through library frames (toolkit's and the unsafe ones) until the first
+    frame of the user's code."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(unsafe):
+            return True
+        if not filename.startswith(_TOOLKIT_DIR):
+            return False
+        frame = frame.f_back
+    return False
 
 
 def _timeout_guard(handler: Handler, event: Any, context: Any, *, margin_ms: int = 500) -> Any:
@@ -366,8 +408,20 @@ def _timeout_guard(handler: Handler, event: Any, context: Any, *, margin_ms: int
     if budget_ms <= 0:
         raise LambdaTimeoutError(margin_ms, remaining)
 
-    def alarm(signum: int, frame: object) -> None:
-        raise LambdaTimeoutError(margin_ms, int(get_remaining()))
+    import signal  # only this middleware needs it: not paid at every cold start
+
+    unsafe = _unsafe_prefixes()
+
+    def alarm(signum: int, frame: FrameType | None) -> None:
+        # The exception is raised wherever the main thread happens to be. Inside code that
+        # holds a lock across statements that would leave the lock held forever, so the raise
+        # waits for the next safe point (retried every millisecond), though never past half
+        # the margin: by then Lambda is about to stop the process anyway.
+        left = int(get_remaining())
+        if left > margin_ms // 2 and _in_unsafe_section(frame, unsafe):
+            signal.setitimer(signal.ITIMER_REAL, _RETRY_S)
+            return
+        raise LambdaTimeoutError(margin_ms, left)
 
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, budget_ms / 1000)
@@ -381,4 +435,5 @@ def _timeout_guard(handler: Handler, event: Any, context: Any, *, margin_ms: int
 timeout_guard = middleware(_timeout_guard)
 timeout_guard.__doc__ = """Raise :class:`LambdaTimeoutError` inside the handler ``margin_ms``
 before the Lambda deadline (SIGALRM, main thread only; elsewhere it warns once and does
-nothing). Put it outermost so the error paths of every other middleware run in time."""
+nothing), at a point where no log or metric write is half done. Put it outermost so the error
+paths of every other middleware run in time."""

@@ -347,8 +347,6 @@ def test_lambda_context_defaults_to_none_outside_an_invocation() -> None:
 def test_handler_signature_is_inspected_once_per_handler(monkeypatch: pytest.MonkeyPatch) -> None:
     import inspect
 
-    from toolkit.batch import processor as module
-
     calls: list[Any] = []
     real = inspect.signature
 
@@ -356,7 +354,7 @@ def test_handler_signature_is_inspected_once_per_handler(monkeypatch: pytest.Mon
         calls.append(obj)
         return real(obj, *args, **kwargs)
 
-    monkeypatch.setattr(module.inspect, "signature", counting)
+    monkeypatch.setattr(inspect, "signature", counting)  # processor imports inspect lazily
 
     def handler(record: SQSRecord) -> None:
         pass

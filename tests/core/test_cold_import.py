@@ -32,19 +32,27 @@ def _modules() -> list[str]:
     return names
 
 
-def _heavy_after(code: str) -> list[str]:
-    probe = (
-        f"{code}\nimport sys, json\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
-    )
+def _loaded_after(code: str, candidates: tuple[str, ...]) -> list[str]:
+    """Which of ``candidates`` are in ``sys.modules`` after running ``code`` in a fresh
+    interpreter. The child runs without coverage's subprocess measurement (which imports
+    ``typing`` and more into every interpreter it starts), so that this holds under ``--cov``
+    exactly as in Lambda."""
+    env = {k: v for k, v in subprocess_env().items() if not k.startswith("COVERAGE_")}
+    probe = f"{code}\nimport sys, json\n"
+    probe += f"print(json.dumps([m for m in {candidates!r} if m in sys.modules]))"
     result = subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True,
         text=True,
-        env=subprocess_env(),
+        env=env,
         timeout=60,
         check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _heavy_after(code: str) -> list[str]:
+    return _loaded_after(code, HEAVY)
 
 
 @pytest.mark.parametrize("module", _modules())
@@ -62,3 +70,22 @@ def test_unknown_public_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         toolkit.Nope
     assert "Logger" in dir(toolkit)
+
+
+# Standard-library modules that cost milliseconds at cold start and that no import path of a
+# handler needs: typing (~2.5 ms; see toolkit/_typing.py), inspect, dataclasses (imports inspect),
+# random, asyncio, and the importlib package (the builtin __import__ suffices).
+STDLIB_KEPT_OUT = ("typing", "inspect", "dataclasses", "random", "asyncio", "importlib")
+
+HOT_IMPORTS = """\
+from toolkit import Logger, Metrics, Tracer, Middleware, chain, timeout_guard
+import toolkit.batch, toolkit.middleware, toolkit.context, toolkit.config
+"""
+
+
+def test_hot_import_paths_leave_slow_stdlib_modules_out() -> None:
+    # Only modules a bare interpreter (site, .pth files) has not already loaded can be kept out.
+    already = set(_loaded_after("pass", STDLIB_KEPT_OUT))
+    checked = tuple(m for m in STDLIB_KEPT_OUT if m not in already)
+    offenders = _loaded_after(HOT_IMPORTS, checked)
+    assert offenders == [], f"imported at cold start: {offenders}"

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from toolkit import context as _context
+from toolkit._typing import TYPE_CHECKING
 from toolkit.batch.errors import BatchConfigurationError
 from toolkit.batch.event_types import EventType
 from toolkit.batch.processor import (
     _PENDING,
     BatchResult,
     Outcome,
-    RecordHandler,
     _PartialProcessor,
 )
 from toolkit.middleware import LambdaTimeoutError
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from toolkit.batch.processor import RecordHandler
 
 __all__ = ["AsyncBatchProcessor"]
 

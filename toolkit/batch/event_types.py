@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Any, NoReturn
 
+from toolkit._typing import TYPE_CHECKING
 from toolkit.batch.errors import BatchEventError
 from toolkit.batch.records import DynamoDBStreamRecord, KinesisStreamRecord, SQSRecord
+
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 __all__ = ["EventType", "identifiers"]
 

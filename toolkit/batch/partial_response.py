@@ -9,19 +9,22 @@ returned for you, because a handler that returns ``None`` (or anything without
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
 
+from toolkit._typing import TYPE_CHECKING
 from toolkit.batch.errors import BatchConfigurationError
 from toolkit.batch.processor import (
     BatchProcessor,
     PartialItemFailureResponse,
-    RecordHandler,
     _PartialProcessor,
 )
 from toolkit.middleware import middleware
 
-if TYPE_CHECKING:  # asyncio is imported only by those who use the async processor
+if TYPE_CHECKING:
+    from typing import Any
+
+    # asyncio is imported only by those who use the async processor
     from toolkit.batch.async_processor import AsyncBatchProcessor
+    from toolkit.batch.processor import RecordHandler
 
 __all__ = ["async_process_partial_response", "batch_processor", "process_partial_response"]
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import inspect
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import copy_context
-from typing import Any, NamedTuple, TypedDict
 
 from toolkit import context as _context
+from toolkit._typing import TYPE_CHECKING
 from toolkit.batch.errors import (
     BatchConfigurationError,
     BatchEventError,
@@ -32,6 +31,9 @@ from toolkit.batch.errors import (
 )
 from toolkit.batch.event_types import EventType, identifiers
 from toolkit.middleware import LambdaTimeoutError
+
+if TYPE_CHECKING:
+    from typing import Any, TypedDict
 
 __all__ = [
     "BatchProcessor",
@@ -43,17 +45,22 @@ __all__ = [
 
 logger = logging.getLogger("toolkit.batch")
 
-RecordHandler = Callable[..., Any]
 Outcome = object  # None (succeeded), a BaseException (failed) or _PENDING (never finished)
 _PENDING: Any = object()
 
 
-class PartialItemFailure(TypedDict):
-    itemIdentifier: str
+if TYPE_CHECKING:
+    RecordHandler = Callable[..., Any]
 
+    class PartialItemFailure(TypedDict):
+        itemIdentifier: str
 
-class PartialItemFailureResponse(TypedDict):
-    batchItemFailures: list[PartialItemFailure]
+    class PartialItemFailureResponse(TypedDict):
+        batchItemFailures: list[PartialItemFailure]
+
+else:
+    # What a TypedDict is at run time (calling one builds a dict), without importing typing.
+    PartialItemFailure = PartialItemFailureResponse = dict
 
 
 class BatchResult:
@@ -86,12 +93,17 @@ class BatchResult:
         return f"BatchResult(size={self.size}, failed={len(self.failures)})"
 
 
-class HandlerTraits(NamedTuple):
-    wants_context: bool  # declares a ``lambda_context`` parameter
-    is_async: bool  # an ``async def`` (possibly under decorators that set ``__wrapped__``)
+class HandlerTraits:
+    __slots__ = ("is_async", "wants_context")
+
+    def __init__(self, wants_context: bool, is_async: bool) -> None:
+        self.wants_context = wants_context  # declares a ``lambda_context`` parameter
+        self.is_async = is_async  # an ``async def`` (possibly under decorators: ``__wrapped__``)
 
 
 def _inspect(handler: RecordHandler) -> HandlerTraits:
+    import inspect  # ~10 ms at cold start; paid once, by the first batch, not by every import
+
     try:
         wants = "lambda_context" in inspect.signature(handler).parameters
     except (TypeError, ValueError):  # builtins without a signature take no lambda_context

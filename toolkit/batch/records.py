@@ -11,9 +11,12 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
-from typing import Any
 
+from toolkit._typing import TYPE_CHECKING
 from toolkit.parser.attribute_values import deserialize_image
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "DynamoDBStreamRecord",

@@ -15,9 +15,9 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from typing import IO, TYPE_CHECKING, Any, cast
 
 from toolkit import context as _context
+from toolkit._typing import TYPE_CHECKING, cast
 from toolkit.logging.buffer import LogBuffer, PendingLines
 from toolkit.logging.formatter import (
     ExcInfo,
@@ -27,10 +27,11 @@ from toolkit.logging.formatter import (
     safe_str,
     timestamp,
 )
-from toolkit.logging.sampling import sampled
 from toolkit.middleware import LambdaTimeoutError
 
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from toolkit.logging.logger import Logger
 
 __all__ = ["Family", "JsonHandler", "exc_info_of", "format_message"]
@@ -173,7 +174,13 @@ class Family:
             self.rebuild()
             if self.buffer is not None:
                 self.pending = PendingLines(self.buffer.max_bytes)
-            is_sampled = self.sampling_rate is not None and sampled(self.sampling_rate)
+            is_sampled = False
+            if self.sampling_rate is not None:
+                # Here rather than at the top: its _random is a shared library (~0.25 ms of
+                # cold start) that only sampling loggers need.
+                from toolkit.logging.sampling import sampled
+
+                is_sampled = sampled(self.sampling_rate)
             self.set_levels(min(self.configured_level, self.sample_level) if is_sampled else None)
 
     def end(self) -> None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import time
 import traceback
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
 
+from toolkit._typing import TYPE_CHECKING
 from toolkit.middleware import LambdaTimeoutError
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "LEVEL_NAMES",
@@ -78,11 +80,12 @@ def safe_str(value: object) -> str:
 
 
 def _float(value: float) -> float | str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return value
+    # Without math.isfinite: math is a shared library, ~0.35 ms of cold start for one test.
+    if value - value == 0.0:  # finite; for an infinity or NaN the difference is NaN
+        return value
+    if value > 0:
+        return "Infinity"
+    return "-Infinity" if value < 0 else "NaN"
 
 
 def sanitize(value: Any, default: Callable[[Any], Any], _depth: int = 0) -> Any:

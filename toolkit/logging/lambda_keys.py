@@ -3,9 +3,11 @@ runtime's trace header when the invocation starts."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from toolkit._typing import TYPE_CHECKING
 from toolkit.logging.formatter import safe_str
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["lambda_keys", "xray_trace_id"]
 

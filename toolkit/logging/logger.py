@@ -27,10 +27,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
 
 from toolkit import config
 from toolkit import context as _context
+from toolkit._typing import TYPE_CHECKING, Protocol, TypeVar, cast, overload
 from toolkit.logging.buffer import LogBuffer
 from toolkit.logging.errors import (
     InvalidBufferError,
@@ -44,6 +44,8 @@ from toolkit.logging.levels import parse_level
 from toolkit.middleware import LambdaTimeoutError, MiddlewareFunction, _Configured
 
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from jmespath.parser import ParsedResult
 
 __all__ = ["Logger"]
@@ -84,8 +86,8 @@ def _warn_lambda_level(family: Family, requested: int, lambda_level: int) -> Non
 def _register(logger: logging.Logger) -> None:
     """Make ``logging.getLogger(logger.name)`` return ``logger``, re-parenting the loggers
     below the name (a placeholder or a plain logger created earlier) onto it."""
-    manager = cast(Any, _manager)
-    with cast(Any, logging)._lock:
+    manager = cast("Any", _manager)
+    with cast("Any", logging)._lock:
         existing = manager.loggerDict.get(logger.name)
         manager.loggerDict[logger.name] = logger
         if isinstance(existing, logging.PlaceHolder):
@@ -98,7 +100,7 @@ def _register(logger: logging.Logger) -> None:
     manager._clear_cache()
 
 
-H = TypeVar("H", bound=Callable[..., Any])
+H = TypeVar("H", bound="Callable[..., Any]")
 
 
 class InjectLambdaContext(Protocol):
@@ -120,7 +122,7 @@ class InjectLambdaContext(Protocol):
     def wrap(self, inner: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]: ...
 
 
-class _InjectLambdaContext(MiddlewareFunction[Any]):
+class _InjectLambdaContext(MiddlewareFunction["Any"]):
     """``inject_lambda_context`` with its options resolved at decoration time: the JMESPath
     is compiled (a bad one fails there, not on the first invocation) and ``log_event``
     defaults from the environment."""

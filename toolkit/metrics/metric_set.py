@@ -22,8 +22,8 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from enum import Enum
-from typing import Any, TypeVar
 
+from toolkit._typing import TYPE_CHECKING, TypeVar
 from toolkit.metrics.errors import (
     DimensionError,
     DimensionLimitError,
@@ -45,9 +45,13 @@ NO_NAMESPACE = (
     "(or POWERTOOLS_METRICS_NAMESPACE)"
 )
 
-# name, unit, resolution, the MetricDefinition as JSON text and as a dict
-Definition = tuple[str, str, int, str, dict[str, Any]]
-Metric = list[Any]  # [Definition, values list]
+if TYPE_CHECKING:
+    from typing import Any
+
+    # name, unit, resolution, the MetricDefinition as JSON text and as a dict
+    Definition = tuple[str, str, int, str, dict[str, Any]]
+    Metric = list[Any]  # [Definition, values list]
+
 T = TypeVar("T")
 _encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
 

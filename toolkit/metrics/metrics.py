@@ -11,19 +11,24 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from toolkit import config
 from toolkit import context as _context
+from toolkit._typing import TYPE_CHECKING, Protocol, TypeVar, overload
 from toolkit.metrics.errors import EmptyMetricsError, MetricValueError, SchemaValidationError
 from toolkit.metrics.metric_set import NO_NAMESPACE as _NO_NAMESPACE
 from toolkit.metrics.metric_set import MetricSet, write
 from toolkit.metrics.units import MetricResolution, MetricUnit
-from toolkit.middleware import Handler, middleware
+from toolkit.middleware import middleware
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from toolkit.middleware import Handler
 
 __all__ = ["Metrics", "SingleMetric", "single_metric"]
 
-H = TypeVar("H", bound=Callable[..., Any])
+H = TypeVar("H", bound="Callable[..., Any]")
 
 _registry: dict[str | None, MetricSet] = {}
 _registry_lock = threading.Lock()

@@ -18,9 +18,12 @@ import base64
 import binascii
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
+from toolkit._typing import TYPE_CHECKING
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["AttributeValueError", "deserialize", "deserialize_image"]
 

@@ -14,11 +14,14 @@ import json
 import threading
 import traceback
 from collections.abc import Sequence
-from typing import Any
 
 from toolkit import config
+from toolkit._typing import TYPE_CHECKING
 from toolkit.tracing.errors import ProviderUnavailableError
 from toolkit.tracing.provider import AnnotationValue, Span, TracerProvider
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["DOCUMENT_LIMIT", "METADATA_BUDGET", "XRayProvider", "XRaySpan", "bound"]
 
