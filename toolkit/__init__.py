@@ -10,8 +10,7 @@ imported, so ``from toolkit import middleware`` could not reliably mean the func
 
 from __future__ import annotations
 
-import sys
-
+from toolkit._lazy import exports
 from toolkit._typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
@@ -48,8 +47,6 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from toolkit.errors import ConfigurationError, ToolkitError
     from toolkit.logging import Logger
     from toolkit.metrics import MetricResolution, Metrics, MetricUnit, single_metric
@@ -57,15 +54,4 @@ if TYPE_CHECKING:
     from toolkit.tracing import Tracer
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
-    __import__(module)  # the builtin: importing importlib would cost ~0.4 ms of cold start
-    value = getattr(sys.modules[module], name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

@@ -306,3 +306,16 @@ def test_disabled_counts_nothing(
     handler({}, lambda_context())
     assert capsys.readouterr().out == ""
     assert metrics.serialize_metric_set() == []
+
+
+def test_a_failing_flush_never_replaces_the_handlers_error() -> None:
+    metrics = Metrics()  # no namespace anywhere: the flush itself fails
+
+    @metrics.log_metrics
+    def handler(event: Any, context: object) -> None:
+        metrics.add_metric("Orders", MetricUnit.Count, 1)
+        raise KeyError("the handler's own error")
+
+    with pytest.warns(RuntimeWarning, match="not flushed after the handler failed"):
+        with pytest.raises(KeyError, match="the handler's own error"):
+            handler({}, lambda_context())

@@ -6,8 +6,7 @@ and nothing here imports pydantic (models are loaded by the user's own imports).
 
 from __future__ import annotations
 
-import sys
-
+from toolkit._lazy import exports
 from toolkit._typing import TYPE_CHECKING
 
 _EXPORTS: dict[str, str] = {
@@ -57,8 +56,6 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from toolkit.batch.async_processor import AsyncBatchProcessor
     from toolkit.batch.errors import (
         BatchConfigurationError,
@@ -89,15 +86,4 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'toolkit.batch' has no attribute {name!r}")
-    __import__(module)  # the builtin: importing importlib would cost ~0.4 ms of cold start
-    value = getattr(sys.modules[module], name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

@@ -6,8 +6,7 @@
 
 from __future__ import annotations
 
-import sys
-
+from toolkit._lazy import exports
 from toolkit._typing import TYPE_CHECKING
 
 _EXPORTS: dict[str, str] = {
@@ -18,6 +17,7 @@ _EXPORTS: dict[str, str] = {
     "InvalidSamplingRateError": "toolkit.logging.errors",
     "InvalidBufferError": "toolkit.logging.errors",
     "InvalidCorrelationPathError": "toolkit.logging.errors",
+    "correlation_paths": "toolkit.logging.correlation_paths",
 }
 
 __all__ = [
@@ -32,8 +32,6 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from toolkit.logging import correlation_paths
     from toolkit.logging.buffer import LogBuffer
     from toolkit.logging.errors import (
@@ -46,18 +44,4 @@ if TYPE_CHECKING:
     from toolkit.logging.logger import Logger
 
 
-def __getattr__(name: str) -> Any:
-    if name == "correlation_paths":
-        __import__("toolkit.logging.correlation_paths")
-        return sys.modules["toolkit.logging.correlation_paths"]
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'toolkit.logging' has no attribute {name!r}")
-    __import__(module)  # the builtin: importing importlib would cost ~0.4 ms of cold start
-    value = getattr(sys.modules[module], name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

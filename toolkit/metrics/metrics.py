@@ -15,7 +15,12 @@ from contextlib import contextmanager
 from toolkit import config
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, Protocol, TypeVar, overload
-from toolkit.metrics.errors import EmptyMetricsError, MetricValueError, SchemaValidationError
+from toolkit.metrics.errors import (
+    EmptyMetricsError,
+    MetricsError,
+    MetricValueError,
+    SchemaValidationError,
+)
 from toolkit.metrics.metric_set import NO_NAMESPACE as _NO_NAMESPACE
 from toolkit.metrics.metric_set import MetricSet, write
 from toolkit.metrics.units import MetricResolution, MetricUnit
@@ -185,7 +190,16 @@ class Metrics:
         try:
             response = handler(event, context)
         except BaseException:
-            self.flush_metrics()  # the handler's error is the one that matters; never "empty"
+            # The handler's error is the one that matters: never "empty", and a flush that
+            # fails too (no namespace configured) is reported without replacing it.
+            try:
+                self.flush_metrics()
+            except MetricsError as flush_error:
+                warnings.warn(
+                    f"metrics were not flushed after the handler failed: {flush_error}",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
             raise
         self.flush_metrics(raise_on_empty_metrics=raise_on_empty_metrics)
         return response

@@ -4,8 +4,8 @@ API. Names resolve lazily so importing this package pulls in nothing heavy."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from toolkit._lazy import exports
+from toolkit._typing import TYPE_CHECKING
 
 _EXPORTS: dict[str, str] = {
     "FakeLambdaContext": "toolkit.testing.context",
@@ -30,10 +30,4 @@ if TYPE_CHECKING:
     from toolkit.testing.xray import XRayCapture
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'toolkit.testing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

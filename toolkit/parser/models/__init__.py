@@ -7,8 +7,8 @@ Names resolve lazily: importing this package does not import pydantic, using a m
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from toolkit._lazy import exports
+from toolkit._typing import TYPE_CHECKING
 
 _EXPORTS: dict[str, str] = {
     "SqsAttributesModel": "toolkit.parser.models.sqs",
@@ -55,14 +55,4 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'toolkit.parser.models' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = exports(__name__, _EXPORTS, globals())
