@@ -52,7 +52,7 @@ class Settings:
     def make(cls, quick: bool) -> Settings:
         if quick:
             return cls(True, 7, 20.0, 8, 2_000, 3, 1_000, 2)
-        return cls(False, 61, 100.0, 80, 10_000, 21, 10_000, 3)
+        return cls(False, 61, 100.0, 80, 10_000, 41, 10_000, 3)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Run the benchmark suite: toolkit and Powertools side by side, in the same run.
 
-    python3 bench/run.py            # the full suite (about 4 minutes on 2 cores)
+    python3 bench/run.py            # the full suite (about 5 minutes on 2 cores)
     python3 bench/run.py --quick    # a smoke run (under a minute)
     python3 bench/run.py --only logger --only batch
 
