@@ -222,7 +222,7 @@ class MiddlewareFunction(Generic[H]):
         if instance is None:
             return self
         bound = functools.partial(self._function, instance)
-        clone = MiddlewareFunction.__new__(MiddlewareFunction)
+        clone = type(self).__new__(type(self))  # a subclass keeps its own configure()
         clone._function = bound
         clone._name = self._name
         clone._options = self._options

@@ -180,6 +180,7 @@ class MetricSet:
 
     __slots__ = (
         "_directives",
+        "_usual",
         "default_dimensions",
         "dimension_sets",
         "dimensions",
@@ -204,6 +205,9 @@ class MetricSet:
         # The "Namespace" and "Dimensions" members of the directive, as JSON, by dimension
         # sets: they repeat from flush to flush, so each is encoded once.
         self._directives: dict[tuple[tuple[str, ...], ...], str] = {}
+        # What a flush with default dimensions only repeats: the root members, the Dimensions
+        # array and its directive (all never mutated), made again when the defaults change.
+        self._usual: tuple[dict[str, str], list[list[str]], str] | None = None
 
     # --- adding ----------------------------------------------------------------------------
     def add_metric(self, name: str, unit: object, value: object, resolution: object) -> None:
@@ -276,11 +280,13 @@ class MetricSet:
             for one_set in (self.dimensions, *self.dimension_sets):
                 self._check_size({**self.default_dimensions, **one_set}, checked)
             self.default_dimensions.update(checked)
+            self._usual = None
             self.taken.update(checked)
 
     def clear_default_dimensions(self) -> None:
         with self.lock:
             self.default_dimensions.clear()
+            self._usual = None
             self.taken = {*self.dimensions, *self.metadata}
             for one_set in self.dimension_sets:
                 self.taken.update(one_set)
@@ -329,10 +335,15 @@ class MetricSet:
         flush."""
         with self.lock:
             metrics, self.metrics = self.metrics, {}
-            defaults = dict(self.default_dimensions)
             if not (self.metadata or self.dimension_sets or self.dimensions):
                 # The usual flush: default dimensions only, and ``taken`` holds just them.
-                return metrics, defaults, [list(defaults)], True
+                usual = self._usual
+                if usual is None:
+                    defaults = dict(self.default_dimensions)
+                    names = [list(defaults)]
+                    usual = self._usual = (defaults, names, self._directive(names))
+                return metrics, usual[0], usual[1], True
+            defaults = dict(self.default_dimensions)
             dimensions, self.dimensions = self.dimensions, {}
             sets, self.dimension_sets = self.dimension_sets, []
             metadata, self.metadata = self.metadata, {}
@@ -357,10 +368,13 @@ class MetricSet:
         if taken is None:
             return []
         metrics, root, dimension_sets, plain, timestamp = taken
-        aws = (
-            f'"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":[{{'
-            f'{self._directive(dimension_sets)},"Metrics":['
+        usual = self._usual
+        directive = (
+            usual[2]
+            if usual is not None and usual[1] is dimension_sets
+            else self._directive(dimension_sets)
         )
+        aws = f'"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":[{{{directive},"Metrics":['
         # Metadata may hold anything (str() for what JSON cannot encode, a circular structure
         # refused); without it the members are strings and numbers only.
         encode = _encode_plain if plain else _encode
@@ -392,7 +406,7 @@ class MetricSet:
         for members, definitions in split(metrics, root):
             directive = {
                 "Namespace": self.namespace,
-                "Dimensions": dimension_sets,
+                "Dimensions": [list(one_set) for one_set in dimension_sets],  # may be cached
                 "Metrics": [definition[4] for definition in definitions],
             }
             members["_aws"] = {"Timestamp": timestamp, "CloudWatchMetrics": [directive]}
