@@ -104,6 +104,7 @@ class Family:
         self.fixed: dict[str, Any] = {}
         self.merged: dict[str, Any] = {}
         self.invocation: _context.Invocation | None = None
+        self.end_callback = self.end  # one bound method, registered by every invocation
         self.active = False
         self.pending: PendingLines | None = None
         self.configured_level = level
@@ -145,7 +146,7 @@ class Family:
             return False
         if self.invocation is not invocation:
             self.invocation = invocation
-            invocation.on_close(self.end)
+            invocation.on_close(self.end_callback)
         return True
 
     def append(self, keys: Mapping[str, Any]) -> None:
@@ -170,7 +171,7 @@ class Family:
         if invocation is not None:
             # Registered first, so that even a timeout signal landing half-way through still
             # leaves nothing of this invocation behind.
-            invocation.on_close(self.end)
+            invocation.on_close(self.end_callback)
         with self.lock:
             self.invocation = invocation
             self.active = True

@@ -50,18 +50,13 @@ def lambda_keys(lambda_context: Any, cold_start: bool) -> dict[str, Any]:
     memory = getattr(lambda_context, "memory_limit_in_mb", None)
     arn = getattr(lambda_context, "invoked_function_arn", None)
     try:
-        environment = _environment_keys.get((name, memory, arn))
+        environment = _environment_keys[name, memory, arn]
+    except KeyError:
+        environment = _environment_keys[name, memory, arn] = _environment(name, memory, arn)
+        if len(_environment_keys) > _MAX_ENVIRONMENTS:
+            _environment_keys.clear()
     except TypeError:  # an unhashable attribute (a fake context): nothing to cache it by
-        environment = None
-        cacheable = False
-    else:
-        cacheable = True
-    if environment is None:
         environment = _environment(name, memory, arn)
-        if cacheable:
-            if len(_environment_keys) >= _MAX_ENVIRONMENTS:
-                _environment_keys.clear()
-            _environment_keys[name, memory, arn] = environment
     keys = {"cold_start": cold_start, **environment}
     request_id = getattr(lambda_context, "aws_request_id", None)
     if request_id is not None:
