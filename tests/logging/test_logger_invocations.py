@@ -450,3 +450,20 @@ def test_keys_appended_between_invocations_reach_the_lines_after_the_next(stream
     assert inside["later"] == after["later"] == "yes"
     assert "later" not in inside_again and "later" not in last
     assert "function_name" not in after and "function_name" not in last
+
+
+def test_a_context_with_unhashable_attributes_still_gets_its_keys(stream, service):
+    from types import SimpleNamespace
+
+    logger = Logger(service, stream=stream)
+
+    @logger.inject_lambda_context
+    def handler(event, context):
+        logger.info("line")
+
+    odd = SimpleNamespace(function_name="odd", memory_limit_in_mb=["512"], aws_request_id="r")
+    handler({}, odd)
+    handler({}, odd)
+    for record in stream.records():
+        assert record["function_name"] == "odd" and record["function_request_id"] == "r"
+        assert record["function_memory_size"] == "['512']"
