@@ -22,7 +22,6 @@ holds only its name and the level number its methods compare against.
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 import time
@@ -147,28 +146,7 @@ class _InjectLambdaContext(MiddlewareFunction["Any"]):
             )
         if options.get("log_event") is None:
             options["log_event"] = config.LOGGER_LOG_EVENT.read()
-        configured = super().configure(**options)
-        return _InjectConfigured(configured.function, configured.options)
-
-
-class _InjectConfigured(_Configured):
-    """The configured layer, with its options bound as positional arguments: a ``partial``
-    with keyword arguments costs a dict merge on every invocation."""
-
-    __slots__ = ()
-
-    def wrap(self, inner: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-        options = self.options
-        logger: Logger = self.function.__self__  # type: ignore[attr-defined]  # bound method
-        return functools.partial(
-            logger._inject,
-            inner,
-            (
-                options["log_event"],
-                options.get("correlation_id_path"),
-                options.get("clear_state", False),
-            ),
-        )
+        return super().configure(**options)
 
 
 class Logger(logging.Logger):
@@ -453,20 +431,6 @@ class Logger(logging.Logger):
         correlation_id_path: ParsedResult | None = None,
         clear_state: bool = False,
     ) -> Any:
-        # The middleware function (its keyword-only options are what the engine validates);
-        # layers call _inject directly.
-        return self._inject(
-            handler, (log_event, correlation_id_path, clear_state), event, lambda_context
-        )
-
-    def _inject(
-        self,
-        handler: Callable[[Any, Any], Any],
-        options: tuple[bool | None, ParsedResult | None, bool],
-        event: Any,
-        lambda_context: Any,
-    ) -> Any:
-        log_event, correlation_id_path, clear_state = options
         family = self._family
         invocation = _current_invocation()
         if invocation is not None and family.invocation is invocation and family.active:
