@@ -1,4 +1,4 @@
-"""Realistic large batch events, grown from the AWS sample events in shared/events.
+"""Realistic large batch events, grown from the AWS sample events in tests/events.
 
 Every record is a copy of the sample with its own id (message id, sequence number) and its own
 payload; one record in ``FAIL_EVERY`` carries the marker ``FAIL`` that makes the benchmark's
@@ -19,20 +19,12 @@ FAIL_EVERY = 100
 
 
 def _events_dir() -> Path:
-    """Where the AWS sample events are: ``$BENCH_EVENTS_DIR``, else ``shared/events`` beside
-    the checkout (or above it, for a worktree), else the copies the CLI ships."""
+    """Where the AWS sample events are: ``$BENCH_EVENTS_DIR``, else the copies in the
+    repository's tests/events (see the NOTICE there)."""
     override = os.environ.get("BENCH_EVENTS_DIR")
-    if override:
-        return Path(override)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "shared" / "events"
-        if candidate.is_dir():
-            return candidate
-    shipped = here.parent.parent / "toolkit" / "cli" / "events"
-    if (shipped / "sqsEvent.json").is_file():
-        return shipped
-    raise FileNotFoundError(f"no sample events: set BENCH_EVENTS_DIR (looked above {here})")
+    return (
+        Path(override) if override else Path(__file__).resolve().parent.parent / "tests" / "events"
+    )
 
 
 def _sample(name: str) -> dict[str, Any]:
