@@ -185,8 +185,8 @@ class MiddlewareFunction(Generic[H]):
 
     def __init__(self, function: Callable[..., Any], name: str | None = None) -> None:
         self._function = function
-        self._name = name or getattr(function, "__qualname__", repr(function))
-        self._options = _option_names(function)
+        self._name: str = name or str(getattr(function, "__qualname__", repr(function)))
+        self._options, self._required = _option_names(function)
         functools.update_wrapper(self, function)
 
     @overload
@@ -213,6 +213,13 @@ class MiddlewareFunction(Generic[H]):
                     f"middleware {self._name!r} has no option {', '.join(unknown)} "
                     f"(it takes: {allowed})"
                 )
+        missing = sorted(self._required - options.keys())
+        if missing:
+            example = ", ".join(f"{name}=..." for name in missing)
+            raise MiddlewareUsageError(
+                f"middleware {self._name!r} needs the option(s) {', '.join(missing)}: "
+                f"use it as @{self._name.rsplit('.', 1)[-1]}({example})"
+            )
         return _Configured(self._function, options)
 
     def wrap(self, inner: Handler) -> Handler:
@@ -226,6 +233,7 @@ class MiddlewareFunction(Generic[H]):
         clone._function = bound
         clone._name = self._name
         clone._options = self._options
+        clone._required = self._required
         clone.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("__")})
         return clone
 
@@ -233,17 +241,21 @@ class MiddlewareFunction(Generic[H]):
 _VAR_KEYWORDS = 0x08  # CO_VARKEYWORDS: the function takes **options
 
 
-def _option_names(function: Callable[..., Any]) -> frozenset[str] | None:
-    """The keyword-only options ``function`` accepts, or ``None`` if it takes ``**options``
-    (or is not plain Python code, whose signature we cannot read without ``inspect``).
+def _option_names(function: Callable[..., Any]) -> tuple[frozenset[str] | None, frozenset[str]]:
+    """The keyword-only options ``function`` accepts (``None`` if it takes ``**options``, or
+    is not plain Python code), and those of them without a default: the options it requires,
+    checked when the middleware is applied rather than at the first invocation.
 
     Read from the code object: ``inspect.signature`` would import ``inspect`` (and ``ast``,
     ``dis``...) into every function's cold start."""
-    code = getattr(getattr(function, "__func__", function), "__code__", None)
-    if code is None or code.co_flags & _VAR_KEYWORDS:
-        return None
+    plain = getattr(function, "__func__", function)
+    code = getattr(plain, "__code__", None)
+    if code is None:
+        return None, frozenset()
     first = code.co_argcount
-    return frozenset(code.co_varnames[first : first + code.co_kwonlyargcount])
+    keyword_only = frozenset(code.co_varnames[first : first + code.co_kwonlyargcount])
+    required = keyword_only - (getattr(plain, "__kwdefaults__", None) or {}).keys()
+    return (None if code.co_flags & _VAR_KEYWORDS else keyword_only), required
 
 
 def middleware(function: Callable[..., Any]) -> MiddlewareFunction[Any]:

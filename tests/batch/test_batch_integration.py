@@ -30,7 +30,13 @@ from toolkit.batch import (
     batch_processor,
     process_partial_response,
 )
-from toolkit.middleware import LambdaTimeoutError, chain, middleware, timeout_guard
+from toolkit.middleware import (
+    LambdaTimeoutError,
+    MiddlewareUsageError,
+    chain,
+    middleware,
+    timeout_guard,
+)
 from toolkit.testing import lambda_context
 
 
@@ -226,12 +232,17 @@ def test_batch_processor_entire_failure_propagates_and_handler_does_not_run() ->
 
 
 def test_batch_processor_bare_or_incomplete_is_a_clear_error() -> None:
-    @batch_processor
-    def bare(event: Any, context: Any) -> None:
-        pass
+    # Missing options are caught when decorating, not at the first invocation.
+    with pytest.raises(
+        MiddlewareUsageError, match=r"needs the option\(s\) processor, record_handler"
+    ):
 
-    with pytest.raises(BatchConfigurationError, match="needs both options"):
-        bare(sqs_event(1), lambda_context())
+        @batch_processor
+        def bare(event: Any, context: Any) -> None:
+            pass
+
+    with pytest.raises(MiddlewareUsageError, match=r"needs the option\(s\) processor"):
+        batch_processor(record_handler=print)
 
     @batch_processor(record_handler=print, processor="nope")
     def wrong(event: Any, context: Any) -> None:

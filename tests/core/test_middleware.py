@@ -319,3 +319,20 @@ def test_request_repr_never_shows_event_content() -> None:
     request = Request({"password": "hunter2"}, None, {})
     assert "hunter2" not in repr(request)
     assert "dict" in repr(request)
+
+
+def test_options_without_a_default_are_required_when_decorating() -> None:
+    @middleware
+    def needs(handler: Any, event: Any, context: Any, *, table: str, ttl: int = 60) -> Any:
+        return handler(event, context)
+
+    with pytest.raises(
+        MiddlewareUsageError, match=r"needs the option\(s\) table: .*needs\(table=\.\.\.\)"
+    ):
+
+        @needs
+        def bare(event: Any, context: Any) -> None: ...
+
+    with pytest.raises(MiddlewareUsageError, match="needs the option"):
+        chain(needs)(lambda e, c: None)
+    assert needs(table="t")(lambda e, c: "ok")({}, None) == "ok"

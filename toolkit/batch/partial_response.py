@@ -75,14 +75,9 @@ def _batch_processor(
     event: Any,
     context: Any,
     *,
-    record_handler: RecordHandler | None = None,
-    processor: BatchProcessor | AsyncBatchProcessor | None = None,
+    record_handler: RecordHandler,
+    processor: BatchProcessor | AsyncBatchProcessor,
 ) -> PartialItemFailureResponse:
-    if record_handler is None or processor is None:
-        raise BatchConfigurationError(
-            "batch_processor needs both options: "
-            "@batch_processor(record_handler=..., processor=...)"
-        )
     _require(processor, _PartialProcessor, "batch_processor", _ANY)
     result = processor.process(event, record_handler, context)
     response = result.response()
