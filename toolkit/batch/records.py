@@ -33,9 +33,7 @@ _UNSET: Any = object()  # a cache slot not computed yet (None can be a computed 
 
 class _RawRecord:
     __slots__ = ("_raw",)
-
-    def __init__(self, raw: Mapping[str, Any]) -> None:
-        self._raw = raw
+    _raw: Mapping[str, Any]  # set by each record type's __init__, with its cache slots
 
     @property
     def raw_event(self) -> Mapping[str, Any]:
