@@ -118,6 +118,9 @@ class Invocation:
         closers, self._closers = self._closers, None
         if not closers:
             return
+        if len(closers) == 1:  # the usual case: no error list to keep
+            closers[0]()
+            return
         errors: list[BaseException] = []
         while closers:
             try:

@@ -222,7 +222,7 @@ class MiddlewareFunction(Generic[H]):
         if instance is None:
             return self
         bound = functools.partial(self._function, instance)
-        clone = MiddlewareFunction.__new__(MiddlewareFunction)
+        clone = type(self).__new__(type(self))  # a subclass keeps its own configure()
         clone._function = bound
         clone._name = self._name
         clone._options = self._options
@@ -273,6 +273,12 @@ def _compose(layers: Sequence[_Layer], innermost: Handler) -> Handler:
     return call
 
 
+# Bound once: the engine's per-invocation path is the hottest code in toolkit.
+_current_invocation = _context._current.get
+_begin = _context.begin
+_end = _context.end
+
+
 class _Handler:
     """A handler wrapped in layers: what every toolkit decorator returns.
 
@@ -294,13 +300,13 @@ class _Handler:
             event, context = args
         else:
             event, context, call = self._adapt(args, kwargs)
-        if _context._current.get() is not None:
+        if _current_invocation() is not None:
             return call(event, context)
-        invocation = _context.begin(event, context)
+        invocation = _begin(event, context)
         try:
             return call(event, context)
         finally:
-            _context.end(invocation)
+            _end(invocation)
 
     def _adapt(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Handler]:
         """Calls that are not the runtime's ``(event, context)``: a record handler given only

@@ -408,3 +408,62 @@ def test_bare_layer_flushes_the_buffer_before_ending(stream, service):
     assert stream.messages() == ["held"]
     logger.debug("after")
     assert stream.messages() == ["held"]
+
+
+def test_lambda_keys_follow_each_context_not_a_cached_one(stream, service):
+    # Keys fixed per execution environment are cached by the context's values: a context of
+    # another function (or another request) must get its own.
+    logger = Logger(service, stream=stream)
+
+    @logger.inject_lambda_context
+    def handler(event, context):
+        logger.info("line")
+
+    handler({}, lambda_context(function_name="first", aws_request_id="r1"))
+    handler({}, lambda_context(function_name="second", memory_limit_in_mb="256"))
+    handler({}, lambda_context(function_name="first", aws_request_id="r3"))
+    first, second, third = stream.records()
+    assert (first["function_name"], first["function_request_id"]) == ("first", "r1")
+    assert second["function_name"] == "second" and second["function_memory_size"] == 256
+    assert second["function_request_id"] not in ("r1", "r3")
+    assert (third["function_name"], third["function_request_id"]) == ("first", "r3")
+    assert first["function_arn"] != second["function_arn"]
+
+
+def test_keys_appended_between_invocations_reach_the_lines_after_the_next(stream, service):
+    # The end of an invocation restores a precomputed key set: it must follow appends and
+    # removals made outside invocations.
+    logger = Logger(service, stream=stream)
+
+    @logger.inject_lambda_context
+    def handler(event, context):
+        logger.info("inside")
+
+    handler({}, lambda_context())
+    logger.append_keys(later="yes")
+    handler({}, lambda_context())
+    logger.info("after")
+    logger.remove_keys("later")
+    handler({}, lambda_context())
+    logger.info("last")
+    _, inside, after, inside_again, last = stream.records()
+    assert inside["later"] == after["later"] == "yes"
+    assert "later" not in inside_again and "later" not in last
+    assert "function_name" not in after and "function_name" not in last
+
+
+def test_a_context_with_unhashable_attributes_still_gets_its_keys(stream, service):
+    from types import SimpleNamespace
+
+    logger = Logger(service, stream=stream)
+
+    @logger.inject_lambda_context
+    def handler(event, context):
+        logger.info("line")
+
+    odd = SimpleNamespace(function_name="odd", memory_limit_in_mb=["512"], aws_request_id="r")
+    handler({}, odd)
+    handler({}, odd)
+    for record in stream.records():
+        assert record["function_name"] == "odd" and record["function_request_id"] == "r"
+        assert record["function_memory_size"] == "['512']"

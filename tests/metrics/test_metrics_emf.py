@@ -502,3 +502,41 @@ def test_written_lines_and_serialized_documents_agree(capsys: pytest.CaptureFixt
         document["_aws"].pop("Timestamp")
     assert written == serialized
     assert len(written) == 3
+
+
+def test_cached_directive_follows_changes_of_the_default_dimensions(
+    capsys: pytest.CaptureFixture[str],
+):
+    # The usual flush reuses its encoded Namespace/Dimensions: changing the defaults, or
+    # mutating a returned document, must not leave a stale or corrupted one behind.
+    metrics = Metrics(namespace="Cached", service="orders")
+    metrics.add_metric("A", MetricUnit.Count, 1)
+    [returned] = metrics.serialize_metric_set()
+    returned["_aws"]["CloudWatchMetrics"][0]["Dimensions"][0].append("tampered")
+    returned["service"] = "tampered"
+    metrics.add_metric("A", MetricUnit.Count, 1)
+    metrics.flush_metrics()
+    metrics.set_default_dimensions(region="eu")
+    metrics.add_metric("A", MetricUnit.Count, 2)
+    metrics.flush_metrics()
+    metrics.clear_default_dimensions()
+    metrics.add_metric("A", MetricUnit.Count, 3)
+    metrics.flush_metrics()
+    first, second, third = parse(capsys.readouterr().out)
+    dimensions = [d["_aws"]["CloudWatchMetrics"][0]["Dimensions"] for d in (first, second, third)]
+    assert dimensions == [[["service"]], [["service", "region"]], [[]]]
+    assert first["service"] == "orders" and second["region"] == "eu"
+    assert "service" not in third and [d["A"] for d in (first, second, third)] == [1, 2, 3]
+
+
+def test_metadata_is_encoded_with_str_and_refuses_nothing_after_a_plain_flush(
+    capsys: pytest.CaptureFixture[str],
+):
+    metrics = Metrics(namespace="Plain")
+    metrics.add_metric("A", MetricUnit.Count, 1.5)
+    metrics.flush_metrics()
+    metrics.add_metric("A", MetricUnit.Count, 2)
+    metrics.add_metadata("when", Decimal("1.25"))
+    metrics.flush_metrics()
+    first, second = parse(capsys.readouterr().out)
+    assert first["A"] == 1.5 and second["A"] == 2 and second["when"] == "1.25"

@@ -104,6 +104,7 @@ class Family:
         self.fixed: dict[str, Any] = {}
         self.merged: dict[str, Any] = {}
         self.invocation: _context.Invocation | None = None
+        self.end_callback = self.end  # one bound method, registered by every invocation
         self.active = False
         self.pending: PendingLines | None = None
         self.configured_level = level
@@ -113,6 +114,13 @@ class Family:
         self.effective = level
         self.threshold = level
         self.write_failed = False
+        # False while the loggers' thresholds may disagree with ``threshold`` (never set, or a
+        # signal landed half-way through ``set_levels``): the next call then writes them all.
+        self.levels_synced = False
+        # ``merged`` outside an invocation, and the ``persistent`` dict it was built from: an
+        # invocation's end restores it instead of merging again.
+        self.idle: dict[str, Any] = {}
+        self.idle_of: dict[str, Any] | None = None
         self.rebuild()
         self.set_levels(None)
 
@@ -138,7 +146,7 @@ class Family:
             return False
         if self.invocation is not invocation:
             self.invocation = invocation
-            invocation.on_close(self.end)
+            invocation.on_close(self.end_callback)
         return True
 
     def append(self, keys: Mapping[str, Any]) -> None:
@@ -163,7 +171,7 @@ class Family:
         if invocation is not None:
             # Registered first, so that even a timeout signal landing half-way through still
             # leaves nothing of this invocation behind.
-            invocation.on_close(self.end)
+            invocation.on_close(self.end_callback)
         with self.lock:
             self.invocation = invocation
             self.active = True
@@ -171,17 +179,27 @@ class Family:
             self.invocation_keys = {}
             if clear:
                 self.persistent = dict(self.constructor_keys)
-            self.rebuild()
+            # What rebuild() does, with no invocation keys yet (the per-invocation path).
+            merged: dict[str, Any] = {"service": self.service, **fixed}
+            if self.sampling_rate is not None:
+                merged["sampling_rate"] = self.sampling_rate
+            if self.persistent:
+                merged.update(self.persistent)
+            self.merged = merged
             if self.buffer is not None:
                 self.pending = PendingLines(self.buffer.max_bytes)
-            is_sampled = False
             if self.sampling_rate is not None:
                 # Here rather than at the top: its _random is a shared library (~0.25 ms of
                 # cold start) that only sampling loggers need.
                 from toolkit.logging.sampling import sampled
 
-                is_sampled = sampled(self.sampling_rate)
-            self.set_levels(min(self.configured_level, self.sample_level) if is_sampled else None)
+                self.set_levels(
+                    min(self.configured_level, self.sample_level)
+                    if sampled(self.sampling_rate)
+                    else None
+                )
+            elif self.effective != self.configured_level or not self.levels_synced:
+                self.set_levels(None)
 
     def end(self) -> None:
         """Drop what belonged to the invocation: its keys, held lines, sampled level."""
@@ -191,8 +209,21 @@ class Family:
             self.pending = None
             self.fixed = {}
             self.invocation_keys = {}
-            self.rebuild()
-            self.set_levels(None)
+            self.merged = self.idle_keys()
+            if self.effective != self.configured_level or not self.levels_synced:
+                self.set_levels(None)
+
+    def idle_keys(self) -> dict[str, Any]:
+        """``merged`` with no invocation keys; rebuilt only when ``persistent`` was replaced
+        (the dicts are never mutated, so identity says whether it changed)."""
+        persistent = self.persistent
+        if persistent is not self.idle_of:
+            merged: dict[str, Any] = {"service": self.service}
+            if self.sampling_rate is not None:
+                merged["sampling_rate"] = self.sampling_rate
+            merged.update(persistent)
+            self.idle, self.idle_of = merged, persistent
+        return self.idle
 
     def set_levels(self, sampled_level: int | None) -> None:
         effective = self.configured_level if sampled_level is None else sampled_level
@@ -201,8 +232,9 @@ class Family:
             # Everything from DEBUG up to the buffer's level is held, whatever the level.
             threshold = min(threshold, self.buffer.level_no, DEBUG)
         self.effective = effective
-        if threshold == self.threshold and all(lg._threshold == threshold for lg in self.loggers):
+        if threshold == self.threshold and self.levels_synced:
             return
+        self.levels_synced = False
         self.threshold = threshold
         for logger in self.loggers:
             logger._threshold = threshold
@@ -210,6 +242,7 @@ class Family:
             # Keep stdlib's view in step, so records from library loggers below ours and from
             # ``logger.log`` are let through exactly when ours are.
             logging.Logger.setLevel(self.loggers[0], threshold)
+        self.levels_synced = True
 
     # --- lines ----------------------------------------------------------------------------
     def line(

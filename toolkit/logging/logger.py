@@ -55,6 +55,7 @@ DEBUG, INFO, WARNING, ERROR, CRITICAL = 10, 20, 30, 40, 50
 _SPECIAL = frozenset({"exc_info", "extra", "stack_info", "stacklevel"})
 _manager = logging.Logger.manager
 _scope_keys = _context.scope_keys
+_current_invocation = _context.current
 _now = time.time
 _getframe = sys._getframe
 
@@ -431,7 +432,7 @@ class Logger(logging.Logger):
         clear_state: bool = False,
     ) -> Any:
         family = self._family
-        invocation = _context.current()
+        invocation = _current_invocation()
         if invocation is not None and family.invocation is invocation and family.active:
             return handler(event, lambda_context)  # nested handler in the same invocation
         fixed = lambda_keys(
@@ -446,9 +447,11 @@ class Logger(logging.Logger):
                 correlation_id = None
             if correlation_id is not None:
                 fixed["correlation_id"] = correlation_id
-        trace_id = xray_trace_id(config.XRAY_TRACE_ID.read())
-        if trace_id is not None:
-            fixed["xray_trace_id"] = trace_id
+        header = config.XRAY_TRACE_ID.read()
+        if header:
+            trace_id = xray_trace_id(header)
+            if trace_id is not None:
+                fixed["xray_trace_id"] = trace_id
         family.begin(invocation, fixed, clear_state)
         try:
             if log_event:

@@ -20,7 +20,7 @@ import math
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 
 from toolkit._typing import TYPE_CHECKING, TypeVar
@@ -54,6 +54,28 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
+
+
+def _plain_encoder() -> Callable[[Any], str]:
+    """An encoder for documents that hold only strings and numbers (no metadata): the C
+    encoder made once, without the circular-reference bookkeeping such a document cannot
+    need. ``JSONEncoder.encode`` builds a new C encoder on every call, which costs more than
+    encoding a small document."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - a Python without the _json accelerator
+        return _encode
+    chunks = make(
+        None, str, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+    join = "".join
+
+    def encode(value: Any) -> str:
+        return join(chunks(value, 0))
+
+    return encode
+
+
+_encode_plain = _plain_encoder()
 
 
 def _plain(value: object) -> object:
@@ -157,6 +179,8 @@ class MetricSet:
     """
 
     __slots__ = (
+        "_directives",
+        "_usual",
         "default_dimensions",
         "dimension_sets",
         "dimensions",
@@ -178,6 +202,12 @@ class MetricSet:
         self.taken: set[str] = set()  # dimension and metadata names: not free for metrics
         self.lock = threading.Lock()
         self.warned_empty = False
+        # The "Namespace" and "Dimensions" members of the directive, as JSON, by dimension
+        # sets: they repeat from flush to flush, so each is encoded once.
+        self._directives: dict[tuple[tuple[str, ...], ...], str] = {}
+        # What a flush with default dimensions only repeats: the root members, the Dimensions
+        # array and its directive (all never mutated), made again when the defaults change.
+        self._usual: tuple[dict[str, str], list[list[str]], str] | None = None
 
     # --- adding ----------------------------------------------------------------------------
     def add_metric(self, name: str, unit: object, value: object, resolution: object) -> None:
@@ -250,11 +280,13 @@ class MetricSet:
             for one_set in (self.dimensions, *self.dimension_sets):
                 self._check_size({**self.default_dimensions, **one_set}, checked)
             self.default_dimensions.update(checked)
+            self._usual = None
             self.taken.update(checked)
 
     def clear_default_dimensions(self) -> None:
         with self.lock:
             self.default_dimensions.clear()
+            self._usual = None
             self.taken = {*self.dimensions, *self.metadata}
             for one_set in self.dimension_sets:
                 self.taken.update(one_set)
@@ -296,17 +328,26 @@ class MetricSet:
             self.taken.add(key)
 
     # --- flushing --------------------------------------------------------------------------
-    def take(self) -> tuple[dict[str, Metric], dict[str, Any], list[list[str]]]:
+    def take(self) -> tuple[dict[str, Metric], dict[str, Any], list[list[str]], bool]:
         """Empty the buffer, returning its metrics, the members every document repeats
-        (metadata and dimension values) and the ``Dimensions`` array. Default dimensions stay
-        for the next flush."""
+        (metadata and dimension values), the ``Dimensions`` array and whether the members are
+        plain (no metadata: strings and numbers only). Default dimensions stay for the next
+        flush."""
         with self.lock:
             metrics, self.metrics = self.metrics, {}
+            if not (self.metadata or self.dimension_sets or self.dimensions):
+                # The usual flush: default dimensions only, and ``taken`` holds just them.
+                usual = self._usual
+                if usual is None:
+                    defaults = dict(self.default_dimensions)
+                    names = [list(defaults)]
+                    usual = self._usual = (defaults, names, self._directive(names))
+                return metrics, usual[0], usual[1], True
+            defaults = dict(self.default_dimensions)
             dimensions, self.dimensions = self.dimensions, {}
             sets, self.dimension_sets = self.dimension_sets, []
             metadata, self.metadata = self.metadata, {}
-            self.taken = set(self.default_dimensions)
-            defaults = self.default_dimensions
+            self.taken = set(defaults)
         root: dict[str, Any] = {**metadata, **defaults}
         for one_set in sets:
             root.update(one_set)
@@ -317,37 +358,55 @@ class MetricSet:
             keys = list({**defaults, **one_set})
             if keys not in dimension_sets:
                 dimension_sets.append(keys)
-        return metrics, root, dimension_sets
+        return metrics, root, dimension_sets, not metadata
 
     def lines(self) -> list[str]:
         """Take the buffer and render it as EMF documents, one JSON text each (none when no
-        metric was added). The ``_aws`` object is joined from pre-encoded definitions, and the
-        root members are encoded in one call per document."""
+        metric was added). The ``_aws`` object is joined from pre-encoded parts, and the root
+        members are encoded in one call per document."""
         taken = self._take_valid()
         if taken is None:
             return []
-        metrics, root, dimension_sets, timestamp = taken
-        aws = (
-            f'"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":[{{"Namespace":'
-            f'{_encode(self.namespace)},"Dimensions":{_encode(dimension_sets)},"Metrics":['
+        metrics, root, dimension_sets, plain, timestamp = taken
+        usual = self._usual
+        directive = (
+            usual[2]
+            if usual is not None and usual[1] is dimension_sets
+            else self._directive(dimension_sets)
         )
+        aws = f'"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":[{{{directive},"Metrics":['
+        # Metadata may hold anything (str() for what JSON cannot encode, a circular structure
+        # refused); without it the members are strings and numbers only.
+        encode = _encode_plain if plain else _encode
+        documents = _single(metrics, root)
         return [
             # members is never empty (it holds at least one metric), so "{...}" loses its "}"
-            f"{_encode(members)[:-1]},{aws}{','.join([d[3] for d in definitions])}]}}]}}}}"
-            for members, definitions in split(metrics, root)
+            f"{encode(members)[:-1]},{aws}{','.join([d[3] for d in definitions])}]}}]}}}}"
+            for members, definitions in (split(metrics, root) if documents is None else documents)
         ]
+
+    def _directive(self, dimension_sets: list[list[str]]) -> str:
+        key = tuple([tuple(one_set) for one_set in dimension_sets])
+        directive = self._directives.get(key)
+        if directive is None:
+            if len(self._directives) >= _MAX_DIRECTIVES:
+                self._directives.clear()
+            directive = self._directives[key] = (
+                f'"Namespace":{_encode(self.namespace)},"Dimensions":{_encode(dimension_sets)}'
+            )
+        return directive
 
     def documents(self) -> list[dict[str, Any]]:
         """Take the buffer and return the documents :meth:`lines` would write, as dicts."""
         taken = self._take_valid()
         if taken is None:
             return []
-        metrics, root, dimension_sets, timestamp = taken
+        metrics, root, dimension_sets, _, timestamp = taken
         documents = []
         for members, definitions in split(metrics, root):
             directive = {
                 "Namespace": self.namespace,
-                "Dimensions": dimension_sets,
+                "Dimensions": [list(one_set) for one_set in dimension_sets],  # may be cached
                 "Metrics": [definition[4] for definition in definitions],
             }
             members["_aws"] = {"Timestamp": timestamp, "CloudWatchMetrics": [directive]}
@@ -356,13 +415,33 @@ class MetricSet:
 
     def _take_valid(
         self,
-    ) -> tuple[dict[str, Metric], dict[str, Any], list[list[str]], int] | None:
-        metrics, root, dimension_sets = self.take()
+    ) -> tuple[dict[str, Metric], dict[str, Any], list[list[str]], bool, int] | None:
+        metrics, root, dimension_sets, plain = self.take()
         if not metrics:
             return None
         if self.namespace is None:
             raise SchemaValidationError(NO_NAMESPACE)
-        return metrics, root, dimension_sets, int(time.time() * 1000)
+        return metrics, root, dimension_sets, plain, int(time.time() * 1000)
+
+
+_MAX_DIRECTIVES = 64  # bounds the cache when dimension names are made up at run time
+
+
+def _single(
+    metrics: dict[str, Metric], root: dict[str, Any]
+) -> list[tuple[dict[str, Any], list[Definition]]] | None:
+    """The one document of a buffer that needs no splitting (the usual case), or ``None``."""
+    if len(metrics) > MAX_METRICS:
+        return None
+    members = dict(root)
+    definitions = []
+    for definition, values in metrics.values():
+        count = len(values)
+        if count > MAX_VALUES:
+            return None
+        members[definition[0]] = values[0] if count == 1 else values
+        definitions.append(definition)
+    return [(members, definitions)]
 
 
 def split(

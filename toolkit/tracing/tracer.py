@@ -20,7 +20,7 @@ from types import TracebackType
 from toolkit import config
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, TypeVar, overload
-from toolkit.middleware import middleware
+from toolkit.middleware import MiddlewareFunction, _Configured
 from toolkit.tracing.annotations import annotation_key, check_value
 from toolkit.tracing.provider import Span, TracerProvider
 
@@ -512,7 +512,27 @@ class _Scope:
             span.close()
 
 
-_capture_lambda_handler = middleware(Tracer._handler_middleware)
+class _CaptureLambdaHandler(MiddlewareFunction["Any"]):
+    """``capture_lambda_handler``: a Tracer disabled when the handler is decorated adds no
+    layer at all, as ``capture_method`` returns the method unchanged."""
+
+    def configure(self, **options: Any) -> _Configured:
+        configured = super().configure(**options)
+        return _HandlerLayer(configured.function, configured.options)
+
+
+class _HandlerLayer(_Configured):
+    __slots__ = ()
+
+    def wrap(self, inner: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        bound = self.function  # functools.partial(Tracer._handler_middleware, tracer)
+        tracer = bound.args[0] if isinstance(bound, functools.partial) and bound.args else None
+        if isinstance(tracer, Tracer) and tracer.disabled:
+            return inner
+        return super().wrap(inner)
+
+
+_capture_lambda_handler = _CaptureLambdaHandler(Tracer._handler_middleware)
 _capture_lambda_handler.__doc__ = """Trace the handler in a subsegment ``## <handler>``
 with the ``ColdStart`` and ``Service`` annotations, its response and error as metadata, and a
 subsegment per :func:`toolkit.context.scope`. Bare or with ``capture_response=`` /
