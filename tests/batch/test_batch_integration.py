@@ -107,6 +107,46 @@ def test_every_record_opens_one_scope_with_its_identifier(max_workers: int | Non
         assert all(name.startswith("toolkit-batch-") for name in recorder.threads)
 
 
+@pytest.mark.parametrize("max_workers", [None, 4])
+def test_record_keys_join_the_keys_of_an_enclosing_scope(max_workers: int | None) -> None:
+    event = sqs_event(20)
+    keys_seen: dict[str, dict[str, Any]] = {}
+
+    def record_handler(record: SQSRecord) -> None:
+        keys_seen[record.message_id] = dict(toolkit_context.scope_keys())
+
+    with toolkit_context.scope("tenant", tenant="t1"):
+        process_partial_response(
+            event, record_handler, BatchProcessor(EventType.SQS, max_workers=max_workers)
+        )
+        assert dict(toolkit_context.scope_keys()) == {"tenant": "t1"}
+    ids = [r["messageId"] for r in event["Records"]]
+    assert keys_seen == {i: {"tenant": "t1", "batch_record_id": i} for i in ids}
+
+
+def test_a_listener_added_during_the_batch_sees_the_later_records() -> None:
+    event = sqs_event(6)
+    recorder = ScopeRecorder()
+    keys_seen: list[dict[str, Any]] = []
+
+    def record_handler(record: SQSRecord) -> None:
+        keys_seen.append(dict(toolkit_context.scope_keys()))
+        if record.json_body["index"] == 2:
+            invocation = toolkit_context.current()
+            assert invocation is not None
+            invocation.add_scope_listener(recorder)
+
+    @passthrough
+    def handler(event: Any, context: Any) -> Any:
+        return process_partial_response(event, record_handler, BatchProcessor(EventType.SQS))
+
+    assert handler(event, lambda_context()) == {"batchItemFailures": []}
+    ids = [r["messageId"] for r in event["Records"]]
+    assert [keys["batch_record_id"] for _, keys in recorder.opened] == ids[3:]
+    assert recorder.closed == ids[3:]
+    assert keys_seen == [{"batch_record_id": i} for i in ids]
+
+
 def test_async_records_each_open_one_scope() -> None:
     event = sqs_event(50)
     keys_seen: dict[str, Any] = {}

@@ -480,3 +480,29 @@ def test_async_record_handlers_are_refused_by_sync_processors() -> None:
     for handler in (record_handler, AsyncCallable()):
         with pytest.raises(BatchConfigurationError, match="use AsyncBatchProcessor"):
             process_partial_response(sqs_event(1), handler, BatchProcessor(EventType.SQS))
+
+
+class _Id(str):
+    """A str subclass: valid as an identifier, though not what the fast check expects."""
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [sqs_record(0), {**sqs_record(1), "messageId": _Id("subclassed")}],
+        [sqs_record(0), {**sqs_record(1), "eventSource": _Id("aws:sqs")}],
+    ],
+)
+def test_unusual_but_valid_records_pass_the_careful_check(records: list[Any]) -> None:
+    seen: list[str] = []
+    response = process_partial_response(
+        {"Records": records}, lambda r: seen.append(r.message_id), BatchProcessor(EventType.SQS)
+    )
+    assert response == {"batchItemFailures": []}
+    assert seen == [r["messageId"] for r in records]
+
+
+def test_unhashable_event_source_is_named() -> None:
+    event = {"Records": [sqs_record(0), {**sqs_record(1), "eventSource": ["aws:sqs"]}]}
+    with pytest.raises(BatchEventError, match=r"Records\[1\]: eventSource is \['aws:sqs'\]"):
+        process_partial_response(event, lambda r: None, BatchProcessor(EventType.SQS))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -207,3 +209,50 @@ def test_bad_nested_value_path_and_no_value_in_message() -> None:
         deserialize_image({"card": {"M": {"pin": {"N": "secret-1234"}}}}, "NewImage")
     assert caught.value.path == "NewImage.card.pin"
     assert "secret-1234" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("attribute", "message"),
+    [
+        ({"N": "abc"}, "N is not a number"),
+        ({"N": "\u00b2"}, "N is not a number"),  # a digit to str.isdigit, not to int()
+        ({"N": "1.2.3"}, "N is not a number"),
+        ({"N": 7}, "N must hold a string"),
+        ({"S": "a", "N": "1"}, "exactly one type key"),
+        ("plain", "exactly one type key"),
+        ({"Q": "1"}, "unknown type 'Q'"),
+    ],
+)
+def test_bad_values_in_an_image_name_their_attribute(attribute: Any, message: str) -> None:
+    image = {"Id": {"N": "1"}, "Name": {"S": "x"}, "Bad": attribute}
+    with pytest.raises(AttributeValueError, match=message) as caught:
+        deserialize_image(image, "NewImage")
+    assert caught.value.path == "NewImage.Bad"
+    with pytest.raises(AttributeValueError) as caught:
+        deserialize_image(image)
+    assert caught.value.path == "Bad"
+
+
+def test_images_of_any_mapping_type_and_only_mappings() -> None:
+    image = MappingProxyType({"on": {"BOOL": 1}, "n": {"N": "-1e3"}, "s": {"S": ""}})
+    assert deserialize_image(image) == {"on": True, "n": Decimal("-1e3"), "s": ""}
+    with pytest.raises(AttributeValueError, match="expected an object of attribute values"):
+        deserialize_image([("S", "x")], "Keys")
+
+
+def test_cached_values_are_computed_once_even_when_falsy() -> None:
+    record = DynamoDBStreamRecord({"dynamodb": {"SequenceNumber": "1"}})
+    assert record.new_image is None and record.old_image is None  # KEYS_ONLY view
+    assert record.keys == {} and record.keys is record.keys
+    stream = {"data": ""}
+    kinesis = KinesisStreamRecord({"kinesis": stream})
+    assert kinesis.data == b""
+    stream["data"] = "YQ=="
+    assert kinesis.data == b""  # cached, not decoded again
+    with pytest.raises(binascii.Error):
+        KinesisStreamRecord({"kinesis": {"data": "abc"}}).data
+    message = {"body": "null"}
+    sqs = SQSRecord(message)
+    assert sqs.json_body is None
+    message["body"] = "1"
+    assert sqs.json_body is None  # cached: None is a value, not "not parsed yet"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import pytest
@@ -156,3 +156,73 @@ def test_fake_context_counts_down_and_has_runtime_shapes() -> None:
     members = [name for name in vars(ctx.LambdaContext) if not name.startswith("_")]
     assert len(members) == 8
     assert [name for name in members if not hasattr(context, name)] == []
+
+
+def test_a_failing_listener_closes_the_ones_opened_and_the_keys() -> None:
+    events: list[str] = []
+
+    @contextmanager
+    def first(name: str, keys: Mapping[str, Any]) -> Iterator[None]:
+        try:
+            yield
+        except RuntimeError as error:
+            events.append(f"first saw {error}")
+            raise
+
+    def broken(name: str, keys: Mapping[str, Any]) -> Any:
+        raise RuntimeError("listener failed")
+
+    @passthrough
+    def handler(event: Any, context: Any) -> None:
+        invocation = ctx.current()
+        assert invocation is not None
+        invocation.add_scope_listener(first)
+        invocation.add_scope_listener(broken)
+        with pytest.raises(RuntimeError, match="listener failed"), ctx.scope("record", k=1):
+            events.append("body ran")  # pragma: no cover - the scope never opens
+        assert dict(ctx.scope_keys()) == {}
+
+    handler({}, None)
+    assert events == ["first saw listener failed"]
+
+
+def test_a_listener_may_suppress_the_block_error() -> None:
+    @contextmanager
+    def swallowing(name: str, keys: Mapping[str, Any]) -> Iterator[None]:
+        with suppress(ValueError):
+            yield
+
+    @passthrough
+    def handler(event: Any, context: Any) -> str:
+        invocation = ctx.current()
+        assert invocation is not None
+        invocation.add_scope_listener(swallowing)
+        with ctx.scope("record", k=1):
+            raise ValueError("swallowed")
+        return "went on"  # type: ignore[unreachable]
+
+    assert handler({}, None) == "went on"
+
+
+def test_scope_series_says_when_its_inline_form_is_the_whole_scope() -> None:
+    outside = ctx.ScopeSeries("record", "id")
+    assert (outside.listeners, outside.nested) == ((), False)
+    token = outside.open_keys({"id": "r1"})
+    assert dict(ctx.scope_keys()) == {"id": "r1"}
+    outside.close_keys(token)
+    with ctx.scope("outer", a=1):
+        nested = ctx.ScopeSeries("record", "id")
+        assert nested.nested
+        with nested.scope("r2"):
+            assert dict(ctx.scope_keys()) == {"a": 1, "id": "r2"}
+
+    @passthrough
+    def handler(event: Any, context: Any) -> None:
+        invocation = ctx.current()
+        assert invocation is not None
+        series = ctx.ScopeSeries("record", "id")
+        assert not series.listeners
+        invocation.add_scope_listener(lambda name, keys: contextmanager(lambda: iter([None]))())
+        assert len(series.listeners) == 1  # the invocation's live list: later listeners count
+
+    handler({}, None)

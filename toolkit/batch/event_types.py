@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import Enum
+from operator import itemgetter
 
 from toolkit._typing import TYPE_CHECKING
 from toolkit.batch.errors import BatchEventError
@@ -54,8 +55,23 @@ def identifiers(event: Any, event_type: EventType) -> tuple[Sequence[Any], list[
     if not isinstance(records, list):
         raise BatchEventError("Records", None, "is not a list")
     _, source, container, key = _SPECS[event_type]
+    if records:
+        # The common case at C speed (a pure-Python pass costs a batch ~0.3 us a record):
+        # fetch every identifier and source with itemgetter, accept when all is well-formed,
+        # otherwise run the checking loop below, which names the first bad record.
+        try:
+            found = map(itemgetter(container), records) if container else records
+            ids = list(map(itemgetter(key), found))
+            if (
+                set(map(itemgetter("eventSource"), records)) == {source}
+                and set(map(type, ids)) == {str}
+                and "" not in ids
+            ):
+                return records, ids
+        except (KeyError, TypeError, IndexError):
+            pass
     field = f"{container}.{key}" if container else key
-    ids: list[str] = []
+    ids = []
     append = ids.append
     for index, record in enumerate(records):
         try:
