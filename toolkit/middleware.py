@@ -377,17 +377,14 @@ _extra_unsafe: tuple[str, ...] = ()  # more path prefixes to treat as unsafe (te
 
 def _unsafe_prefixes() -> tuple[str, ...]:
     """Source files where an exception raised at an arbitrary instruction can leave a lock held
-    or shared state half-written: toolkit's log and metric writers, the standard library's
-    ``logging`` (``Handler.handle`` acquires and releases its lock in separate statements) and
-    coverage's collector (seen deadlocking a test run)."""
+    forever, because they acquire and release it in separate statements rather than in a
+    ``with`` block: the standard library's ``logging`` (``Handler.handle``) and coverage's
+    collector (a test run under coverage deadlocked there). toolkit's own writers hold their
+    locks in ``with`` blocks, which an exception releases, so they need no such care: deferring
+    inside them too made a handler that mostly logs reach the forced raise every time."""
     import logging
 
-    prefixes = [
-        os.path.join(_TOOLKIT_DIR, "logging") + os.sep,
-        os.path.join(_TOOLKIT_DIR, "metrics") + os.sep,
-        os.path.dirname(logging.__file__) + os.sep,
-        *_extra_unsafe,
-    ]
+    prefixes = [os.path.dirname(logging.__file__) + os.sep, *_extra_unsafe]
     coverage = sys.modules.get("coverage")
     if coverage is not None and getattr(coverage, "__file__", None):
         prefixes.append(os.path.dirname(str(coverage.__file__)) + os.sep)
