@@ -64,7 +64,31 @@ class _LogMetrics(Protocol):
     ) -> Callable[[H], H]: ...
 
 
-class Metrics:
+class _Dimensions:
+    """Dimensions and metadata of a buffer: the same for :class:`Metrics` and the object a
+    :func:`single_metric` block yields, which differ only in how metrics are added."""
+
+    __slots__ = ()
+    _set: MetricSet
+
+    def add_dimension(self, name: str, value: str) -> None:
+        """Add a dimension to the main dimension set of this flush."""
+        self._set.add_dimensions({name: value}, new_set=False)
+
+    def add_dimensions(
+        self, dimensions: Mapping[str, object] | None = None, /, **more: object
+    ) -> None:
+        """Add one more dimension set: the metrics of this flush are aggregated under it too.
+
+        The set holds the default dimensions plus the given ones (at most 30 in all)."""
+        self._set.add_dimensions({**(dimensions or {}), **more}, new_set=True)
+
+    def add_metadata(self, key: str, value: Any) -> None:
+        """A member written next to the metrics: searchable in Logs Insights, not a metric."""
+        self._set.add_metadata(key, value)
+
+
+class Metrics(_Dimensions):
     """Buffer metrics for the invocation and write them as EMF documents at flush.
 
     ``namespace`` and ``service`` default to ``TOOLKIT_METRICS_NAMESPACE`` and
@@ -96,22 +120,6 @@ class Metrics:
     ) -> None:
         """Add one value; adding the same name again accumulates values into an array."""
         self._set.add_metric(name, unit, value, resolution)
-
-    def add_dimension(self, name: str, value: str) -> None:
-        """Add a dimension to the main dimension set of this flush."""
-        self._set.add_dimensions({name: value}, new_set=False)
-
-    def add_dimensions(
-        self, dimensions: Mapping[str, object] | None = None, /, **more: object
-    ) -> None:
-        """Add one more dimension set: the metrics of this flush are aggregated under it too.
-
-        The set holds the default dimensions plus the given ones (at most 30 in all)."""
-        self._set.add_dimensions({**(dimensions or {}), **more}, new_set=True)
-
-    def add_metadata(self, key: str, value: Any) -> None:
-        """A member written next to the metrics: searchable in Logs Insights, not a metric."""
-        self._set.add_metadata(key, value)
 
     def set_default_dimensions(self, **dimensions: object) -> None:
         """Dimensions added to every flush from now on (they survive flushes)."""
@@ -214,7 +222,7 @@ class Metrics:
         dimensions."""
 
 
-class SingleMetric:
+class SingleMetric(_Dimensions):
     """The object a :func:`single_metric` block yields: one metric, its own dimensions."""
 
     __slots__ = ("_name", "_set")
@@ -237,17 +245,6 @@ class SingleMetric:
                 f"{name!r} or open another single_metric block",
             )
         self._set.add_metric(name, unit, value, resolution)
-
-    def add_dimension(self, name: str, value: str) -> None:
-        self._set.add_dimensions({name: value}, new_set=False)
-
-    def add_dimensions(
-        self, dimensions: Mapping[str, object] | None = None, /, **more: object
-    ) -> None:
-        self._set.add_dimensions({**(dimensions or {}), **more}, new_set=True)
-
-    def add_metadata(self, key: str, value: Any) -> None:
-        self._set.add_metadata(key, value)
 
 
 @contextmanager
