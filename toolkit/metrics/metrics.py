@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from toolkit import config
 from toolkit import context as _context
-from toolkit._typing import TYPE_CHECKING, Protocol, TypeVar, overload
+from toolkit._typing import TYPE_CHECKING, TypeVar
 from toolkit.metrics.errors import (
     EmptyMetricsError,
     MetricsError,
@@ -24,7 +24,7 @@ from toolkit.metrics.errors import (
 from toolkit.metrics.metric_set import NO_NAMESPACE as _NO_NAMESPACE
 from toolkit.metrics.metric_set import MetricSet, write
 from toolkit.metrics.units import MetricResolution, MetricUnit
-from toolkit.middleware import middleware
+from toolkit.middleware import middleware_method
 
 if TYPE_CHECKING:
     from typing import Any
@@ -45,23 +45,6 @@ def _shared_set(namespace: str | None) -> MetricSet:
         with _registry_lock:
             metric_set = _registry.setdefault(namespace, MetricSet(namespace))
     return metric_set
-
-
-class _LogMetrics(Protocol):
-    """The type of ``Metrics.log_metrics``: bare or configured."""
-
-    @overload
-    def __call__(self, handler: H, /) -> H: ...
-    @overload
-    def __call__(
-        self,
-        handler: None = None,
-        /,
-        *,
-        capture_cold_start_metric: bool = False,
-        raise_on_empty_metrics: bool = False,
-        default_dimensions: Mapping[str, object] | None = None,
-    ) -> Callable[[H], H]: ...
 
 
 class _Dimensions:
@@ -179,7 +162,8 @@ class Metrics(_Dimensions):
         cold.add_metric("ColdStart", MetricUnit.Count, 1, 60)
         write(cold.lines())
 
-    def _log_metrics(
+    @middleware_method
+    def log_metrics(
         self,
         handler: Handler,
         event: Any,
@@ -189,6 +173,9 @@ class Metrics(_Dimensions):
         raise_on_empty_metrics: bool = False,
         default_dimensions: Mapping[str, object] | None = None,
     ) -> Any:
+        """Middleware: flush the metrics when the handler returns or raises; optionally count
+        the cold start (``ColdStart``, in its own document with the ``function_name`` and
+        ``service`` dimensions), raise on an empty flush, and set default dimensions."""
         if default_dimensions:
             self._set.set_default_dimensions(default_dimensions)
         if capture_cold_start_metric and _context.is_cold_start():
@@ -211,15 +198,6 @@ class Metrics(_Dimensions):
             raise
         self.flush_metrics(raise_on_empty_metrics=raise_on_empty_metrics)
         return response
-
-    if TYPE_CHECKING:
-        log_metrics: _LogMetrics
-    else:
-        log_metrics = middleware(_log_metrics)
-        log_metrics.__doc__ = """Middleware: flush the metrics when the handler returns or
-        raises; optionally count the cold start (``ColdStart``, in its own document with the
-        ``function_name`` and ``service`` dimensions), raise on an empty flush, and set default
-        dimensions."""
 
 
 class SingleMetric(_Dimensions):
