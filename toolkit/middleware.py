@@ -19,10 +19,6 @@ layer and no look-ups. The outermost toolkit handler entered opens the
 from __future__ import annotations
 
 import functools
-import os
-import sys
-import threading
-import warnings
 from collections.abc import Callable, Sequence
 
 from toolkit import context as _context
@@ -30,8 +26,9 @@ from toolkit._typing import TYPE_CHECKING, Generic, ParamSpec, Protocol, TypeVar
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
-    from types import FrameType
     from typing import Any, Concatenate
+
+    from toolkit.timeout import LambdaTimeoutError, timeout_guard
 
 __all__ = [
     "NO_LAYER",
@@ -64,20 +61,6 @@ class MiddlewareError(ToolkitError):
 class MiddlewareUsageError(MiddlewareError, TypeError):
     """A middleware was applied or configured the wrong way (a positional option, an option
     it does not take, something that is not a middleware passed to :func:`chain`)."""
-
-
-class LambdaTimeoutError(MiddlewareError):
-    """Raised inside the handler by :func:`timeout_guard` shortly before Lambda's deadline,
-    so that every middleware's error path (flush logs and metrics, release locks) still runs."""
-
-    def __init__(self, margin_ms: int, remaining_ms: int) -> None:
-        self.margin_ms = margin_ms
-        self.remaining_ms = remaining_ms
-        super().__init__(
-            f"the invocation was stopped {remaining_ms} ms before the Lambda deadline "
-            f"(timeout_guard margin_ms={margin_ms}); raise the function timeout or make the "
-            "handler faster"
-        )
 
 
 class Request:
@@ -575,86 +558,11 @@ def chain(*middlewares: Any) -> Callable[[H], H]:
     return decorate
 
 
-_warned_no_alarm = False
-_TOOLKIT_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_RETRY_S = 0.001
-_extra_unsafe: tuple[str, ...] = ()  # more path prefixes to treat as unsafe (tests use it)
+def __getattr__(name: str) -> Any:
+    """``toolkit.middleware.timeout_guard`` and ``.LambdaTimeoutError``, where they lived
+    before :mod:`toolkit.timeout`: still importable from here."""
+    if name in ("LambdaTimeoutError", "timeout_guard"):
+        from toolkit import timeout
 
-
-def _unsafe_prefixes() -> tuple[str, ...]:
-    """Source files where an exception raised at an arbitrary instruction can leave a lock held
-    forever, because they acquire and release it in separate statements rather than in a
-    ``with`` block: the standard library's ``logging`` (``Handler.handle``) and coverage's
-    collector (a test run under coverage deadlocked there). toolkit's own writers hold their
-    locks in ``with`` blocks, which an exception releases, so they need no such care: deferring
-    inside them too made a handler that mostly logs reach the forced raise every time."""
-    import logging
-
-    prefixes = [os.path.dirname(logging.__file__) + os.sep, *_extra_unsafe]
-    coverage = sys.modules.get("coverage")
-    if coverage is not None and getattr(coverage, "__file__", None):
-        prefixes.append(os.path.dirname(str(coverage.__file__)) + os.sep)
-    return tuple(prefixes)
-
-
-def _in_unsafe_section(frame: FrameType | None, unsafe: tuple[str, ...]) -> bool:
-    """Whether the interrupted code is inside an unsafe file, looking outward from the
-    interrupted frame through library frames (toolkit's and the unsafe ones) until the first
-    frame of the user's code."""
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if filename.startswith(unsafe):
-            return True
-        if not filename.startswith(_TOOLKIT_DIR):
-            return False
-        frame = frame.f_back
-    return False
-
-
-def _timeout_guard(handler: Handler, event: Any, context: Any, *, margin_ms: int = 500) -> Any:
-    global _warned_no_alarm
-    get_remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if get_remaining is None or threading.current_thread() is not threading.main_thread():
-        if not _warned_no_alarm:
-            _warned_no_alarm = True
-            warnings.warn(
-                "timeout_guard needs the main thread and a Lambda context with "
-                "get_remaining_time_in_millis(); it does nothing here",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-        return handler(event, context)
-    remaining = int(get_remaining())
-    budget_ms = remaining - margin_ms
-    if budget_ms <= 0:
-        raise LambdaTimeoutError(margin_ms, remaining)
-
-    import signal  # only this middleware needs it: not paid at every cold start
-
-    unsafe = _unsafe_prefixes()
-
-    def alarm(signum: int, frame: FrameType | None) -> None:
-        # The exception is raised wherever the main thread happens to be. Inside code that
-        # holds a lock across statements that would leave the lock held forever, so the raise
-        # waits for the next safe point (retried every millisecond), though never past half
-        # the margin: by then Lambda is about to stop the process anyway.
-        left = int(get_remaining())
-        if left > margin_ms // 2 and _in_unsafe_section(frame, unsafe):
-            signal.setitimer(signal.ITIMER_REAL, _RETRY_S)
-            return
-        raise LambdaTimeoutError(margin_ms, left)
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, budget_ms / 1000)
-    try:
-        return handler(event, context)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-timeout_guard = middleware(_timeout_guard)
-timeout_guard.__doc__ = """Raise :class:`LambdaTimeoutError` inside the handler ``margin_ms``
-before the Lambda deadline (SIGALRM, main thread only; elsewhere it warns once and does
-nothing), at a point where no log or metric write is half done. Put it outermost so the error
-paths of every other middleware run in time."""
+        return getattr(timeout, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

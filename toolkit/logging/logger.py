@@ -41,7 +41,7 @@ from toolkit.logging.family import Family, JsonHandler, exc_info_of
 from toolkit.logging.formatter import level_name
 from toolkit.logging.lambda_keys import lambda_keys, xray_trace_id
 from toolkit.logging.levels import parse_level
-from toolkit.middleware import LambdaTimeoutError, Target, middleware_method
+from toolkit.middleware import Target, middleware_method
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -315,8 +315,6 @@ class Logger(logging.Logger):
                     logger_name=self._logger_key,
                 ),
             )
-        except LambdaTimeoutError:  # delivered by a signal: never swallow it
-            raise
         except Exception as exc:
             family.report_failure(exc)
 
@@ -399,8 +397,6 @@ class Logger(logging.Logger):
         if correlation_id_path is not None:
             try:
                 correlation_id = cast("ParsedResult", correlation_id_path).search(event)
-            except LambdaTimeoutError:  # delivered by a signal: never swallow it
-                raise
             except Exception:
                 correlation_id = None
             if correlation_id is not None:
