@@ -49,3 +49,10 @@ def test_the_example_runs_as_a_script(capsys: pytest.CaptureFixture[str]) -> Non
     runpy.run_path(str(APP), run_name="__main__")
     out = capsys.readouterr().out
     assert "'statusCode': 200" in out and "'statusCode': 401" in out
+
+
+def test_the_docs_show_the_example_utility_as_it_is() -> None:
+    docs = (ROOT / "docs" / "middleware.md").read_text()
+    start = docs.index("class ApiKeys:")
+    shown = docs[start : docs.index("\n\n\napi_keys = ", start)]
+    assert shown in APP.read_text()
