@@ -234,3 +234,28 @@ def test_the_utilities_name_the_users_function_not_a_layer() -> None:
         assert checkout({}, lambda_context()) == "ok"
         xray.flush()
         assert [d["name"] for d in xray.subsegments()] == ["## checkout"]
+
+
+def test_options_reach_middlewares_that_are_not_plain_functions() -> None:
+    class Scaler:
+        def scale(self, handler: Any, event: Any, context: Any, *, by: int = 1) -> Any:
+            return handler(event, context) * by
+
+    class Adder:
+        def __call__(self, handler: Any, event: Any, context: Any, **options: Any) -> Any:
+            return handler(event, context) + options.get("plus", 0)
+
+    scale, add = middleware(Scaler().scale), middleware(Adder())
+
+    @scale(by=3)
+    @add(plus=2)
+    def handler(event: Any, context: Any) -> int:
+        return event
+
+    @scale(by=10)
+    def other(event: Any, context: Any) -> int:
+        return event
+
+    assert handler(1, None) == 9
+    assert other(1, None) == 10 and handler(1, None) == 9  # each use keeps its own options
+    assert scale.__name__ == "scale"
