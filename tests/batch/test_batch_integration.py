@@ -284,12 +284,11 @@ def test_batch_processor_bare_or_incomplete_is_a_clear_error() -> None:
     with pytest.raises(MiddlewareUsageError, match=r"needs the option\(s\) processor"):
         batch_processor(record_handler=print)
 
-    @batch_processor(record_handler=print, processor="nope")
-    def wrong(event: Any, context: Any) -> None:
-        pass
-
     with pytest.raises(BatchConfigurationError, match="needs processor="):
-        wrong(sqs_event(1), lambda_context())
+
+        @batch_processor(record_handler=print, processor="nope")
+        def wrong(event: Any, context: Any) -> None:
+            pass
 
 
 def test_processor_response_outside_a_decorated_handler_is_an_error() -> None:

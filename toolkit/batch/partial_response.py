@@ -17,7 +17,7 @@ from toolkit.batch.processor import (
     PartialItemFailureResponse,
     _PartialProcessor,
 )
-from toolkit.middleware import middleware
+from toolkit.middleware import Target, middleware
 
 if TYPE_CHECKING:
     from typing import Any
@@ -78,7 +78,6 @@ def _batch_processor(
     record_handler: RecordHandler,
     processor: BatchProcessor | AsyncBatchProcessor,
 ) -> PartialItemFailureResponse:
-    _require(processor, _PartialProcessor, "batch_processor", _ANY)
     result = processor.process(event, record_handler, context)
     response = result.response()
     returned = handler(event, context)
@@ -101,3 +100,9 @@ its return value is ignored: the response is always the batch's, so forgetting
 ``return processor.response()`` cannot tell Lambda that failed records succeeded. When every
 record failed (``raise_on_entire_batch_failure``), :class:`BatchProcessingError` propagates
 and the handler does not run."""
+
+
+@batch_processor.setup
+def _check_processor(target: Target, options: dict[str, Any]) -> None:
+    """Decoration time: a processor of the wrong kind fails at import, not at the first batch."""
+    _require(options["processor"], _PartialProcessor, "batch_processor", _ANY)
