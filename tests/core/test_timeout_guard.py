@@ -338,3 +338,17 @@ def test_the_runtime_reports_the_timeout_and_the_process_lives_on() -> None:
     assert slow.json()["errorType"] == "LambdaTimeoutError"
     assert "before the Lambda deadline" in slow.json()["errorMessage"]
     assert quick.ok and quick.json()["invocations"] == 2  # the same process
+
+
+def test_the_old_import_paths_still_work() -> None:
+    import toolkit
+    import toolkit.middleware
+    import toolkit.timeout
+
+    assert toolkit.LambdaTimeoutError is toolkit.timeout.LambdaTimeoutError
+    assert toolkit.timeout_guard is toolkit.timeout.timeout_guard
+    assert toolkit.middleware.LambdaTimeoutError is toolkit.timeout.LambdaTimeoutError
+    assert toolkit.middleware.timeout_guard is toolkit.timeout.timeout_guard
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        toolkit.middleware.nope
+    assert not issubclass(LambdaTimeoutError, Exception)
