@@ -259,9 +259,9 @@ class MiddlewareFunction(Generic[P]):
     _attribute: str | None
     _instance: Any
 
-    def __init__(self, function: Callable[..., Any], name: str | None = None) -> None:
+    def __init__(self, function: Callable[..., Any]) -> None:
         self._function = function
-        self._name: str = name or str(getattr(function, "__qualname__", repr(function)))
+        self._name: str = str(getattr(function, "__qualname__", repr(function)))
         self._setup = None
         self._attribute = None
         self._instance = None

@@ -135,7 +135,14 @@ def _arm(setitimer: Callable[[int, float], Any], which: int) -> None:
     setitimer(which, max(deadline - time.monotonic(), _RETRY_S))
 
 
-def _timeout_guard(handler: Handler, event: Any, context: Any, *, margin_ms: int = 500) -> Any:
+@middleware
+def timeout_guard(handler: Handler, event: Any, context: Any, *, margin_ms: int = 500) -> Any:
+    """Raise :class:`LambdaTimeoutError` inside the handler ``margin_ms`` before the Lambda
+    deadline (SIGALRM, main thread only; elsewhere it warns once and does nothing), at a point
+    where no log or metric write is half done, and again if the error was swallowed. Put it
+    outermost so the error paths of every other middleware run in time; nested guards (a
+    guarded handler calling another) share the timer, which always targets the earliest
+    deadline."""
     global _warned_no_alarm
     get_remaining = getattr(context, "get_remaining_time_in_millis", None)
     if get_remaining is None or threading.current_thread() is not threading.main_thread():
@@ -200,12 +207,3 @@ def _timeout_guard(handler: Handler, event: Any, context: Any, *, margin_ms: int
         _arm(setitimer, which)
         if outermost:
             signal.signal(signal.SIGALRM, previous)
-
-
-timeout_guard = middleware(_timeout_guard)
-timeout_guard.__doc__ = """Raise :class:`LambdaTimeoutError` inside the handler ``margin_ms``
-before the Lambda deadline (SIGALRM, main thread only; elsewhere it warns once and does
-nothing), at a point where no log or metric write is half done, and again if the error was
-swallowed. Put it outermost so the error paths of every other middleware run in time; nested
-guards (a guarded handler calling another) share the timer, which always targets the earliest
-deadline."""
