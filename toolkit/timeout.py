@@ -49,9 +49,6 @@ class LambdaTimeoutError(BaseException):
             "handler faster"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (self.margin_ms, self.remaining_ms)
-
 
 class _ReportedTimeout(LambdaTimeoutError, Exception):
     """What leaves the outermost guard: still a :class:`LambdaTimeoutError` (``except
