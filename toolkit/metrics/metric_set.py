@@ -22,7 +22,7 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 
 from toolkit import _notice
@@ -67,9 +67,29 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 EMPTY = object()  # MetricSet.opened of an empty buffer
 _current = _context.current
-# Until toolkit has its one JSON encoder: strict (NaN and infinities refused), compact, and
-# str() for what JSON lacks (only metadata can hold such values).
-_encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=str).encode
+
+
+def _strict_encoder() -> Callable[[Any], str]:
+    """Until toolkit has its one JSON encoder: strict (NaN and infinities refused), compact,
+    ``str()`` for what JSON lacks (only metadata can hold such values). The C encoder is made
+    once: ``JSONEncoder.encode`` makes a new one per call, which costs more than encoding a
+    small document. Without circular-reference bookkeeping: a cycle in metadata raises
+    ``RecursionError``, which :func:`encode` handles like any value it cannot write."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - a Python without the _json accelerator
+        return json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=str).encode
+    chunks = make(
+        None, str, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False
+    )
+    join = "".join
+
+    def encode(value: Any) -> str:
+        return join(chunks(value, 0))
+
+    return encode
+
+
+_encode = _strict_encoder()
 
 
 def _plain(value: object) -> object:
@@ -258,7 +278,11 @@ class MetricSet:
         if definition is None:  # outside the except block: an error here is not chained
             definition = _define(name, unit, resolution)
         kind = type(value)
-        if not ((kind is int or kind is float) and _in_range(value)):  # type: ignore[arg-type]
+        if not (
+            -LARGEST <= value <= LARGEST  # type: ignore[operator]
+            if kind is int
+            else kind is float and _in_range(value)  # type: ignore[arg-type]
+        ):
             value = _number(name, value)  # out of range, or another kind of number
         with self.lock:
             metric = self.metrics.get(name)
@@ -423,17 +447,20 @@ class MetricSet:
         return taken
 
     def documents(self) -> list[dict[str, Any]]:
-        """Take the buffer and return its EMF documents (none when no metric was added).
+        """Take the buffer and return its EMF documents as dicts of their own (the caller may
+        change them), none when no metric was added."""
+        return [_detached(document) for document in self._render()]
 
-        Without a namespace nothing is taken: the buffer keeps its metrics for a flush that
+    def lines(self) -> list[str]:
+        """Take the buffer and return its EMF documents as JSON text, one line each."""
+        return encode(self._render())
+
+    def _render(self) -> list[dict[str, Any]]:
+        """Without a namespace nothing is taken: the buffer keeps its metrics for a flush that
         has one, and the error says how to configure it."""
         if self.namespace is None and self.metrics:
             raise SchemaValidationError(NO_NAMESPACE)
         return render(self.namespace, self.take())
-
-    def lines(self) -> list[str]:
-        """Take the buffer and return its EMF documents as JSON text, one line each."""
-        return encode(self.documents())
 
 
 def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
@@ -441,7 +468,8 @@ def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
 
     Each document holds the metadata, the dimension values and its metrics' values as root
     members, and the ``_aws`` metadata naming the namespace, the dimension sets and the
-    metric definitions."""
+    metric definitions. The documents of one flush share the ``Dimensions`` list and the
+    (cached) definitions: they are encoded, or detached before a caller gets them."""
     metrics, defaults, main, sets, metadata = taken
     if not metrics:
         return []
@@ -456,15 +484,27 @@ def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
             dimension_sets.append(names)
     timestamp = int(time.time() * 1000)
     documents = []
-    for members, definitions in split(metrics, root):
-        directive = {
-            "Namespace": namespace,
-            "Dimensions": [list(names) for names in dimension_sets],
-            "Metrics": [dict(definition) for definition in definitions],
-        }
+    for members, definitions in _whole(metrics, root) or split(metrics, root):
+        directive = {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
         members["_aws"] = {"Timestamp": timestamp, "CloudWatchMetrics": [directive]}
         documents.append(members)
     return documents
+
+
+def _detached(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with an ``_aws`` member of its own, sharing nothing with the cache."""
+    [directive] = document["_aws"]["CloudWatchMetrics"]
+    document["_aws"] = {
+        "Timestamp": document["_aws"]["Timestamp"],
+        "CloudWatchMetrics": [
+            {
+                "Namespace": directive["Namespace"],
+                "Dimensions": [list(names) for names in directive["Dimensions"]],
+                "Metrics": [dict(definition) for definition in directive["Metrics"]],
+            }
+        ],
+    }
+    return document
 
 
 def encode(documents: list[dict[str, Any]]) -> list[str]:
@@ -512,6 +552,24 @@ def _as_text(value: object) -> str:
         raise
     except Exception as error:
         return f"<unprintable {type(value).__name__}: str() raised {type(error).__name__}>"
+
+
+def _whole(
+    metrics: dict[str, Metric], root: dict[str, Any]
+) -> list[tuple[dict[str, Any], list[Definition]]] | None:
+    """The one document of a buffer within the limits (the usual case: it costs half of what
+    :func:`split` does), or ``None`` when it needs splitting."""
+    if len(metrics) > MAX_METRICS:
+        return None
+    members = dict(root)
+    definitions = []
+    for definition, values in metrics.values():
+        count = len(values)
+        if count > MAX_VALUES:
+            return None
+        members[definition["Name"]] = values[0] if count == 1 else values
+        definitions.append(definition)
+    return [(members, definitions)]
 
 
 def split(
