@@ -24,8 +24,8 @@ _EXPORTS: dict[str, str] = {
     "single_metric": "toolkit.metrics",
     "Middleware": "toolkit.middleware",
     "chain": "toolkit.middleware",
-    "timeout_guard": "toolkit.middleware",
-    "LambdaTimeoutError": "toolkit.middleware",
+    "timeout_guard": "toolkit.timeout",
+    "LambdaTimeoutError": "toolkit.timeout",
     "ToolkitError": "toolkit.errors",
     "ConfigurationError": "toolkit.errors",
 }
@@ -50,7 +50,8 @@ if TYPE_CHECKING:
     from toolkit.errors import ConfigurationError, ToolkitError
     from toolkit.logging import Logger
     from toolkit.metrics import MetricResolution, Metrics, MetricUnit, single_metric
-    from toolkit.middleware import LambdaTimeoutError, Middleware, chain, timeout_guard
+    from toolkit.middleware import Middleware, chain
+    from toolkit.timeout import LambdaTimeoutError, timeout_guard
     from toolkit.tracing import Tracer
 
 

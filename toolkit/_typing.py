@@ -9,8 +9,9 @@ statements, decorators and calls evaluate.
 The rule for toolkit modules a handler's imports reach (all of them start with
 ``from __future__ import annotations``, so annotations are never evaluated):
 
-* ``TYPE_CHECKING``, ``Generic``, ``Protocol``, ``TypeVar``, ``overload`` and ``cast`` come from
-  here; a ``cast`` target or a ``TypeVar`` bound naming an annotation-only type is a string;
+* ``TYPE_CHECKING``, ``Generic``, ``ParamSpec``, ``Protocol``, ``TypeVar``, ``overload`` and
+  ``cast`` come from here; a ``cast`` target or a ``TypeVar`` bound naming an annotation-only
+  type is a string;
 * every other ``typing`` name (``Any``, ``IO``, ``NoReturn``, ``TypedDict``...) and every type
   alias built from one is imported or defined under ``if TYPE_CHECKING:``;
 * a ``Protocol`` is a plain class at run time: ``isinstance`` against it is not structural.
@@ -24,7 +25,7 @@ from __future__ import annotations
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:  # re-exported through __all__
-    from typing import Generic, Protocol, TypeVar, cast, overload
+    from typing import Generic, ParamSpec, Protocol, TypeVar, cast, overload
 else:
 
     class Generic:
@@ -46,6 +47,9 @@ else:
     def TypeVar(name, *constraints, **options):
         return name  # a placeholder: only type checkers look at type variables
 
+    def ParamSpec(name, **options):
+        return name  # a placeholder, like TypeVar
+
     def overload(function):
         # the implementation defined after the overloads replaces this name
         return function
@@ -54,4 +58,4 @@ else:
         return value
 
 
-__all__ = ["TYPE_CHECKING", "Generic", "Protocol", "TypeVar", "cast", "overload"]
+__all__ = ["TYPE_CHECKING", "Generic", "ParamSpec", "Protocol", "TypeVar", "cast", "overload"]

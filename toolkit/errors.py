@@ -2,6 +2,9 @@
 
 Each utility defines one base class under :class:`ToolkitError` and subclasses that carry the
 fields a caller needs, so ``except ToolkitError`` catches everything of ours and nothing else.
+The one exception raised on purpose that is not here is
+:class:`~toolkit.timeout.LambdaTimeoutError`: the deadline derives from ``BaseException`` so that
+no ``except Exception`` (nor ``except ToolkitError``) swallows it.
 """
 
 from __future__ import annotations

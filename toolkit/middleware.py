@@ -1,49 +1,57 @@
-"""The middleware engine every toolkit decorator is built on.
+"""The middleware engine every toolkit decorator is built on, and the one seam utilities use.
 
 Two styles, one onion:
 
 * a function ``def mw(handler, event, context, **options)`` made into a decorator by
-  :func:`middleware`; it calls ``handler(event, context)`` to go inward, or doesn't;
+  :func:`middleware` (or, for a method of a utility object, :func:`middleware_method`); it
+  calls ``handler(event, context)`` to go inward, or doesn't;
 * a class deriving from :class:`Middleware` with any of ``before`` / ``after`` / ``on_error``.
 
-Both become *layers*; :func:`chain` (and each decorator) composes the layers once, at
-decoration time, into nested callables, so an invocation costs one call per layer and no
-look-ups. The outermost toolkit handler entered opens the :class:`~toolkit.context.Invocation`
-that the layers share.
+Both become *layers*. When a middleware is applied to a handler (at decoration, usually at
+import), the engine records what it wraps (a :class:`Target`: the user's function and its
+names) and gives each middleware's decoration-time hook the chance to check and prepare its
+options, or to add no layer at all (:data:`NO_LAYER`). :func:`chain` (and each decorator)
+then composes the layers once into nested callables, so an invocation costs one call per
+layer and no look-ups. The outermost toolkit handler entered opens the
+:class:`~toolkit.context.Invocation` that the layers share.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import sys
-import threading
-import warnings
 from collections.abc import Callable, Sequence
 
 from toolkit import context as _context
-from toolkit._typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast, overload
+from toolkit._typing import TYPE_CHECKING, Generic, ParamSpec, Protocol, TypeVar, cast, overload
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
-    from types import FrameType
-    from typing import Any
+    from typing import Any, Concatenate
+
+    from toolkit.timeout import LambdaTimeoutError, timeout_guard
 
 __all__ = [
+    "NO_LAYER",
+    "Configured",
     "LambdaTimeoutError",
     "Middleware",
     "MiddlewareError",
     "MiddlewareFunction",
+    "MiddlewareMethod",
     "MiddlewareUsageError",
     "Request",
+    "Target",
     "chain",
     "middleware",
+    "middleware_method",
     "timeout_guard",
 ]
 
 if TYPE_CHECKING:
     Handler = Callable[[Any, Any], Any]
 H = TypeVar("H", bound="Callable[..., Any]")
+S = TypeVar("S")  # the utility object a middleware method belongs to
+P = ParamSpec("P")  # a middleware's options
 
 
 class MiddlewareError(ToolkitError):
@@ -53,20 +61,6 @@ class MiddlewareError(ToolkitError):
 class MiddlewareUsageError(MiddlewareError, TypeError):
     """A middleware was applied or configured the wrong way (a positional option, an option
     it does not take, something that is not a middleware passed to :func:`chain`)."""
-
-
-class LambdaTimeoutError(MiddlewareError):
-    """Raised inside the handler by :func:`timeout_guard` shortly before Lambda's deadline,
-    so that every middleware's error path (flush logs and metrics, release locks) still runs."""
-
-    def __init__(self, margin_ms: int, remaining_ms: int) -> None:
-        self.margin_ms = margin_ms
-        self.remaining_ms = remaining_ms
-        super().__init__(
-            f"the invocation was stopped {remaining_ms} ms before the Lambda deadline "
-            f"(timeout_guard margin_ms={margin_ms}); raise the function timeout or make the "
-            "handler faster"
-        )
 
 
 class Request:
@@ -93,21 +87,62 @@ class Request:
         )
 
 
+class Target:
+    """What a middleware is being applied to, recorded by the engine at decoration time.
+
+    ``function`` is the user's own handler (never another middleware's layer, however the
+    decorators were stacked or chained); ``name`` and ``qualname`` are its ``__name__`` and
+    ``__qualname__`` (the class name for a callable object). Decoration-time hooks receive it,
+    so that no utility has to unwind layers or partials to find the function it decorates.
+    """
+
+    __slots__ = ("function", "name", "qualname")
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        fallback = type(function).__name__
+        self.name: str = str(getattr(function, "__name__", fallback))
+        self.qualname: str = str(getattr(function, "__qualname__", self.name))
+
+    def __repr__(self) -> str:
+        return f"Target({self.qualname})"
+
+
+class _NoLayer:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NO_LAYER"
+
+
+NO_LAYER: Any = _NoLayer()
+"""What a decoration-time hook returns to add no layer at all: the handler is returned as it
+was (with the layers other middlewares gave it), so the opt-out costs nothing per invocation."""
+
+
 class Middleware:
     """Base class for middlewares written as hooks.
 
+    * ``setup(target)``: runs once, when the middleware is applied to a handler (see
+      :class:`Target`); raise there to refuse a misconfiguration at import, or return
+      :data:`NO_LAYER` to add no layer to this handler.
     * ``before(request)``: returning anything but ``None`` returns that as the response at
       once: the handler and the middlewares inside this one are skipped (as is this one's
       ``after``), while the ``after`` hooks of the middlewares outside still run.
       ``request.event`` may be replaced to change what the inner layers receive.
     * ``after(request)``: runs once the inner layers returned; returning anything but ``None``
       (or assigning ``request.response``) replaces the response.
-    * ``on_error(request)``: runs when the inner layers raised, with ``request.error`` set.
+    * ``on_error(request)``: runs when the inner layers raised anything, with ``request.error``
+      set: an ``Exception``, and also a ``BaseException`` such as
+      :class:`~toolkit.timeout.LambdaTimeoutError`, so that cleanup runs on the deadline too.
       Returning anything but ``None`` (or assigning ``request.response``) recovers with that
       response; otherwise the original exception propagates with its traceback.
 
     An instance is itself a decorator: ``@MyMiddleware()``.
     """
+
+    def setup(self, target: Target) -> Any:
+        return None
 
     def before(self, request: Request) -> Any:
         return None
@@ -117,6 +152,11 @@ class Middleware:
 
     def on_error(self, request: Request) -> Any:
         return None
+
+    def prepare(self, target: Target) -> Middleware | None:
+        """The engine's decoration-time call: :meth:`setup`, then this middleware as the layer
+        (or ``None`` for no layer)."""
+        return None if self.setup(target) is NO_LAYER else self
 
     def wrap(self, inner: Handler) -> Handler:
         """The layer: ``inner`` wrapped in this middleware's hooks (called at composition)."""
@@ -134,7 +174,7 @@ class Middleware:
                     return early
             try:
                 response = inner(request.event, request.context)
-            except Exception as error:
+            except BaseException as error:  # the deadline too: cleanup must run for it
                 if on_error is None:
                     raise
                 request.error = error
@@ -159,11 +199,19 @@ class Middleware:
 
 
 class _Layer(Protocol):
+    """A middleware ready to compose: :meth:`wrap` is called once per composition."""
+
     def wrap(self, inner: Handler) -> Handler: ...
 
 
-class _Configured:
-    """A function-style middleware with its options bound."""
+class _Applicable(Protocol):
+    """Something :func:`chain` and the decorators accept: prepared against each handler."""
+
+    def prepare(self, target: Target) -> _Layer | None: ...
+
+
+class _Prepared:
+    """A function-style middleware with its options prepared for one handler."""
 
     __slots__ = ("function", "options")
 
@@ -174,37 +222,72 @@ class _Configured:
     def wrap(self, inner: Handler) -> Handler:
         return functools.partial(self.function, inner, **self.options)
 
-    def __call__(self, handler: H) -> H:
+
+class Configured(Generic[P]):
+    """A function-style middleware with its options given (``mw(option=...)``): a decorator,
+    and an item for :func:`chain`. The options are checked against the middleware's signature
+    here; its decoration-time hook runs when it is applied to a handler."""
+
+    __slots__ = ("middleware", "options")
+
+    def __init__(self, middleware: MiddlewareFunction[P], options: dict[str, Any]) -> None:
+        self.middleware = middleware
+        self.options = options
+
+    def __call__(self, handler: H, /) -> H:
         return _decorate(handler, (self,))
 
+    def prepare(self, target: Target) -> _Prepared | None:
+        return self.middleware._prepare(target, self.options)
 
-class MiddlewareFunction(Generic[H]):
+    def __repr__(self) -> str:
+        return f"<middleware {self.middleware._name} configured>"
+
+
+class MiddlewareFunction(Generic[P]):
     """What :func:`middleware` returns: usable as ``@mw``, ``@mw(opt=1)``, ``mw(handler,
-    opt=1)`` and inside :func:`chain`. On a class, it binds like a method, so
-    ``@obj.mw`` gets ``obj`` as the function's first argument."""
+    opt=1)`` and inside :func:`chain`. On a class, it binds like a method (once per instance:
+    the bound middleware is cached on the instance), so ``@obj.mw`` gets ``obj`` as the
+    function's first argument.
+
+    ``P`` is the middleware's options, so a type checker checks their names and types and
+    the decorated handler keeps its type, bare or configured.
+    """
+
+    _setup: Callable[..., Any] | None
+    _attribute: str | None
+    _instance: Any
 
     def __init__(self, function: Callable[..., Any], name: str | None = None) -> None:
         self._function = function
         self._name: str = name or str(getattr(function, "__qualname__", repr(function)))
-        self._options, self._required = _option_names(function)
+        self._setup = None
+        self._attribute = None
+        self._instance = None
+        self._accepts, self._options, self._required, self._defaults = _option_names(function)
         functools.update_wrapper(self, function)
 
+    # ``@mw(option=...)`` first: with options only keyword-only, a positional argument can
+    # only be the handler, so the second form cannot be confused with the first.
     @overload
-    def __call__(self, handler: H, /, **options: Any) -> H: ...
+    def __call__(self, /, *args: P.args, **options: P.kwargs) -> Configured[P]: ...
     @overload
-    def __call__(self, handler: None = None, /, **options: Any) -> _Configured: ...
-    def __call__(self, handler: Any = None, /, **options: Any) -> Any:
+    def __call__(self, handler: H, /, *args: P.args, **options: P.kwargs) -> H: ...
+    def __call__(self, handler: Any = None, /, *args: Any, **options: Any) -> Any:
+        positional = args[0] if args else None if handler is None or callable(handler) else handler
+        if positional is not None:
+            raise MiddlewareUsageError(
+                f"middleware {self._name!r} takes its options as keyword arguments only; "
+                f"it was given the positional value {positional!r}"
+            )
         configured = self.configure(**options)
         if handler is None:
             return configured
-        if not callable(handler):
-            raise MiddlewareUsageError(
-                f"middleware {self._name!r} takes its options as keyword arguments only; "
-                f"it was given the positional value {handler!r}"
-            )
         return _decorate(handler, (configured,))
 
-    def configure(self, **options: Any) -> _Configured:
+    def configure(self, **options: Any) -> Configured[P]:
+        """Check ``options`` against the middleware's keyword-only parameters: an unknown one
+        or a missing required one is a :class:`MiddlewareUsageError` naming the middleware."""
         if self._options is not None:
             unknown = sorted(set(options) - self._options)
             if unknown:
@@ -220,56 +303,152 @@ class MiddlewareFunction(Generic[H]):
                 f"middleware {self._name!r} needs the option(s) {', '.join(missing)}: "
                 f"use it as @{self._name.rsplit('.', 1)[-1]}({example})"
             )
-        return _Configured(self._function, options)
+        return Configured(self, options)
+
+    def setup(self, hook: SetupHook) -> SetupHook:
+        """Register the decoration-time hook: ``hook(target, options)`` (for a method,
+        ``hook(self, target, options)``) runs once per decorated handler, before any
+        invocation, with the :class:`Target` and the options (defaults filled in, already
+        checked for unknown and missing names).
+
+        It raises to refuse a misconfiguration (so it fails at import, not after the handler
+        did its work); returns the options the middleware function will be called with (values
+        prepared: a path compiled, a default resolved; keys may include the function's
+        ``_private`` keyword-only parameters, which users cannot pass), or ``None`` to keep
+        them as they are; or returns :data:`NO_LAYER` to add no layer to this handler.
+        Returns ``hook`` itself, so it stays an ordinary function or method."""
+        self._setup = hook
+        return hook
+
+    def _prepare(self, target: Target, options: dict[str, Any]) -> _Prepared | None:
+        setup = self._setup
+        if setup is None:
+            return _Prepared(self._function, options)
+        full = {**self._defaults, **options}
+        if self._instance is not None:
+            result = setup(self._instance, target, full)
+        else:
+            result = setup(target, full)
+        if result is NO_LAYER:
+            return None
+        if result is not None:
+            full = dict(result)
+        if self._accepts is not None:
+            unknown = sorted(set(full) - self._accepts)
+            if unknown:
+                raise MiddlewareUsageError(
+                    f"the setup hook of middleware {self._name!r} returned option(s) "
+                    f"{', '.join(unknown)} that its function does not take"
+                )
+        # Options left at their default need not be passed: fewer keywords per invocation.
+        defaults = self._defaults
+        return _Prepared(
+            self._function,
+            {k: v for k, v in full.items() if k not in defaults or defaults[k] is not v},
+        )
+
+    def prepare(self, target: Target) -> _Prepared | None:
+        return self._prepare(target, self.configure().options)
 
     def wrap(self, inner: Handler) -> Handler:
-        return self.configure().wrap(inner)
+        """This middleware (with its default options) around ``inner``, as a bare layer that
+        opens no invocation; ``inner`` is taken as the target."""
+        prepared = self.prepare(Target(inner))
+        return inner if prepared is None else prepared.wrap(inner)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._attribute = name
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        bound = functools.partial(self._function, instance)
-        clone = type(self).__new__(type(self))  # a subclass keeps its own configure()
-        clone._function = bound
-        clone._name = self._name
-        clone._options = self._options
-        clone._required = self._required
-        clone.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("__")})
-        return clone
+        bound = type(self).__new__(type(self))
+        bound.__dict__.update(self.__dict__)
+        bound._function = functools.partial(self._function, instance)
+        bound._instance = instance
+        # A non-data descriptor: once stored on the instance, later look-ups find it there
+        # and never come back here. Objects without a __dict__ get a new one per look-up.
+        namespace = getattr(instance, "__dict__", None)
+        if namespace is not None and self._attribute is not None:
+            namespace[self._attribute] = bound
+        return bound
+
+
+class MiddlewareMethod(MiddlewareFunction[P], Generic[S, P]):
+    """What :func:`middleware_method` returns: a :class:`MiddlewareFunction` declared in a
+    utility's class body; ``obj.mw`` is the middleware bound to ``obj`` (made once per
+    object), typed with the method's options."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(self, instance: None, owner: type | None = None) -> MiddlewareMethod[S, P]: ...
+        @overload
+        def __get__(self, instance: S, owner: type | None = None) -> MiddlewareFunction[P]: ...
+        def __get__(self, instance: Any, owner: type | None = None) -> Any: ...
+
+        def setup(self, hook: MethodSetupHook[S]) -> MethodSetupHook[S]: ...  # type: ignore[override]
 
 
 _VAR_KEYWORDS = 0x08  # CO_VARKEYWORDS: the function takes **options
 
 
-def _option_names(function: Callable[..., Any]) -> tuple[frozenset[str] | None, frozenset[str]]:
-    """The keyword-only options ``function`` accepts (``None`` if it takes ``**options``, or
-    is not plain Python code), and those of them without a default: the options it requires,
-    checked when the middleware is applied rather than at the first invocation.
+def _option_names(
+    function: Callable[..., Any],
+) -> tuple[frozenset[str] | None, frozenset[str] | None, frozenset[str], dict[str, Any]]:
+    """What ``function``'s keyword-only parameters say about its options: all the names it
+    accepts and the names users may pass (both ``None`` if it takes ``**options`` or is not
+    plain Python code; ``_private`` names are set only by the setup hook), the user options
+    without a default (required, checked when the middleware is applied rather than at the
+    first invocation), and the defaults.
 
     Read from the code object: ``inspect.signature`` would import ``inspect`` (and ``ast``,
     ``dis``...) into every function's cold start."""
     plain = getattr(function, "__func__", function)
     code = getattr(plain, "__code__", None)
     if code is None:
-        return None, frozenset()
+        return None, None, frozenset(), {}
     first = code.co_argcount
     keyword_only = frozenset(code.co_varnames[first : first + code.co_kwonlyargcount])
-    required = keyword_only - (getattr(plain, "__kwdefaults__", None) or {}).keys()
-    return (None if code.co_flags & _VAR_KEYWORDS else keyword_only), required
+    public = frozenset(name for name in keyword_only if not name.startswith("_"))
+    defaults = dict(getattr(plain, "__kwdefaults__", None) or {})
+    required = public - defaults.keys()
+    if code.co_flags & _VAR_KEYWORDS:
+        return None, None, required, defaults
+    return keyword_only, public, required, defaults
 
 
-def middleware(function: Callable[..., Any]) -> MiddlewareFunction[Any]:
+if TYPE_CHECKING:
+    # What a decoration-time hook is: for a plain function ``(target, options)``, for a
+    # method ``(self, target, options)``; it returns options, None or NO_LAYER.
+    SetupHook = TypeVar("SetupHook", bound=Callable[[Target, dict[str, Any]], Any])
+    MethodSetupHook = Callable[[S, Target, dict[str, Any]], Any]
+
+
+def middleware(function: Callable[Concatenate[Handler, Any, Any, P], Any]) -> MiddlewareFunction[P]:
     """Make ``def mw(handler, event, context, *, option=default)`` a middleware.
 
     ``handler`` is the next layer inward, a plain ``(event, context)`` callable; the function
     returns the response (usually ``handler(event, context)``'s, possibly changed). Options must
-    be keyword-only so that ``@mw`` and ``@mw(option=...)`` cannot be confused.
+    be keyword-only so that ``@mw`` and ``@mw(option=...)`` cannot be confused; an option
+    without a default is required when the middleware is applied.
     """
     return MiddlewareFunction(function)
 
 
-def _as_layer(item: Any) -> _Layer:
-    if isinstance(item, (Middleware, _Configured, MiddlewareFunction)):
+def middleware_method(
+    function: Callable[Concatenate[S, Handler, Any, Any, P], Any],
+) -> MiddlewareMethod[S, P]:
+    """Make a method ``def mw(self, handler, event, context, *, option=default)`` of a utility
+    class a middleware: ``@obj.mw`` and ``@obj.mw(option=...)`` then wrap a handler with
+    ``self`` bound to ``obj``. The same as :func:`middleware` at run time; typed so that the
+    options are checked and the decorated handler keeps its type. Register a
+    decoration-time hook with ``@mw.setup``. See ``docs/middleware.md``."""
+    return MiddlewareMethod(function)
+
+
+def _as_applicable(item: Any) -> _Applicable:
+    if isinstance(item, (Middleware, Configured, MiddlewareFunction)):
         return item
     if isinstance(item, type) and issubclass(item, Middleware):
         return item()
@@ -297,12 +476,15 @@ class _Handler:
     It is a plain ``(event, context)`` callable for the runtime, keeps the wrapped function's
     name, docstring and ``__wrapped__``, and binds like a function when used on a method.
     Stacked toolkit decorators fold into one handler with all their layers, so stacking costs
-    the same as :func:`chain`.
+    the same as :func:`chain`. ``target`` is what the engine recorded for the hooks.
     """
 
-    def __init__(self, handler: Callable[..., Any], layers: tuple[_Layer, ...]) -> None:
+    def __init__(
+        self, handler: Callable[..., Any], layers: tuple[_Layer, ...], target: Target
+    ) -> None:
         self._handler = handler
         self._layers = layers
+        self._target = target
         self._call = _compose(layers, handler)
         functools.update_wrapper(self, handler)
 
@@ -341,114 +523,46 @@ class _Handler:
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        return _Handler(self._handler.__get__(instance, owner), self._layers)
+        return _Handler(self._handler.__get__(instance, owner), self._layers, self._target)
 
     def __repr__(self) -> str:
-        return f"<toolkit handler {getattr(self._handler, '__qualname__', self._handler)!r}>"
+        return f"<toolkit handler {self._target.qualname!r}>"
 
 
-def _decorate(handler: H, layers: tuple[_Layer, ...]) -> H:
+def _decorate(handler: H, items: tuple[_Applicable, ...]) -> H:
+    """Apply ``items`` (outermost first) to ``handler``: each is prepared against the user's
+    function, those that add a layer are composed, and stacked decorators fold into one."""
     if isinstance(handler, _Handler):  # fold stacked decorators into one onion
-        return cast(H, _Handler(handler._handler, layers + handler._layers))
-    if not callable(handler):
+        function, inner_layers, target = handler._handler, handler._layers, handler._target
+    elif callable(handler):
+        function, inner_layers, target = handler, (), Target(handler)
+    else:
         raise MiddlewareUsageError(f"a middleware can only decorate a callable, not {handler!r}")
-    return cast(H, _Handler(handler, layers))
+    layers = tuple(layer for item in items if (layer := item.prepare(target)) is not None)
+    if not layers:
+        return handler  # every middleware opted out: nothing added
+    return cast(H, _Handler(function, layers + inner_layers, target))
 
 
 def chain(*middlewares: Any) -> Callable[[H], H]:
     """Compose middlewares, outermost first, into one decorator.
 
     ``chain(a, b, c)(handler)`` behaves exactly like stacking ``@a``, ``@b``, ``@c`` on
-    ``handler``; the composition happens once, here.
+    ``handler``; the composition happens once, when the decorator is applied.
     """
-    layers = tuple(_as_layer(item) for item in middlewares)
+    items = tuple(_as_applicable(item) for item in middlewares)
 
     def decorate(handler: H) -> H:
-        return _decorate(handler, layers)
+        return _decorate(handler, items)
 
     return decorate
 
 
-_warned_no_alarm = False
-_TOOLKIT_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_RETRY_S = 0.001
-_extra_unsafe: tuple[str, ...] = ()  # more path prefixes to treat as unsafe (tests use it)
+def __getattr__(name: str) -> Any:
+    """``toolkit.middleware.timeout_guard`` and ``.LambdaTimeoutError``, where they lived
+    before :mod:`toolkit.timeout`: still importable from here."""
+    if name in ("LambdaTimeoutError", "timeout_guard"):
+        from toolkit import timeout
 
-
-def _unsafe_prefixes() -> tuple[str, ...]:
-    """Source files where an exception raised at an arbitrary instruction can leave a lock held
-    forever, because they acquire and release it in separate statements rather than in a
-    ``with`` block: the standard library's ``logging`` (``Handler.handle``) and coverage's
-    collector (a test run under coverage deadlocked there). toolkit's own writers hold their
-    locks in ``with`` blocks, which an exception releases, so they need no such care: deferring
-    inside them too made a handler that mostly logs reach the forced raise every time."""
-    import logging
-
-    prefixes = [os.path.dirname(logging.__file__) + os.sep, *_extra_unsafe]
-    coverage = sys.modules.get("coverage")
-    if coverage is not None and getattr(coverage, "__file__", None):
-        prefixes.append(os.path.dirname(str(coverage.__file__)) + os.sep)
-    return tuple(prefixes)
-
-
-def _in_unsafe_section(frame: FrameType | None, unsafe: tuple[str, ...]) -> bool:
-    """Whether the interrupted code is inside an unsafe file, looking outward from the
-    interrupted frame through library frames (toolkit's and the unsafe ones) until the first
-    frame of the user's code."""
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if filename.startswith(unsafe):
-            return True
-        if not filename.startswith(_TOOLKIT_DIR):
-            return False
-        frame = frame.f_back
-    return False
-
-
-def _timeout_guard(handler: Handler, event: Any, context: Any, *, margin_ms: int = 500) -> Any:
-    global _warned_no_alarm
-    get_remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if get_remaining is None or threading.current_thread() is not threading.main_thread():
-        if not _warned_no_alarm:
-            _warned_no_alarm = True
-            warnings.warn(
-                "timeout_guard needs the main thread and a Lambda context with "
-                "get_remaining_time_in_millis(); it does nothing here",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-        return handler(event, context)
-    remaining = int(get_remaining())
-    budget_ms = remaining - margin_ms
-    if budget_ms <= 0:
-        raise LambdaTimeoutError(margin_ms, remaining)
-
-    import signal  # only this middleware needs it: not paid at every cold start
-
-    unsafe = _unsafe_prefixes()
-
-    def alarm(signum: int, frame: FrameType | None) -> None:
-        # The exception is raised wherever the main thread happens to be. Inside code that
-        # holds a lock across statements that would leave the lock held forever, so the raise
-        # waits for the next safe point (retried every millisecond), though never past half
-        # the margin: by then Lambda is about to stop the process anyway.
-        left = int(get_remaining())
-        if left > margin_ms // 2 and _in_unsafe_section(frame, unsafe):
-            signal.setitimer(signal.ITIMER_REAL, _RETRY_S)
-            return
-        raise LambdaTimeoutError(margin_ms, left)
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, budget_ms / 1000)
-    try:
-        return handler(event, context)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-timeout_guard = middleware(_timeout_guard)
-timeout_guard.__doc__ = """Raise :class:`LambdaTimeoutError` inside the handler ``margin_ms``
-before the Lambda deadline (SIGALRM, main thread only; elsewhere it warns once and does
-nothing), at a point where no log or metric write is half done. Put it outermost so the error
-paths of every other middleware run in time."""
+        return getattr(timeout, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

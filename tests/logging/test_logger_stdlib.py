@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from toolkit import Logger
+from toolkit import Logger, chain
 from toolkit.logging import (
     InvalidBufferError,
     InvalidCorrelationPathError,
@@ -161,9 +161,12 @@ def test_bad_configuration_names_the_argument(build, error, argument):
 def test_bad_correlation_path_fails_at_decoration(stream, service):
     logger = Logger(service, stream=stream)
     with pytest.raises(InvalidCorrelationPathError, match="correlation_id_path"):
-        logger.inject_lambda_context(correlation_id_path="requestContext.[")
+
+        @logger.inject_lambda_context(correlation_id_path="requestContext.[")
+        def handler(event, context): ...
+
     with pytest.raises(InvalidCorrelationPathError):
-        logger.inject_lambda_context(correlation_id_path=42)
+        chain(logger.inject_lambda_context(correlation_id_path=42))(lambda event, context: None)
 
 
 def test_correlation_path_that_fails_on_the_event_is_skipped(stream, service):

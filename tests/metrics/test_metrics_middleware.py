@@ -388,10 +388,14 @@ def test_bad_default_dimensions_fail_when_applied() -> None:
     from toolkit.metrics import DimensionError
 
     metrics = Metrics(namespace="Shop")
+
+    def handler(event: object, context: object) -> None:
+        return None
+
     with pytest.raises(DimensionError, match="'stage' has a value of type list"):
-        metrics.log_metrics(default_dimensions={"stage": ["prod"]})
+        metrics.log_metrics(default_dimensions={"stage": ["prod"]})(handler)
     with pytest.raises(DimensionError, match="takes a mapping"):
-        metrics.log_metrics(default_dimensions=[("stage", "prod")])  # type: ignore[arg-type]
+        metrics.log_metrics(default_dimensions=[("stage", "prod")])(handler)  # type: ignore[arg-type]
 
 
 def test_a_unit_typo_is_one_clean_error() -> None:

@@ -16,7 +16,7 @@ from toolkit.batch.processor import (
     Outcome,
     _PartialProcessor,
 )
-from toolkit.middleware import LambdaTimeoutError
+from toolkit.timeout import LambdaTimeoutError
 
 if TYPE_CHECKING:
     from typing import Any
@@ -110,8 +110,6 @@ class AsyncBatchProcessor(_PartialProcessor):
         if self._concurrency == 1:
             for index, raw in enumerate(records):
                 outcome = outcomes[index] = await self._one(raw, ids[index], call)
-                if isinstance(outcome, LambdaTimeoutError):
-                    raise outcome
                 if outcome is not None and self.stop_on_first_failure:
                     self._skip_rest(outcomes, index + 1)
                     return
@@ -120,9 +118,7 @@ class AsyncBatchProcessor(_PartialProcessor):
 
         async def bounded(index: int) -> None:
             async with limit:
-                outcome = outcomes[index] = await self._one(records[index], ids[index], call)
-            if isinstance(outcome, LambdaTimeoutError):
-                raise outcome
+                outcomes[index] = await self._one(records[index], ids[index], call)
 
         # each task runs in a copy of this context: scope keys of concurrent records stay apart
         tasks = [asyncio.ensure_future(bounded(index)) for index in range(len(ids))]

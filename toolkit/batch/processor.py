@@ -7,7 +7,7 @@ invocation, and threads, without sharing state between them.
 
 Outcomes are kept per record in record order: ``None`` for a handler that returned, the
 exception otherwise, and a pending marker for records never reached. Whatever interrupts the
-run (a failure that stops a FIFO batch, a :class:`~toolkit.middleware.LambdaTimeoutError`),
+run (a failure that stops a FIFO batch, a :class:`~toolkit.timeout.LambdaTimeoutError`),
 any record not known to have succeeded is reported as failed: a record may be delivered
 twice, never lost.
 """
@@ -30,7 +30,7 @@ from toolkit.batch.errors import (
     RecordSkippedError,
 )
 from toolkit.batch.event_types import EventType, identifiers
-from toolkit.middleware import LambdaTimeoutError
+from toolkit.timeout import LambdaTimeoutError
 
 if TYPE_CHECKING:
     from typing import Any, TypedDict
@@ -218,8 +218,6 @@ class _PartialProcessor:
     def _validate(self, raw: Mapping[str, Any], identifier: str) -> Any:
         try:
             return self.model.model_validate(raw)
-        except LambdaTimeoutError:
-            raise
         except Exception as error:
             with contextlib.suppress(Exception):  # logging never takes a record down
                 logger.warning(
@@ -416,10 +414,11 @@ class BatchProcessor(_PartialProcessor):
                         step(item)
                     finally:
                         close_keys(token)
+            except LambdaTimeoutError as error:  # the interrupted record; the batch stops
+                outcomes[index] = error
+                raise
             except Exception as error:
                 outcomes[index] = error
-                if isinstance(error, LambdaTimeoutError):
-                    raise
                 if stop:
                     self._skip_rest(outcomes, index + 1)
                     return

@@ -27,7 +27,6 @@ from toolkit.logging.formatter import (
     safe_str,
     timestamp,
 )
-from toolkit.middleware import LambdaTimeoutError
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -55,8 +54,6 @@ def format_message(msg: Any, args: tuple[Any, ...]) -> tuple[Any, str | None]:
             args = args[0]  # type: ignore[assignment]  # stdlib's %(name)s form
         try:
             return safe_str(msg) % args, None
-        except LambdaTimeoutError:  # delivered by a signal: never swallow it
-            raise
         except Exception as exc:
             return safe_str(msg), f"{type(exc).__name__}: {safe_str(exc)}"
     return safe_str(msg), None
@@ -329,8 +326,6 @@ class Family:
     def write(self, line: str) -> None:
         try:
             self._write(line + "\n")
-        except LambdaTimeoutError:  # delivered by a signal: never swallow it
-            raise
         except Exception as exc:
             self.report_failure(exc)
 
@@ -346,8 +341,6 @@ class Family:
                     f"toolkit.logging: could not write a log line for service "
                     f"{self.service!r}: {type(exc).__name__}: {safe_str(exc)}\n"
                 )
-            except LambdaTimeoutError:  # delivered by a signal: never swallow it
-                raise
             except Exception:
                 return
 
@@ -378,7 +371,5 @@ class JsonHandler(logging.Handler):
                 logger_name=None if record.name == self._owner else record.name,
             )
             family.deliver(record.levelno, line)
-        except LambdaTimeoutError:  # delivered by a signal: never swallow it
-            raise
         except Exception as exc:
             family.report_failure(exc)

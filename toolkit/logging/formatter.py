@@ -16,7 +16,6 @@ from collections.abc import Callable
 from types import TracebackType
 
 from toolkit._typing import TYPE_CHECKING
-from toolkit.middleware import LambdaTimeoutError
 
 if TYPE_CHECKING:
     from typing import Any
@@ -73,8 +72,6 @@ def safe_str(value: object) -> str:
         return value
     try:
         return str(value)
-    except LambdaTimeoutError:  # delivered by a signal: never swallow it
-        raise
     except Exception as exc:
         return f"<unprintable {type(value).__name__}: str() raised {type(exc).__name__}>"
 
@@ -107,8 +104,6 @@ def sanitize(value: Any, default: Callable[[Any], Any], _depth: int = 0) -> Any:
         return [sanitize(item, default, _depth + 1) for item in value]
     try:
         converted = default(value)
-    except LambdaTimeoutError:  # delivered by a signal: never swallow it
-        raise
     except Exception as exc:
         return f"<unserializable {type(value).__name__}: {type(exc).__name__}>"
     if converted is value:
@@ -158,13 +153,9 @@ class Renderer:
     def __call__(self, data: dict[str, Any]) -> str:
         try:
             return self._encode(data)
-        except LambdaTimeoutError:  # delivered by a signal: never swallow it
-            raise
         except Exception:
             try:
                 return self._encode(sanitize(data, self._default))
-            except LambdaTimeoutError:  # delivered by a signal: never swallow it
-                raise
             except Exception as exc:  # a default returning something absurd, say
                 return json.dumps(
                     {

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 
 from toolkit import config
 from toolkit import context as _context
-from toolkit._typing import TYPE_CHECKING, Protocol, TypeVar, cast, overload
+from toolkit._typing import TYPE_CHECKING, cast
 from toolkit.logging.buffer import LogBuffer
 from toolkit.logging.errors import (
     InvalidBufferError,
@@ -41,7 +41,7 @@ from toolkit.logging.family import Family, JsonHandler, exc_info_of
 from toolkit.logging.formatter import level_name
 from toolkit.logging.lambda_keys import lambda_keys, xray_trace_id
 from toolkit.logging.levels import parse_level
-from toolkit.middleware import LambdaTimeoutError, MiddlewareFunction, _Configured
+from toolkit.middleware import Target, middleware_method
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -99,54 +99,6 @@ def _register(logger: logging.Logger) -> None:
                     other.parent = logger
         manager._fixupParents(logger)
     manager._clear_cache()
-
-
-H = TypeVar("H", bound="Callable[..., Any]")
-
-
-class InjectLambdaContext(Protocol):
-    """The type of ``logger.inject_lambda_context``: a decorator used bare or with options
-    (the overloads keep the decorated handler's type), and a layer for ``chain``."""
-
-    @overload
-    def __call__(self, handler: H, /) -> H: ...
-    @overload
-    def __call__(
-        self,
-        handler: None = None,
-        /,
-        *,
-        log_event: bool | None = None,
-        correlation_id_path: str | None = None,
-        clear_state: bool = False,
-    ) -> Callable[[H], H]: ...
-    def wrap(self, inner: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]: ...
-
-
-class _InjectLambdaContext(MiddlewareFunction["Any"]):
-    """``inject_lambda_context`` with its options resolved at decoration time: the JMESPath
-    is compiled (a bad one fails there, not on the first invocation) and ``log_event``
-    defaults from the environment."""
-
-    def configure(self, **options: Any) -> _Configured:
-        path = options.get("correlation_id_path")
-        if isinstance(path, str):
-            import jmespath
-            from jmespath.exceptions import JMESPathError
-
-            try:
-                options["correlation_id_path"] = jmespath.compile(path)
-            except JMESPathError as exc:
-                raise InvalidCorrelationPathError(
-                    "correlation_id_path", path, f"a JMESPath expression ({exc})"
-                ) from None
-        elif path is not None and not hasattr(path, "search"):
-            raise InvalidCorrelationPathError(
-                "correlation_id_path", path, "a JMESPath expression string"
-            )
-        if options.get("log_event") is None:
-            options["log_event"] = config.LOGGER_LOG_EVENT.read()
-        return super().configure(**options)
 
 
 class Logger(logging.Logger):
@@ -363,8 +315,6 @@ class Logger(logging.Logger):
                     logger_name=self._logger_key,
                 ),
             )
-        except LambdaTimeoutError:  # delivered by a signal: never swallow it
-            raise
         except Exception as exc:
             family.report_failure(exc)
 
@@ -421,16 +371,22 @@ class Logger(logging.Logger):
         return f"<toolkit.Logger {self.name} ({level})>"
 
     # --- the handler decorator ------------------------------------------------------------
-    def _inject_lambda_context(
+    @middleware_method
+    def inject_lambda_context(
         self,
         handler: Callable[[Any, Any], Any],
         event: Any,
         lambda_context: Any,
         *,
         log_event: bool | None = None,
-        correlation_id_path: ParsedResult | None = None,
+        correlation_id_path: str | ParsedResult | None = None,
         clear_state: bool = False,
     ) -> Any:
+        """Middleware: Lambda keys, correlation id, per-invocation keys, sampling and buffer.
+
+        ``@logger.inject_lambda_context`` or ``@logger.inject_lambda_context(log_event=True,
+        correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)``.
+        """
         family = self._family
         invocation = _current_invocation()
         if invocation is not None and family.invocation is invocation and family.active:
@@ -440,9 +396,7 @@ class Logger(logging.Logger):
         )
         if correlation_id_path is not None:
             try:
-                correlation_id = correlation_id_path.search(event)
-            except LambdaTimeoutError:  # delivered by a signal: never swallow it
-                raise
+                correlation_id = cast("ParsedResult", correlation_id_path).search(event)
             except Exception:
                 correlation_id = None
             if correlation_id is not None:
@@ -465,14 +419,25 @@ class Logger(logging.Logger):
             if invocation is None:  # used as a bare layer: no Invocation to close it
                 family.end()
 
-    @property
-    def inject_lambda_context(self) -> InjectLambdaContext:
-        """Middleware: Lambda keys, correlation id, per-invocation keys, sampling and buffer.
+    @inject_lambda_context.setup
+    def _prepare_inject(self, target: Target, options: dict[str, Any]) -> dict[str, Any]:
+        """Decoration time: the JMESPath is compiled (a bad one fails at import, not on the
+        first invocation) and ``log_event`` defaults from the environment."""
+        path = options["correlation_id_path"]
+        if isinstance(path, str):
+            import jmespath
+            from jmespath.exceptions import JMESPathError
 
-        ``@logger.inject_lambda_context`` or ``@logger.inject_lambda_context(log_event=True,
-        correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)``.
-        """
-        return cast(
-            InjectLambdaContext,
-            _InjectLambdaContext(self._inject_lambda_context, name="Logger.inject_lambda_context"),
-        )
+            try:
+                options["correlation_id_path"] = jmespath.compile(path)
+            except JMESPathError as exc:
+                raise InvalidCorrelationPathError(
+                    "correlation_id_path", path, f"a JMESPath expression ({exc})"
+                ) from None
+        elif path is not None and not hasattr(path, "search"):
+            raise InvalidCorrelationPathError(
+                "correlation_id_path", path, "a JMESPath expression string"
+            )
+        if options["log_event"] is None:
+            options["log_event"] = config.LOGGER_LOG_EVENT.read()
+        return options

@@ -37,7 +37,6 @@ from toolkit.metrics.errors import (
     SchemaValidationError,
 )
 from toolkit.metrics.units import RESOLUTION_NAMES, RESOLUTIONS, UNIT_NAMES, UNITS
-from toolkit.middleware import LambdaTimeoutError
 
 MAX_METRICS = 100  # MetricDefinitions per MetricDirective
 MAX_VALUES = 100  # numbers in one metric's value array
@@ -149,9 +148,7 @@ def _number(name: str, value: object) -> float | int:
     elif not isinstance(value, (bool, str, bytes)):
         try:
             number = float(value)  # type: ignore[arg-type]
-        except LambdaTimeoutError:  # delivered by a signal: never swallow it
-            raise
-        except Exception:
+        except (TypeError, ValueError, OverflowError):
             number = None
     if number is not None and _in_range(number):
         return number
@@ -169,8 +166,6 @@ def _shown(value: object) -> str:
         return f"<an int of {value.bit_length()} bits>"
     try:
         text = repr(value)
-    except LambdaTimeoutError:  # delivered by a signal: never swallow it
-        raise
     except Exception:
         return f"<{type(value).__name__}>"
     return text if len(text) <= 80 else f"{text[:77]}..."
@@ -516,8 +511,6 @@ def encode(documents: list[dict[str, Any]]) -> list[str]:
     naming it: bad metadata never costs the flush its metrics."""
     try:
         return [_encode(document) for document in documents]
-    except LambdaTimeoutError:  # delivered by a signal: never swallow it
-        raise
     except Exception:
         pass
     replaced: dict[str, tuple[str, str]] = {}  # key -> (text written, why)
@@ -528,8 +521,6 @@ def encode(documents: list[dict[str, Any]]) -> list[str]:
                 continue
             try:
                 _encode(value)
-            except LambdaTimeoutError:
-                raise
             except Exception as error:
                 replaced[key] = (_as_text(value), f"{type(error).__name__}: {error}")
                 document[key] = replaced[key][0]
@@ -548,8 +539,6 @@ def _as_text(value: object) -> str:
         return "Infinity" if value > 0 else ("-Infinity" if value < 0 else "NaN")
     try:
         return str(value)
-    except LambdaTimeoutError:  # delivered by a signal: never swallow it
-        raise
     except Exception as error:
         return f"<unprintable {type(value).__name__}: str() raised {type(error).__name__}>"
 

@@ -12,12 +12,12 @@ any ``log_metrics`` handler is flushed on its own when the next one starts, neve
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from toolkit import _notice, config
 from toolkit import context as _context
-from toolkit._typing import TYPE_CHECKING, Protocol, TypeVar, overload
+from toolkit._typing import TYPE_CHECKING
 from toolkit.metrics.errors import (
     DimensionError,
     EmptyMetricsError,
@@ -28,17 +28,15 @@ from toolkit.metrics.errors import (
 from toolkit.metrics.metric_set import NO_NAMESPACE as _NO_NAMESPACE
 from toolkit.metrics.metric_set import MetricSet, checked_dimensions, encode, render, write
 from toolkit.metrics.units import MetricResolution, MetricUnit
-from toolkit.middleware import MiddlewareFunction
+from toolkit.middleware import middleware_method
 
 if TYPE_CHECKING:
     from typing import Any
 
     from toolkit.metrics.metric_set import Taken
-    from toolkit.middleware import Handler
+    from toolkit.middleware import Handler, Target
 
 __all__ = ["Metrics", "SingleMetric", "single_metric"]
-
-H = TypeVar("H", bound="Callable[..., Any]")
 
 _registry: dict[str | None, MetricSet] = {}
 _registry_lock = threading.Lock()
@@ -51,43 +49,6 @@ def _shared_set(namespace: str | None) -> MetricSet:
         with _registry_lock:
             metric_set = _registry.setdefault(namespace, MetricSet(namespace))
     return metric_set
-
-
-class _LogMetrics(Protocol):
-    """The type of ``Metrics.log_metrics``: bare or configured."""
-
-    @overload
-    def __call__(self, handler: H, /) -> H: ...
-    @overload
-    def __call__(
-        self,
-        handler: None = None,
-        /,
-        *,
-        capture_cold_start_metric: bool = False,
-        raise_on_empty_metrics: bool = False,
-        default_dimensions: Mapping[str, object] | None = None,
-    ) -> Callable[[H], H]: ...
-
-
-class _CheckedWhenApplied(MiddlewareFunction["Any"]):
-    """``log_metrics``: the middleware, with its namespace and options checked when it is
-    applied to a handler (bare, configured or in ``chain``), so that a misconfiguration fails
-    at import rather than after an invocation did its work."""
-
-    _metrics: Metrics | None = None
-
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        bound = super().__get__(instance, owner)
-        if instance is not None:
-            bound._metrics = instance
-        return bound
-
-    def configure(self, **options: Any) -> Any:
-        configured = super().configure(**options)
-        if self._metrics is not None:
-            self._metrics._prepare(configured.options)
-        return configured
 
 
 class _Dimensions:
@@ -243,29 +204,8 @@ class Metrics(_Dimensions):
             )
         _notice.warn(message, RuntimeWarning)
 
-    def _prepare(self, options: dict[str, Any]) -> None:
-        """When ``log_metrics`` is applied: the namespace must be known (here or from the
-        environment, which may have been set since this instance was built), and the
-        ``default_dimensions`` option is checked and converted once."""
-        if self.namespace is None and not self._disabled:
-            namespace = config.METRICS_NAMESPACE.read()
-            if namespace is None:
-                raise SchemaValidationError(
-                    f"{_NO_NAMESPACE}; checked when log_metrics is applied, so that no "
-                    "invocation runs and then cannot write its metrics"
-                )
-            self.namespace = namespace
-        given = options.get("default_dimensions")
-        if given is not None:
-            if not isinstance(given, Mapping):
-                raise DimensionError(
-                    "default_dimensions",
-                    f"log_metrics(default_dimensions=...) takes a mapping of names to values, "
-                    f"not {type(given).__name__}",
-                )
-            options["default_dimensions"] = checked_dimensions(given)
-
-    def _log_metrics(
+    @middleware_method
+    def log_metrics(
         self,
         handler: Handler,
         event: Any,
@@ -273,10 +213,16 @@ class Metrics(_Dimensions):
         *,
         capture_cold_start_metric: bool = False,
         raise_on_empty_metrics: bool = False,
-        default_dimensions: dict[str, str] | None = None,
+        default_dimensions: Mapping[str, object] | None = None,
+        _dimensions: dict[str, str] = _NO_DIMENSIONS,
     ) -> Any:
+        """Middleware: flush the metrics when the handler returns or raises; optionally count
+        the cold start (``ColdStart``, in its own document with the ``function_name`` and
+        ``service`` dimensions), raise on an empty flush, and add default dimensions to this
+        handler's flushes. The namespace and the options are checked when it is applied
+        (``default_dimensions`` arrives checked, as ``_dimensions``)."""
         metric_set = self._set
-        previous, outside = metric_set.enter(default_dimensions or _NO_DIMENSIONS)
+        previous, outside = metric_set.enter(_dimensions)
         try:
             if outside is not None:
                 self._write_outside(outside)
@@ -302,15 +248,30 @@ class Metrics(_Dimensions):
         finally:
             metric_set.leave(previous)
 
-    if TYPE_CHECKING:
-        log_metrics: _LogMetrics
-    else:
-        log_metrics = _CheckedWhenApplied(_log_metrics)
-        log_metrics.__doc__ = """Middleware: flush the metrics when the handler returns or
-        raises; optionally count the cold start (``ColdStart``, in its own document with the
-        ``function_name`` and ``service`` dimensions), raise on an empty flush, and add
-        default dimensions to this handler's flushes. The namespace and the options are
-        checked when it is applied."""
+    @log_metrics.setup
+    def _prepare(self, target: Target, options: dict[str, Any]) -> dict[str, Any]:
+        """When ``log_metrics`` is applied: the namespace must be known (here or from the
+        environment, which may have been set since this instance was built), and the
+        ``default_dimensions`` option is checked and converted once."""
+        if self.namespace is None and not self._disabled:
+            namespace = config.METRICS_NAMESPACE.read()
+            if namespace is None:
+                raise SchemaValidationError(
+                    f"{_NO_NAMESPACE}; checked when log_metrics is applied (to "
+                    f"{target.qualname}), so that no invocation runs and then cannot write its "
+                    "metrics"
+                )
+            self.namespace = namespace
+        given = options["default_dimensions"]
+        if given is None:
+            return options
+        if not isinstance(given, Mapping):
+            raise DimensionError(
+                "default_dimensions",
+                f"log_metrics(default_dimensions=...) takes a mapping of names to values, "
+                f"not {type(given).__name__}",
+            )
+        return {**options, "default_dimensions": None, "_dimensions": checked_dimensions(given)}
 
 
 class SingleMetric(_Dimensions):

@@ -20,7 +20,7 @@ from types import TracebackType
 from toolkit import config
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, TypeVar, overload
-from toolkit.middleware import MiddlewareFunction, _Configured
+from toolkit.middleware import NO_LAYER, Target, middleware_method
 from toolkit.tracing.annotations import annotation_key, check_value
 from toolkit.tracing.provider import Span, TracerProvider
 
@@ -49,20 +49,6 @@ def _xray_provider() -> TracerProvider:
 
         _default_provider = XRayProvider()
     return _default_provider
-
-
-def _handler_name(handler: Any) -> str:
-    """The user's function under the middleware layers wrapped around it."""
-    for _ in range(64):
-        if isinstance(handler, functools.partial):
-            args = handler.args
-            handler = args[0] if args and callable(args[0]) else handler.func
-            continue
-        wrapped = getattr(handler, "__wrapped__", None)
-        if wrapped is None:
-            break
-        handler = wrapped
-    return str(getattr(handler, "__name__", "handler"))
 
 
 def _error_value(error: BaseException) -> dict[str, str]:
@@ -233,7 +219,8 @@ class Tracer:
 
     # --- the handler -----------------------------------------------------------------------
 
-    def _handler_middleware(
+    @middleware_method
+    def capture_lambda_handler(
         self,
         handler: Callable[[Any, Any], Any],
         event: Any,
@@ -241,7 +228,13 @@ class Tracer:
         *,
         capture_response: bool | None = None,
         capture_error: bool | None = None,
+        _name: str = "handler",
     ) -> Any:
+        """Middleware: trace the handler in a subsegment ``## <handler>`` with the
+        ``ColdStart`` and ``Service`` annotations, its response and error as metadata, and a
+        subsegment per :func:`toolkit.context.scope`. Bare or with ``capture_response=`` /
+        ``capture_error=``; composes with :func:`toolkit.middleware.chain`. A Tracer disabled
+        when the handler is decorated adds no layer at all."""
         if self.disabled:
             return handler(event, context)
         frame = _current.get()
@@ -259,7 +252,7 @@ class Tracer:
                 return handler(event, context)
             self._patch(provider)
             frame = (provider, root)
-        name = _handler_name(handler)
+        name = _name
         span = _Span(
             frame,
             f"## {name}",
@@ -285,21 +278,13 @@ class Tracer:
         finally:
             span.close()
 
-    if TYPE_CHECKING:
-        # What ``@tracer.capture_lambda_handler`` and ``@tracer.capture_lambda_handler(...)``
-        # are to a type checker; at run time it is the engine's MiddlewareFunction (below).
-        @overload
-        def capture_lambda_handler(self, handler: H, /) -> H: ...
-        @overload
-        def capture_lambda_handler(
-            self,
-            handler: None = None,
-            /,
-            *,
-            capture_response: bool | None = None,
-            capture_error: bool | None = None,
-        ) -> Callable[[H], H]: ...
-        def capture_lambda_handler(self, handler: Any = None, /, **options: Any) -> Any: ...
+    @capture_lambda_handler.setup
+    def _prepare_handler(self, target: Target, options: dict[str, Any]) -> Any:
+        """Decoration time: a disabled Tracer adds no layer; the subsegment is named after the
+        user's function, recorded by the engine."""
+        if self.disabled:
+            return NO_LAYER
+        return {**options, "_name": target.name}
 
     def _scope(self, opened_under: Frame, name: str, keys: Mapping[str, Any]) -> _Scope:
         return _Scope(self, _current.get() or opened_under, name, keys)
@@ -510,31 +495,3 @@ class _Scope:
                 span.fail(error)
         finally:
             span.close()
-
-
-class _CaptureLambdaHandler(MiddlewareFunction["Any"]):
-    """``capture_lambda_handler``: a Tracer disabled when the handler is decorated adds no
-    layer at all, as ``capture_method`` returns the method unchanged."""
-
-    def configure(self, **options: Any) -> _Configured:
-        configured = super().configure(**options)
-        return _HandlerLayer(configured.function, configured.options)
-
-
-class _HandlerLayer(_Configured):
-    __slots__ = ()
-
-    def wrap(self, inner: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-        bound = self.function  # functools.partial(Tracer._handler_middleware, tracer)
-        tracer = bound.args[0] if isinstance(bound, functools.partial) and bound.args else None
-        if isinstance(tracer, Tracer) and tracer.disabled:
-            return inner
-        return super().wrap(inner)
-
-
-_capture_lambda_handler = _CaptureLambdaHandler(Tracer._handler_middleware)
-_capture_lambda_handler.__doc__ = """Trace the handler in a subsegment ``## <handler>``
-with the ``ColdStart`` and ``Service`` annotations, its response and error as metadata, and a
-subsegment per :func:`toolkit.context.scope`. Bare or with ``capture_response=`` /
-``capture_error=``; composes with :func:`toolkit.middleware.chain`."""
-Tracer.capture_lambda_handler = _capture_lambda_handler  # type: ignore[assignment,method-assign]
