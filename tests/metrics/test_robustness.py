@@ -28,12 +28,13 @@ def _circular() -> dict[str, Any]:
     return value
 
 
-BAD_METADATA = {
-    "circular": (_circular(), "{'id': 1, 'self': {...}}"),
-    "tuple_keys": ({("a", 1): 2}, "{('a', 1): 2}"),
-    "broken_str": (_BrokenStr(), "<unprintable _BrokenStr: str() raised ValueError>"),
+BAD_METADATA = {  # value, and what is written for it: only the bad part is replaced
+    "circular": (_circular(), {"id": 1, "self": "<circular reference>"}),
+    "tuple_keys": ({("a", 1): 2}, {"('a', 1)": 2}),
+    "broken_str": (_BrokenStr(), "<unserializable _BrokenStr: ValueError>"),
     "nan": (math.nan, "NaN"),
-    "infinity": (-math.inf, "-Infinity"),
+    "infinity": ({"low": -math.inf, "ok": 1.5}, {"low": "-Infinity", "ok": 1.5}),
+    "huge_int": ([10**5000], ["<int of 16610 bits>"]),
 }
 
 
@@ -115,3 +116,26 @@ def test_a_flush_that_cannot_write_is_loud(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(sys, "stdout", Closed())
     with pytest.raises(OSError, match="stdout is gone"):
         handler({}, lambda_context())
+
+
+def test_no_document_exceeds_cloudwatch_logs_event_limit(capsys: pytest.CaptureFixture[str]):
+    from metrics_emf import values
+
+    from toolkit.jsonline import MAX_LINE_BYTES
+
+    metrics = Metrics(namespace="Shop")
+    names = [f"{index:03d}".ljust(255, "x") for index in range(100)]
+    for name in names:  # 100 metrics x 100 values of 22 characters: about 280 KB in one doc
+        for value in range(100):
+            metrics.add_metric(name, MetricUnit.NoUnit, -1.2345678901234567e100 * (value + 1))
+    metrics.add_metadata("note", "n" * 300_000)  # cut first: metrics are never cut
+    metrics.flush_metrics()
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line.encode()) <= MAX_LINE_BYTES for line in lines)
+    documents = parse("\n".join(lines))
+    assert len(documents) == 2
+    for name in names:
+        assert len(values(documents, name)) == 100  # every value once
+    for document in documents:
+        assert document["line_truncated"]["cut"] == ["note"]
+        assert document["note"].startswith("nnnn") and document["note"].endswith("...")

@@ -22,10 +22,10 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from enum import Enum
 
-from toolkit import _notice
+from toolkit import _notice, jsonline
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, TypeVar
 from toolkit.metrics.errors import (
@@ -70,11 +70,12 @@ _current = _context.current
 
 
 def _strict_encoder() -> Callable[[Any], str]:
-    """Until toolkit has its one JSON encoder: strict (NaN and infinities refused), compact,
-    ``str()`` for what JSON lacks (only metadata can hold such values). The C encoder is made
-    once: ``JSONEncoder.encode`` makes a new one per call, which costs more than encoding a
-    small document. Without circular-reference bookkeeping: a cycle in metadata raises
-    ``RecursionError``, which :func:`encode` handles like any value it cannot write."""
+    """The encoder of the usual EMF document: strict (NaN and infinities refused), compact,
+    ASCII, ``str()`` for what JSON lacks, made once. toolkit's :class:`jsonline.Encoder`
+    walks every member of a line that holds a container, which costs about five times this
+    for an EMF document; but metric values and dimensions were checked when they were added,
+    so only metadata can need that care, and :func:`encode` gives it to metadata alone, when
+    this raises. Without circular-reference bookkeeping: a cycle raises ``RecursionError``."""
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - a Python without the _json accelerator
         return json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=str).encode
@@ -90,6 +91,8 @@ def _strict_encoder() -> Callable[[Any], str]:
 
 
 _encode = _strict_encoder()
+# What makes metadata safe, and cuts a document to fit: toolkit's one encoder for every line
+_EMF = jsonline.Encoder(number_bound=jsonline.EMF_NUMBER_BOUND)
 
 
 def _plain(value: object) -> object:
@@ -446,18 +449,20 @@ class MetricSet:
     def documents(self) -> list[dict[str, Any]]:
         """Take the buffer and return its EMF documents as dicts of their own (the caller may
         change them), none when no metric was added."""
-        return [_detached(document) for document in self._render()]
+        return [_detached(document) for document in render(self.namespace, self._take_named())]
 
     def lines(self) -> list[str]:
         """Take the buffer and return its EMF documents as JSON text, one line each."""
-        return encode(self._render())
+        taken = self._take_named()
+        return encode(render(self.namespace, taken), taken[4])
 
-    def _render(self) -> list[dict[str, Any]]:
-        """Without a namespace nothing is taken: the buffer keeps its metrics for a flush that
-        has one, and the error says how to configure it."""
+    def _take_named(self) -> Taken:
+        """:meth:`take`, when there is a namespace to write under. Without one nothing is
+        taken: the buffer keeps its metrics for a flush that has one, and the error says how
+        to configure it."""
         if self.namespace is None and self.metrics:
             raise SchemaValidationError(NO_NAMESPACE)
-        return render(self.namespace, self.take())
+        return self.take()
 
 
 def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
@@ -504,45 +509,75 @@ def _detached(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def encode(documents: list[dict[str, Any]]) -> list[str]:
-    """Each document as one line of strict JSON.
+def encode(documents: list[dict[str, Any]], metadata: Container[str]) -> list[str]:
+    """Each document as one line of strict JSON of at most 256 KB (CloudWatch Logs' limit).
 
-    Metric values and dimensions were checked when they were added, so only metadata can fail
-    to encode (a circular value, keys that are not strings, a ``__str__`` that raises, NaN).
-    Then each member that cannot be encoded is written as a string instead, with a notice
-    naming it: bad metadata never costs the flush its metrics."""
+    Metric values and dimensions were checked when they were added, so only the members named
+    in ``metadata`` can fail to encode (a circular value, keys that are not strings, a
+    ``__str__`` that raises, NaN, an int too long to print). Each such value is written as
+    toolkit's encoder makes it safe (markers in place of the bad parts), with a notice naming
+    it: bad metadata never costs the flush its metrics. A document still too large has its
+    metadata cut (marked ``line_truncated``), then, if needed, its metrics split in two."""
     try:
-        return [_encode(document) for document in documents]
+        lines = [_encode(document) for document in documents]
     except Exception:
-        pass
-    replaced: dict[str, tuple[str, str]] = {}  # key -> (text written, why)
-    for document in documents:  # the documents of one flush share their metadata
+        _clean_metadata(documents, metadata)
+        lines = [_encode(document) for document in documents]
+    if all(len(line) <= jsonline.MAX_LINE_BYTES for line in lines):
+        return lines  # the usual case
+    fitting = []
+    for document, line in zip(documents, lines, strict=True):
+        if len(line) <= jsonline.MAX_LINE_BYTES:
+            fitting.append(line)
+            continue
+        cut = _EMF(document, [key for key in document if key not in metadata])
+        if len(cut) <= jsonline.MAX_LINE_BYTES:
+            fitting.append(cut)
+        else:  # the metrics themselves are too many bytes for one line
+            fitting.extend(encode(_halves(document), metadata))
+    return fitting
+
+
+def _clean_metadata(documents: list[dict[str, Any]], metadata: Container[str]) -> None:
+    """Replace, in every document of a flush (they share their metadata), each metadata value
+    that cannot be encoded by its safe equivalent, with a notice naming the key."""
+    replaced: dict[str, tuple[Any, str]] = {}  # key -> (safe value, why)
+    for document in documents:
         for key, value in document.items():
             if key in replaced:
                 document[key] = replaced[key][0]
-                continue
-            try:
-                _encode(value)
-            except Exception as error:
-                replaced[key] = (_as_text(value), f"{type(error).__name__}: {error}")
-                document[key] = replaced[key][0]
+            elif key in metadata:
+                try:
+                    _encode(value)
+                except Exception as error:
+                    replaced[key] = (_EMF.clean(value), type(error).__name__)
+                    document[key] = replaced[key][0]
     for key, (_, why) in replaced.items():
         _notice.warn(
-            f"metadata {key!r} cannot be written as JSON ({why}); written as a string",
+            f"metadata {key!r} cannot be written as JSON as it is ({why}); the parts that "
+            "cannot are written as strings or markers",
             RuntimeWarning,
         )
-    return [_encode(document) for document in documents]
 
 
-def _as_text(value: object) -> str:
-    """What a metadata value JSON cannot carry is written as: a float's JSON-ish name, else
-    ``str()``, else a marker naming the type."""
-    if isinstance(value, float):
-        return "Infinity" if value > 0 else ("-Infinity" if value < 0 else "NaN")
-    try:
-        return str(value)
-    except Exception as error:
-        return f"<unprintable {type(value).__name__}: str() raised {type(error).__name__}>"
+def _halves(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """``document`` as two documents, each with half of its metrics (and everything else)."""
+    [directive] = document["_aws"]["CloudWatchMetrics"]
+    definitions = directive["Metrics"]
+    middle = len(definitions) // 2
+    halves = []
+    for part, other in (
+        (definitions[:middle], definitions[middle:]),
+        (definitions[middle:], definitions[:middle]),
+    ):
+        names = {definition["Name"] for definition in other}
+        half = {key: value for key, value in document.items() if key not in names}
+        half["_aws"] = {
+            "Timestamp": document["_aws"]["Timestamp"],
+            "CloudWatchMetrics": [{**directive, "Metrics": part}],
+        }
+        halves.append(half)
+    return halves
 
 
 def _whole(
@@ -589,9 +624,6 @@ def split(
 
 
 def write(lines: list[str]) -> None:
-    """One ``write`` per document (so concurrent writers never interleave inside a line),
+    """Each document whole (never torn by a timeout, never interleaved with another writer),
     to the ``sys.stdout`` of the moment (test capture and the local invoker replace it)."""
-    stream = sys.stdout
-    for line in lines:
-        stream.write(line + "\n")
-    stream.flush()
+    jsonline.write_lines(sys.stdout, lines)

@@ -188,7 +188,7 @@ class Metrics(_Dimensions):
         names = ", ".join(metrics)
         others = ", ".join([*main, *{name for one_set in sets for name in one_set}, *metadata])
         if metrics and self.namespace is not None:
-            write(encode(render(self.namespace, outside)))
+            write(encode(render(self.namespace, outside), metadata))
             message = (
                 f"metrics added outside a log_metrics handler ({names}) were written on their "
                 "own before this invocation's, not with it: add them inside the handler, or "
