@@ -63,17 +63,13 @@ def warn(message: str, category: type[Warning] = UserWarning, **keys: object) ->
 
 
 def _write_line(message: str, source: str, keys: dict[str, object]) -> None:
-    import json
+    from toolkit import jsonline  # only inside Lambda, only when there is something to say
 
     line: dict[str, object] = {"level": "WARNING", "message": message, "toolkit": source}
     for key, value in keys.items():
-        if key not in line:  # the notice's own fields always win
-            plain = value is None or isinstance(value, (str, bool, int))
-            line[key] = value if plain else str(value)
-    text = json.dumps(line, separators=(",", ":"), default=str) + "\n"
-    stream = sys.stdout
+        line.setdefault(key, value)  # the notice's own fields always win
     try:
-        stream.write(text)  # one write: a concurrent writer never lands inside the line
-        stream.flush()
-    except (OSError, ValueError):  # stdout closed or broken: there is nowhere left to report
+        jsonline.write_line(sys.stdout, jsonline.Encoder()(line))
+        sys.stdout.flush()
+    except (OSError, ValueError):  # stdout closed or broken: nowhere left to report
         pass
