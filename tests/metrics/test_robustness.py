@@ -139,3 +139,16 @@ def test_no_document_exceeds_cloudwatch_logs_event_limit(capsys: pytest.CaptureF
     for document in documents:
         assert document["line_truncated"]["cut"] == ["note"]
         assert document["note"].startswith("nnnn") and document["note"].endswith("...")
+
+
+def test_a_value_without_a_repr_is_named_by_its_type():
+    class Opaque:
+        def __float__(self) -> float:
+            raise TypeError("not a number")
+
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr either")
+
+    metrics = Metrics(namespace="Shop")
+    with pytest.raises(MetricValueError, match=r"has the value <Opaque> \(Opaque\)"):
+        metrics.add_metric("Latency", MetricUnit.Seconds, Opaque())  # type: ignore[arg-type]

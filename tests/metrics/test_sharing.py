@@ -164,3 +164,20 @@ def test_nested_handlers_of_one_namespace_flush_once_each(capsys: pytest.Capture
     # the inner flush writes the shared buffer with its own dimensions, then the outer's apply
     assert metric_names(first) == ["Outer", "Inner"] and first["layer"] == "inner"
     assert metric_names(second) == ["After"] and second["layer"] == "outer"
+
+
+def test_disabled_metrics_drop_what_was_added_outside_without_a_word(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    monkeypatch.setenv("TOOLKIT_METRICS_DISABLED", "true")
+    metrics = Metrics(namespace="Shop")
+    metrics.add_metric("ModuleLoaded", MetricUnit.Count, 1)
+
+    @metrics.log_metrics
+    def handler(event: object, context: object) -> None:
+        metrics.add_metric("Orders", MetricUnit.Count, 1)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        handler({}, lambda_context())
+    assert capsys.readouterr() == ("", "")
