@@ -15,6 +15,19 @@ jsonschema.Draft202012Validator.check_schema(SCHEMA)
 _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
+LARGEST = 2.0**360  # CloudWatch's range for metric values (MetricDatum.Value)
+SMALLEST = 2.0**-360
+
+
+def _no_constants(name: str) -> Any:
+    raise AssertionError(f"{name} in an EMF document: not strict JSON, CloudWatch drops it")
+
+
+def strict_loads(line: str) -> Any:
+    """``json.loads`` refusing the NaN / Infinity tokens Python's json writes by default."""
+    return json.loads(line, parse_constant=_no_constants)
+
+
 def check_document(document: dict[str, Any]) -> dict[str, Any]:
     _VALIDATOR.validate(document)
     for directive in document["_aws"]["CloudWatchMetrics"]:
@@ -31,12 +44,13 @@ def check_document(document: dict[str, Any]) -> dict[str, Any]:
             for number in values:
                 assert isinstance(number, (int, float)) and not isinstance(number, bool)
                 assert math.isfinite(number)
+                assert number == 0 or SMALLEST <= abs(number) <= LARGEST, number
     return document
 
 
 def parse(output: str) -> list[dict[str, Any]]:
     """Every line of ``output`` as a validated EMF document (no other lines allowed)."""
-    return [check_document(json.loads(line)) for line in output.splitlines()]
+    return [check_document(strict_loads(line)) for line in output.splitlines()]
 
 
 def values(documents: list[dict[str, Any]], name: str) -> list[float]:

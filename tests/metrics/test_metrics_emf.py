@@ -313,12 +313,16 @@ def test_metadata_that_json_cannot_encode_is_written_as_text(capsys: pytest.Capt
     assert document["when"] == "1.5" and document["nested"] == {"a": [1, 2]}
 
 
-def test_no_namespace_is_a_schema_error_at_flush():
+def test_no_namespace_is_a_schema_error_at_flush_that_keeps_the_metrics():
     metrics = Metrics()
     metrics.add_metric("A", MetricUnit.Count, 1)
     with pytest.raises(SchemaValidationError, match="TOOLKIT_METRICS_NAMESPACE"):
         metrics.flush_metrics()
-    assert metrics.serialize_metric_set() == []  # the failed flush still emptied the buffer
+    # nothing was taken: the metrics are still there, and a flush still says why it fails
+    with pytest.raises(SchemaValidationError, match="TOOLKIT_METRICS_NAMESPACE"):
+        metrics.serialize_metric_set()
+    metrics.clear_metrics()
+    assert metrics.serialize_metric_set() == []
 
 
 def test_clear_metrics_drops_the_buffer(capsys: pytest.CaptureFixture[str]):

@@ -3,6 +3,8 @@ the cold-start metric, empty flushes, default dimensions, no leaks between invoc
 
 from __future__ import annotations
 
+import json
+import math
 import time
 import warnings
 from typing import Any
@@ -145,7 +147,11 @@ def test_empty_flush_warns_once_and_writes_nothing(capsys: pytest.CaptureFixture
         warnings.simplefilter("always")
         assert handler({}, lambda_context()) == "ok"
         assert handler({}, lambda_context()) == "ok"
-    assert [str(w.message) for w in caught] == ["no metrics to flush in namespace 'Shop'"]
+    assert [str(w.message) for w in caught] == [
+        "no metrics were added in namespace 'Shop' before this flush, so it wrote nothing "
+        "(warned once; raise_on_empty_metrics=True makes it an error)"
+    ]
+    assert caught[0].filename == __file__  # the line that called the handler, not toolkit
     assert capsys.readouterr().out == ""
 
 
@@ -309,13 +315,160 @@ def test_disabled_counts_nothing(
 
 
 def test_a_failing_flush_never_replaces_the_handlers_error() -> None:
-    metrics = Metrics()  # no namespace anywhere: the flush itself fails
+    metrics = Metrics(namespace="Shop")
 
     @metrics.log_metrics
     def handler(event: Any, context: object) -> None:
         metrics.add_metric("Orders", MetricUnit.Count, 1)
         raise KeyError("the handler's own error")
 
+    metrics.namespace = None  # after decoration: the flush itself fails
     with pytest.warns(RuntimeWarning, match="not flushed after the handler failed"):
         with pytest.raises(KeyError, match="the handler's own error"):
             handler({}, lambda_context())
+
+
+# --- checked when applied (a misconfiguration fails at import, not after the work) ----------
+def _apply_bare(metrics: Metrics) -> Any:
+    return metrics.log_metrics(lambda event, context: None)
+
+
+def _apply_configured(metrics: Metrics) -> Any:
+    return metrics.log_metrics(capture_cold_start_metric=True)(lambda event, context: None)
+
+
+def _apply_in_chain(metrics: Metrics) -> Any:
+    return chain(metrics.log_metrics)(lambda event, context: None)
+
+
+@pytest.mark.parametrize("apply", [_apply_bare, _apply_configured, _apply_in_chain])
+def test_a_missing_namespace_fails_when_log_metrics_is_applied(apply: Any) -> None:
+    metrics = Metrics()
+    with pytest.raises(SchemaValidationError, match=r"TOOLKIT_METRICS_NAMESPACE.*applied"):
+        apply(metrics)
+
+
+def test_the_namespace_may_come_from_the_environment_set_after_construction(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    metrics = Metrics()  # built before the environment was configured (a test's conftest)
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "FromEnv")
+
+    @metrics.log_metrics
+    def handler(event: object, context: object) -> None:
+        metrics.add_metric("A", MetricUnit.Count, 1)
+
+    handler({}, lambda_context())
+    [document] = parse(capsys.readouterr().out)
+    assert document["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "FromEnv"
+    assert metrics.namespace == "FromEnv"
+
+
+def test_a_namespace_assigned_after_decoration_is_the_one_written(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    metrics = Metrics(namespace="Before")
+
+    @metrics.log_metrics
+    def handler(event: object, context: object) -> None:
+        metrics.add_metric("A", MetricUnit.Count, 1)
+
+    metrics.namespace = "After"
+    handler({}, lambda_context())
+    [document] = parse(capsys.readouterr().out)
+    assert document["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "After"
+
+
+def test_disabled_metrics_need_no_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TOOLKIT_METRICS_DISABLED", "true")
+    assert _apply_bare(Metrics())({}, lambda_context()) is None
+
+
+def test_bad_default_dimensions_fail_when_applied() -> None:
+    from toolkit.metrics import DimensionError
+
+    metrics = Metrics(namespace="Shop")
+
+    def handler(event: object, context: object) -> None:
+        return None
+
+    with pytest.raises(DimensionError, match="'stage' has a value of type list"):
+        metrics.log_metrics(default_dimensions={"stage": ["prod"]})(handler)
+    with pytest.raises(DimensionError, match="takes a mapping"):
+        metrics.log_metrics(default_dimensions=[("stage", "prod")])(handler)  # type: ignore[arg-type]
+
+
+def test_a_unit_typo_is_one_clean_error() -> None:
+    from toolkit.metrics import MetricUnitError
+
+    metrics = Metrics(namespace="Shop")
+    with pytest.raises(MetricUnitError) as caught:
+        metrics.add_metric("Hits", "Counts", 1)
+    message = str(caught.value)
+    assert "'Hits' has the unit 'Counts' (did you mean 'Count'?)" in message
+    assert "allowed units: Seconds, Microseconds" in message
+    # no internal KeyError ('Hits', 'Counts', 60) shown before the real error
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+    with pytest.raises(MetricUnitError) as unhashable:
+        metrics.add_metric("Hits", ["Count"], 1)  # type: ignore[arg-type]
+    assert unhashable.value.__context__ is None
+
+
+# --- toolkit's own warnings: only where they help, JSON lines inside Lambda -----------------
+def test_a_failed_invocation_prints_no_empty_metrics_warning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    metrics = Metrics(namespace="Shop")
+
+    @metrics.log_metrics
+    def handler(event: object, context: object) -> None:
+        raise ValueError("the handler's error")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(2):
+            with pytest.raises(ValueError, match="the handler's error"):
+                handler({}, lambda_context())
+    assert capsys.readouterr() == ("", "")
+
+
+def test_inside_lambda_the_empty_warning_is_one_json_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", "/var/task")
+    metrics = Metrics(namespace="Shop")
+
+    @metrics.log_metrics
+    def handler(event: object, context: object) -> str:
+        return "ok"
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no Python warning text
+        assert handler({}, lambda_context()) == "ok"
+        assert handler({}, lambda_context()) == "ok"
+    out, err = capsys.readouterr()
+    assert err == ""
+    [line] = out.splitlines()  # warned once
+    notice = json.loads(line)
+    assert notice["level"] == "WARNING" and notice["toolkit"] == "toolkit.metrics.metrics"
+    assert notice["message"].startswith("no metrics were added in namespace 'Shop'")
+
+
+def test_inside_lambda_metadata_and_flush_notices_are_json_lines(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "orders")
+    metrics = Metrics(namespace="Shop")
+
+    @metrics.log_metrics
+    def handler(event: object, context: object) -> None:
+        metrics.add_metadata("score", math.nan)
+        metrics.add_metric("A", MetricUnit.Count, 1)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        handler({}, lambda_context())
+    notice, document = capsys.readouterr().out.splitlines()
+    assert json.loads(notice)["message"].startswith("metadata 'score' cannot be written")
+    [emf] = parse(document)
+    assert emf["score"] == "NaN"

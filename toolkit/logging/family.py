@@ -18,10 +18,12 @@ from contextvars import ContextVar
 
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, cast
+from toolkit.jsonline import Encoder, write_line
 from toolkit.logging.buffer import LogBuffer, PendingLines
 from toolkit.logging.formatter import (
+    KEEP,
+    OWN_FIELDS,
     ExcInfo,
-    Renderer,
     exception_fields,
     level_name,
     safe_str,
@@ -70,6 +72,24 @@ def exc_info_of(value: Any) -> ExcInfo | None:
     return cast(ExcInfo, info) if info[0] is not None else None
 
 
+def _add_keys(data: dict[str, Any], keys: Mapping[str, Any]) -> None:
+    """Add the user's ``keys`` to a line without replacing its own fields: a key named like
+    one (``level``, ``timestamp``, ``function_request_id``...) is added as ``extra_<name>``.
+    A dict message's own ``message`` entry *is* the line's message (the same object), so
+    writing it again changes nothing and it is not renamed."""
+    if OWN_FIELDS.isdisjoint(keys):
+        data.update(keys)
+        return
+    for key, value in keys.items():
+        if key in OWN_FIELDS and (key != "message" or data["message"] is not value):
+            name = f"extra_{key}"
+            while name in keys:
+                name = f"extra_{name}"
+            data[name] = value
+        else:
+            data[key] = value
+
+
 class Family:
     """What a Logger and its children share: configuration, keys, level and the buffer."""
 
@@ -87,9 +107,8 @@ class Family:
         self.service = service
         self.sampling_rate = sampling_rate
         self.buffer = buffer
-        self.render = Renderer(json_default)
+        self.render = Encoder(json_default)
         self.stream = stream
-        self._write = stream.write
         self.lock = threading.RLock()
         self.loggers: list[Logger] = []
         self.block: ContextVar[Mapping[str, Any]] = ContextVar(
@@ -272,21 +291,21 @@ class Family:
         data.update(self.merged)
         block = self.block.get()
         if block:
-            data.update(block)
+            _add_keys(data, block)
         scoped = _scope_keys()
         if scoped:
-            data.update(scoped)
+            _add_keys(data, scoped)
         if structured:
-            data.update(structured)
+            _add_keys(data, structured)
         if keys:
-            data.update(keys)
+            _add_keys(data, keys)
         if logger_name is not None:
             data["logger"] = logger_name
         if error is not None:
             data["message_args_error"] = error
         if exc_info is not None:
             data.update(exception_fields(exc_info))
-        return self.render(data)
+        return self.render(data, KEEP)
 
     def deliver(self, level: int, line: str) -> None:
         """Write ``line``, hold it in the invocation's buffer, or drop it, by level."""
@@ -325,7 +344,7 @@ class Family:
 
     def write(self, line: str) -> None:
         try:
-            self._write(line + "\n")
+            write_line(self.stream, line)
         except Exception as exc:
             self.report_failure(exc)
 

@@ -7,22 +7,26 @@ The CloudWatch embedded metric format (EMF) limits that shape this module:
   documents, never truncated, so every value is written exactly once;
 * a DimensionSet names at most 30 dimensions, and dimension members must be strings: that is
   checked when a dimension is added, where the caller can still fix it;
-* ``StorageResolution`` is 1 or 60 (60 is the default and is left out of the document).
+* ``StorageResolution`` is 1 or 60 (60 is the default and is left out of the document);
+* a value is a finite number within CloudWatch's range (magnitude 2**-360 to 2**360, or 0):
+  checked when it is added, so a flush only writes what CloudWatch accepts.
 
-Adding a metric is a dict look-up and a list append; each document is built and serialised
-once at flush.
+Adding a metric is a dict look-up and a list append; a flush builds each document as a dict
+and encodes it in one call. Metadata, the one member that may hold anything, can never make a
+flush fail: what JSON cannot carry is written as a string, with a notice.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from enum import Enum
 
+from toolkit import _notice, jsonline
+from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, TypeVar
 from toolkit.metrics.errors import (
     DimensionError,
@@ -39,6 +43,9 @@ MAX_VALUES = 100  # numbers in one metric's value array
 MAX_DIMENSIONS = 30  # dimension names in one DimensionSet
 MAX_NAME = 255  # metric and dimension names (CloudWatch API length limits)
 MAX_DIMENSION_VALUE = 1024
+LARGEST = 2.0**360  # CloudWatch refuses values of a larger magnitude ...
+SMALLEST = 2.0**-360  # ... and non-zero values of a smaller one
+_INT_RANGE = (-(2**360), 2**360)  # the same bounds as ints: comparing ints with them is cheaper
 _RESERVED = "_aws"
 NO_NAMESPACE = (
     "metrics need a namespace: pass namespace=... or set TOOLKIT_METRICS_NAMESPACE "
@@ -48,24 +55,32 @@ NO_NAMESPACE = (
 if TYPE_CHECKING:
     from typing import Any
 
-    # name, unit, resolution, the MetricDefinition as JSON text and as a dict
-    Definition = tuple[str, str, int, str, dict[str, Any]]
-    Metric = list[Any]  # [Definition, values list]
+    # The MetricDefinition of one (name, unit, resolution): {"Name", "Unit"[, "StorageResolution"]}
+    Definition = dict[str, Any]
+    Metric = tuple[Definition, list[Any]]  # a definition and the values added under it
+    # What one flush takes from the buffer: metrics, default dimensions, main dimensions,
+    # further dimension sets, metadata.
+    Taken = tuple[
+        dict[str, Metric], dict[str, str], dict[str, str], list[dict[str, str]], dict[str, Any]
+    ]
 
 T = TypeVar("T")
-_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
+EMPTY = object()  # MetricSet.opened of an empty buffer
+_current = _context.current
 
 
-def _plain_encoder() -> Callable[[Any], str]:
-    """An encoder for documents that hold only strings and numbers (no metadata): the C
-    encoder made once, without the circular-reference bookkeeping such a document cannot
-    need. ``JSONEncoder.encode`` builds a new C encoder on every call, which costs more than
-    encoding a small document."""
+def _strict_encoder() -> Callable[[Any], str]:
+    """The encoder of the usual EMF document: strict (NaN and infinities refused), compact,
+    ASCII, ``str()`` for what JSON lacks, made once. toolkit's :class:`jsonline.Encoder`
+    walks every member of a line that holds a container, which costs about five times this
+    for an EMF document; but metric values and dimensions were checked when they were added,
+    so only metadata can need that care, and :func:`encode` gives it to metadata alone, when
+    this raises. Without circular-reference bookkeeping: a cycle raises ``RecursionError``."""
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - a Python without the _json accelerator
-        return _encode
+        return json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=str).encode
     chunks = make(
-        None, str, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+        None, str, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False
     )
     join = "".join
 
@@ -75,7 +90,9 @@ def _plain_encoder() -> Callable[[Any], str]:
     return encode
 
 
-_encode_plain = _plain_encoder()
+_encode = _strict_encoder()
+# What makes metadata safe, and cuts a document to fit: toolkit's one encoder for every line
+_EMF = jsonline.Encoder(number_bound=jsonline.EMF_NUMBER_BOUND)
 
 
 def _plain(value: object) -> object:
@@ -112,23 +129,50 @@ def dimension_value(name: str, value: object) -> str:
     return text
 
 
+def checked_dimensions(given: Mapping[str, object]) -> dict[str, str]:
+    """``given`` with names checked and values converted to strings, at most 30 of them."""
+    checked = {
+        _check_name(name, "dimension"): dimension_value(name, value)
+        for name, value in given.items()
+    }
+    MetricSet._check_size({}, checked)
+    return checked
+
+
+def _in_range(value: float) -> bool:
+    return SMALLEST <= abs(value) <= LARGEST or value == 0
+
+
 def _number(name: str, value: object) -> float | int:
-    """A finite int or float; other real numbers (Decimal, numpy scalars) become floats."""
+    """A number CloudWatch stores: a finite int or float within its range; other real numbers
+    (Decimal, numpy scalars) become floats."""
+    number: float | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if isinstance(value, int) or math.isfinite(value):
-            return value
+        number = value
     elif not isinstance(value, (bool, str, bytes)):
         try:
-            converted = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            converted = None
-        if converted is not None and math.isfinite(converted):
-            return converted
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError):
+            number = None
+    if number is not None and _in_range(number):
+        return number
     raise MetricValueError(
         name,
-        f"metric {name!r} has the value {value!r} ({type(value).__name__}); a metric value "
-        "must be a finite int or float (CloudWatch cannot store NaN or infinity)",
+        f"metric {name!r} has the value {_shown(value)} ({type(value).__name__}); a metric "
+        f"value must be a finite int or float of magnitude {SMALLEST:.6g} to {LARGEST:.6g}, or 0 "
+        "(CloudWatch refuses NaN, infinities and numbers beyond that range)",
     )
+
+
+def _shown(value: object) -> str:
+    """A short repr for an error message (an int of thousands of digits has no repr at all)."""
+    if isinstance(value, int) and not _in_range(value):
+        return f"<an int of {value.bit_length()} bits>"
+    try:
+        text = repr(value)
+    except Exception:
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else f"{text[:77]}..."
 
 
 def _lookup(table: Mapping[object, T], key: object) -> T | None:
@@ -138,32 +182,42 @@ def _lookup(table: Mapping[object, T], key: object) -> T | None:
         return None
 
 
+def _unit_error(name: str, unit: object) -> MetricUnitError:
+    import difflib  # only on this error path
+
+    text = str(_plain(unit))
+    close = [u for u in UNITS.values() if u.lower() == text.lower()]
+    close = close or difflib.get_close_matches(text, list(UNITS.values()), n=1, cutoff=0.75)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return MetricUnitError(
+        name,
+        unit,
+        f"metric {name!r} has the unit {_shown(_plain(unit))}{hint}; allowed units: {UNIT_NAMES}",
+    )
+
+
 _definitions: dict[tuple[object, object, object], Definition] = {}
 _MAX_DEFINITIONS = 2048  # bounds the cache when metric names are made up at run time
 
 
 def _define(name: str, unit: object, resolution: object) -> Definition:
-    """Validate a (name, unit, resolution) once and cache its MetricDefinition, already encoded
-    as JSON: later adds of the same metric are a dict look-up, and a flush joins strings instead
-    of encoding a hundred small dicts again."""
+    """Validate a (name, unit, resolution) once and cache its MetricDefinition: later adds of
+    the same metric are a dict look-up instead of three checks."""
     _check_name(name, "metric")
     unit_value = _lookup(UNITS, unit)
     resolution_value = _lookup(RESOLUTIONS, resolution)
     if unit_value is None:
-        raise MetricUnitError(
-            name, unit, f"metric {name!r} has the unit {unit!r}; allowed units: {UNIT_NAMES}"
-        )
+        raise _unit_error(name, unit)
     if resolution_value is None:
         raise MetricResolutionError(
             name,
             resolution,
-            f"metric {name!r} has the storage resolution {resolution!r}; "
+            f"metric {name!r} has the storage resolution {_shown(resolution)}; "
             f"allowed: {RESOLUTION_NAMES}",
         )
-    members: dict[str, Any] = {"Name": name, "Unit": unit_value}
+    definition: Definition = {"Name": name, "Unit": unit_value}
     if resolution_value != 60:
-        members["StorageResolution"] = resolution_value
-    definition = (name, unit_value, resolution_value, _encode(members), members)
+        definition["StorageResolution"] = resolution_value
     if len(_definitions) >= _MAX_DEFINITIONS:
         _definitions.clear()
     return _definitions.setdefault((name, unit_value, resolution_value), definition)
@@ -176,18 +230,26 @@ class MetricSet:
     Within one flush a dimension name has one value (EMF keeps one value per member): a value
     added during the invocation overrides a default dimension of the same name; giving the same
     name two different values in one flush is an error.
+
+    ``handler_dimensions`` are the ``default_dimensions`` option of the ``log_metrics`` handler
+    running now (``active`` counts those running): they apply to that handler's flushes only.
+    ``opened`` is the invocation that was current when the empty buffer got its first entry
+    (``None`` outside any invocation; ``EMPTY`` while the buffer is empty): what a handler
+    finds in the buffer when it starts is its invocation's only if that invocation added it
+    (a middleware outside ``log_metrics``, say).
     """
 
     __slots__ = (
-        "_directives",
-        "_usual",
+        "active",
         "default_dimensions",
         "dimension_sets",
         "dimensions",
+        "handler_dimensions",
         "lock",
         "metadata",
         "metrics",
         "namespace",
+        "opened",
         "taken",
         "warned_empty",
     )
@@ -199,25 +261,29 @@ class MetricSet:
         self.dimension_sets: list[dict[str, str]] = []
         self.metadata: dict[str, Any] = {}
         self.default_dimensions: dict[str, str] = {}
+        self.handler_dimensions: dict[str, str] = {}
+        self.active = 0
+        self.opened: object = EMPTY
         self.taken: set[str] = set()  # dimension and metadata names: not free for metrics
         self.lock = threading.Lock()
         self.warned_empty = False
-        # The "Namespace" and "Dimensions" members of the directive, as JSON, by dimension
-        # sets: they repeat from flush to flush, so each is encoded once.
-        self._directives: dict[tuple[tuple[str, ...], ...], str] = {}
-        # What a flush with default dimensions only repeats: the root members, the Dimensions
-        # array and its directive (all never mutated), made again when the defaults change.
-        self._usual: tuple[dict[str, str], list[list[str]], str] | None = None
 
     # --- adding ----------------------------------------------------------------------------
     def add_metric(self, name: str, unit: object, value: object, resolution: object) -> None:
         try:
             definition = _definitions[name, unit, resolution]
         except (KeyError, TypeError):  # TypeError: an unhashable unit, refused by _define
+            definition = None
+        if definition is None:  # outside the except block: an error here is not chained
             definition = _define(name, unit, resolution)
         kind = type(value)
-        if kind is not int and (kind is not float or value - value != 0.0):  # type: ignore[operator]
-            value = _number(name, value)  # not finite, or another kind of number
+        low, high = _INT_RANGE
+        if not (
+            low <= value <= high  # type: ignore[operator]
+            if kind is int
+            else kind is float and _in_range(value)  # type: ignore[arg-type]
+        ):
+            value = _number(name, value)  # out of range, or another kind of number
         with self.lock:
             metric = self.metrics.get(name)
             if metric is None:
@@ -225,27 +291,33 @@ class MetricSet:
                     raise MetricValueError(
                         name, f"metric name {name!r} is already used by a dimension or metadata key"
                     )
-                self.metrics[name] = [definition, [value]]
+                if self.opened is EMPTY:
+                    self.opened = _current()
+                self.metrics[name] = (definition, [value])
             elif metric[0] is definition or metric[0] == definition:
                 metric[1].append(value)
             else:
                 self._conflict(name, metric[0], unit, resolution)
 
     def _conflict(self, name: str, definition: Definition, unit: object, res: object) -> None:
-        if unit != definition[1]:
+        if unit != definition["Unit"]:
             raise MetricUnitError(
                 name,
                 unit,
-                f"metric {name!r} was added with the unit {definition[1]!r} and now with "
+                f"metric {name!r} was added with the unit {definition['Unit']!r} and now with "
                 f"{_plain(unit)!r}; one metric has one unit per flush",
             )
         raise MetricResolutionError(
             name,
             res,
             f"metric {name!r} was added with the storage resolution "
-            f"{definition[2]} and now with {_plain(res)!r}; "
+            f"{definition.get('StorageResolution', 60)} and now with {_plain(res)!r}; "
             "one metric has one resolution per flush",
         )
+
+    def defaults(self) -> dict[str, str]:
+        """The default dimensions of a flush now: the instance's, then the running handler's."""
+        return {**self.default_dimensions, **self.handler_dimensions}
 
     def add_dimensions(self, dimensions: Mapping[str, object], new_set: bool) -> None:
         """Add to the main dimension set, or (``new_set``) add one more dimension set."""
@@ -262,14 +334,15 @@ class MetricSet:
                 )
             checked[name] = text
         with self.lock:
+            if self.opened is EMPTY:
+                self.opened = _current()
             if new_set:
-                self._check_size(self.default_dimensions, checked)
+                self._check_size(self.defaults(), checked)
                 self.dimension_sets.append(checked)
-                self.taken.update(checked)
             else:
-                self._check_size({**self.default_dimensions, **self.dimensions}, checked)
+                self._check_size({**self.defaults(), **self.dimensions}, checked)
                 self.dimensions.update(checked)
-                self.taken.update(checked)
+            self.taken.update(checked)
 
     def set_default_dimensions(self, dimensions: Mapping[str, object]) -> None:
         checked = {}
@@ -278,18 +351,21 @@ class MetricSet:
             checked[name] = dimension_value(name, value)
         with self.lock:
             for one_set in (self.dimensions, *self.dimension_sets):
-                self._check_size({**self.default_dimensions, **one_set}, checked)
+                self._check_size({**self.defaults(), **one_set}, checked)
             self.default_dimensions.update(checked)
-            self._usual = None
             self.taken.update(checked)
 
     def clear_default_dimensions(self) -> None:
         with self.lock:
             self.default_dimensions.clear()
-            self._usual = None
-            self.taken = {*self.dimensions, *self.metadata}
-            for one_set in self.dimension_sets:
-                self.taken.update(one_set)
+            self._retake()
+
+    def _retake(self) -> None:
+        """Recompute ``taken`` from what the buffer holds (called with the lock held)."""
+        self.taken = {*self.handler_dimensions, *self.default_dimensions, *self.dimensions}
+        self.taken.update(self.metadata)
+        for one_set in self.dimension_sets:
+            self.taken.update(one_set)
 
     def _check_dimension_name(self, name: str) -> None:
         _check_name(name, "dimension")
@@ -304,7 +380,7 @@ class MetricSet:
         for one_set in self.dimension_sets:
             if name in one_set:
                 return one_set[name]
-        return self.default_dimensions.get(name) if defaults else None
+        return self.defaults().get(name) if defaults else None
 
     @staticmethod
     def _check_size(current: Mapping[str, str], added: Mapping[str, str]) -> None:
@@ -317,120 +393,198 @@ class MetricSet:
     def add_metadata(self, key: str, value: Any) -> None:
         if not isinstance(key, str) or not key or key == _RESERVED:
             raise DimensionError(
-                str(key), f"metadata key {key!r} is not valid: use a non-empty string"
+                str(key), f"metadata key {_shown(key)} is not valid: use a non-empty string"
             )
         if key in self.metrics or self._value_of(key) is not None:
             raise DimensionError(
                 key, f"metadata key {key!r} is already used by a metric or a dimension"
             )
         with self.lock:
+            if self.opened is EMPTY:
+                self.opened = _current()
             self.metadata[key] = value
             self.taken.add(key)
 
-    # --- flushing --------------------------------------------------------------------------
-    def take(self) -> tuple[dict[str, Metric], dict[str, Any], list[list[str]], bool]:
-        """Empty the buffer, returning its metrics, the members every document repeats
-        (metadata and dimension values), the ``Dimensions`` array and whether the members are
-        plain (no metadata: strings and numbers only). Default dimensions stay for the next
-        flush."""
+    # --- the handler's part ----------------------------------------------------------------
+    def enter(self, handler_dimensions: dict[str, str]) -> tuple[dict[str, str], Taken | None]:
+        """A ``log_metrics`` handler starts: its dimensions apply until :meth:`leave`.
+
+        Returns what :meth:`leave` restores and, when no other handler of this buffer is
+        running, what was added outside this invocation (at import, by a test, by a thread
+        after the last flush): that is not this invocation's and is flushed on its own."""
         with self.lock:
-            metrics, self.metrics = self.metrics, {}
-            if not (self.metadata or self.dimension_sets or self.dimensions):
-                # The usual flush: default dimensions only, and ``taken`` holds just them.
-                usual = self._usual
-                if usual is None:
-                    defaults = dict(self.default_dimensions)
-                    names = [list(defaults)]
-                    usual = self._usual = (defaults, names, self._directive(names))
-                return metrics, usual[0], usual[1], True
-            defaults = dict(self.default_dimensions)
-            dimensions, self.dimensions = self.dimensions, {}
-            sets, self.dimension_sets = self.dimension_sets, []
-            metadata, self.metadata = self.metadata, {}
-            self.taken = set(defaults)
-        root: dict[str, Any] = {**metadata, **defaults}
-        for one_set in sets:
-            root.update(one_set)
-        root.update(dimensions)
-        main = list({**defaults, **dimensions})
-        dimension_sets = [main]
-        for one_set in sets:
-            keys = list({**defaults, **one_set})
-            if keys not in dimension_sets:
-                dimension_sets.append(keys)
-        return metrics, root, dimension_sets, not metadata
+            outside = None
+            if self.active == 0 and self.opened is not EMPTY and self.opened is not _current():
+                outside = self._take()
+            self.active += 1
+            previous, self.handler_dimensions = self.handler_dimensions, handler_dimensions
+            self.taken.update(handler_dimensions)
+        return previous, outside
 
-    def lines(self) -> list[str]:
-        """Take the buffer and render it as EMF documents, one JSON text each (none when no
-        metric was added). The ``_aws`` object is joined from pre-encoded parts, and the root
-        members are encoded in one call per document."""
-        taken = self._take_valid()
-        if taken is None:
-            return []
-        metrics, root, dimension_sets, plain, timestamp = taken
-        usual = self._usual
-        directive = (
-            usual[2]
-            if usual is not None and usual[1] is dimension_sets
-            else self._directive(dimension_sets)
+    def leave(self, previous: dict[str, str]) -> None:
+        with self.lock:
+            self.active -= 1
+            self.handler_dimensions = previous
+            self._retake()
+
+    # --- flushing --------------------------------------------------------------------------
+    def take(self) -> Taken:
+        """Empty the buffer and return what it held; default dimensions stay."""
+        with self.lock:
+            return self._take()
+
+    def _take(self) -> Taken:
+        taken = (
+            self.metrics,
+            self.defaults(),
+            self.dimensions,
+            self.dimension_sets,
+            self.metadata,
         )
-        aws = f'"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":[{{{directive},"Metrics":['
-        # Metadata may hold anything (str() for what JSON cannot encode, a circular structure
-        # refused); without it the members are strings and numbers only.
-        encode = _encode_plain if plain else _encode
-        documents = _single(metrics, root)
-        return [
-            # members is never empty (it holds at least one metric), so "{...}" loses its "}"
-            f"{encode(members)[:-1]},{aws}{','.join([d[3] for d in definitions])}]}}]}}}}"
-            for members, definitions in (split(metrics, root) if documents is None else documents)
-        ]
-
-    def _directive(self, dimension_sets: list[list[str]]) -> str:
-        key = tuple([tuple(one_set) for one_set in dimension_sets])
-        directive = self._directives.get(key)
-        if directive is None:
-            if len(self._directives) >= _MAX_DIRECTIVES:
-                self._directives.clear()
-            directive = self._directives[key] = (
-                f'"Namespace":{_encode(self.namespace)},"Dimensions":{_encode(dimension_sets)}'
-            )
-        return directive
+        self.metrics, self.dimensions, self.dimension_sets, self.metadata = {}, {}, [], {}
+        self.opened = EMPTY
+        self.taken = {*self.default_dimensions, *self.handler_dimensions}
+        return taken
 
     def documents(self) -> list[dict[str, Any]]:
-        """Take the buffer and return the documents :meth:`lines` would write, as dicts."""
-        taken = self._take_valid()
-        if taken is None:
-            return []
-        metrics, root, dimension_sets, _, timestamp = taken
-        documents = []
-        for members, definitions in split(metrics, root):
-            directive = {
-                "Namespace": self.namespace,
-                "Dimensions": [list(one_set) for one_set in dimension_sets],  # may be cached
-                "Metrics": [definition[4] for definition in definitions],
-            }
-            members["_aws"] = {"Timestamp": timestamp, "CloudWatchMetrics": [directive]}
-            documents.append(members)
-        return documents
+        """Take the buffer and return its EMF documents as dicts of their own (the caller may
+        change them), none when no metric was added."""
+        return [_detached(document) for document in render(self.namespace, self._take_named())]
 
-    def _take_valid(
-        self,
-    ) -> tuple[dict[str, Metric], dict[str, Any], list[list[str]], bool, int] | None:
-        metrics, root, dimension_sets, plain = self.take()
-        if not metrics:
-            return None
-        if self.namespace is None:
+    def lines(self) -> list[str]:
+        """Take the buffer and return its EMF documents as JSON text, one line each."""
+        taken = self._take_named()
+        return encode(render(self.namespace, taken), taken[4])
+
+    def _take_named(self) -> Taken:
+        """:meth:`take`, when there is a namespace to write under. Without one nothing is
+        taken: the buffer keeps its metrics for a flush that has one, and the error says how
+        to configure it."""
+        if self.namespace is None and self.metrics:
             raise SchemaValidationError(NO_NAMESPACE)
-        return metrics, root, dimension_sets, plain, int(time.time() * 1000)
+        return self.take()
 
 
-_MAX_DIRECTIVES = 64  # bounds the cache when dimension names are made up at run time
+def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
+    """The EMF documents of what a flush took, sharing one timestamp.
+
+    Each document holds the metadata, the dimension values and its metrics' values as root
+    members, and the ``_aws`` metadata naming the namespace, the dimension sets and the
+    metric definitions. The documents of one flush share the ``Dimensions`` list and the
+    (cached) definitions: they are encoded, or detached before a caller gets them."""
+    metrics, defaults, main, sets, metadata = taken
+    if not metrics:
+        return []
+    root: dict[str, Any] = {**metadata, **defaults}
+    for one_set in sets:
+        root.update(one_set)
+    root.update(main)
+    dimension_sets = [list({**defaults, **main})]
+    for one_set in sets:
+        names = list({**defaults, **one_set})
+        if names not in dimension_sets:
+            dimension_sets.append(names)
+    timestamp = int(time.time() * 1000)
+    documents = []
+    for members, definitions in _whole(metrics, root) or split(metrics, root):
+        directive = {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
+        members["_aws"] = {"Timestamp": timestamp, "CloudWatchMetrics": [directive]}
+        documents.append(members)
+    return documents
 
 
-def _single(
+def _detached(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with an ``_aws`` member of its own, sharing nothing with the cache."""
+    [directive] = document["_aws"]["CloudWatchMetrics"]
+    document["_aws"] = {
+        "Timestamp": document["_aws"]["Timestamp"],
+        "CloudWatchMetrics": [
+            {
+                "Namespace": directive["Namespace"],
+                "Dimensions": [list(names) for names in directive["Dimensions"]],
+                "Metrics": [dict(definition) for definition in directive["Metrics"]],
+            }
+        ],
+    }
+    return document
+
+
+def encode(documents: list[dict[str, Any]], metadata: Container[str]) -> list[str]:
+    """Each document as one line of strict JSON of at most 256 KB (CloudWatch Logs' limit).
+
+    Metric values and dimensions were checked when they were added, so only the members named
+    in ``metadata`` can fail to encode (a circular value, keys that are not strings, a
+    ``__str__`` that raises, NaN, an int too long to print). Each such value is written as
+    toolkit's encoder makes it safe (markers in place of the bad parts), with a notice naming
+    it: bad metadata never costs the flush its metrics. A document still too large has its
+    metadata cut (marked ``line_truncated``), then, if needed, its metrics split in two."""
+    try:
+        lines = [_encode(document) for document in documents]
+    except Exception:
+        _clean_metadata(documents, metadata)
+        lines = [_encode(document) for document in documents]
+    if all(len(line) <= jsonline.MAX_LINE_BYTES for line in lines):
+        return lines  # the usual case
+    fitting = []
+    for document, line in zip(documents, lines, strict=True):
+        if len(line) <= jsonline.MAX_LINE_BYTES:
+            fitting.append(line)
+            continue
+        cut = _EMF(document, [key for key in document if key not in metadata])
+        if len(cut) <= jsonline.MAX_LINE_BYTES:
+            fitting.append(cut)
+        else:  # the metrics themselves are too many bytes for one line
+            fitting.extend(encode(_halves(document), metadata))
+    return fitting
+
+
+def _clean_metadata(documents: list[dict[str, Any]], metadata: Container[str]) -> None:
+    """Replace, in every document of a flush (they share their metadata), each metadata value
+    that cannot be encoded by its safe equivalent, with a notice naming the key."""
+    replaced: dict[str, tuple[Any, str]] = {}  # key -> (safe value, why)
+    for document in documents:
+        for key, value in document.items():
+            if key in replaced:
+                document[key] = replaced[key][0]
+            elif key in metadata:
+                try:
+                    _encode(value)
+                except Exception as error:
+                    replaced[key] = (_EMF.clean(value), type(error).__name__)
+                    document[key] = replaced[key][0]
+    for key, (_, why) in replaced.items():
+        _notice.warn(
+            f"metadata {key!r} cannot be written as JSON as it is ({why}); the parts that "
+            "cannot are written as strings or markers",
+            RuntimeWarning,
+        )
+
+
+def _halves(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """``document`` as two documents, each with half of its metrics (and everything else)."""
+    [directive] = document["_aws"]["CloudWatchMetrics"]
+    definitions = directive["Metrics"]
+    middle = len(definitions) // 2
+    halves = []
+    for part, other in (
+        (definitions[:middle], definitions[middle:]),
+        (definitions[middle:], definitions[:middle]),
+    ):
+        names = {definition["Name"] for definition in other}
+        half = {key: value for key, value in document.items() if key not in names}
+        half["_aws"] = {
+            "Timestamp": document["_aws"]["Timestamp"],
+            "CloudWatchMetrics": [{**directive, "Metrics": part}],
+        }
+        halves.append(half)
+    return halves
+
+
+def _whole(
     metrics: dict[str, Metric], root: dict[str, Any]
 ) -> list[tuple[dict[str, Any], list[Definition]]] | None:
-    """The one document of a buffer that needs no splitting (the usual case), or ``None``."""
+    """The one document of a buffer within the limits (the usual case: it costs half of what
+    :func:`split` does), or ``None`` when it needs splitting."""
     if len(metrics) > MAX_METRICS:
         return None
     members = dict(root)
@@ -439,7 +593,7 @@ def _single(
         count = len(values)
         if count > MAX_VALUES:
             return None
-        members[definition[0]] = values[0] if count == 1 else values
+        members[definition["Name"]] = values[0] if count == 1 else values
         definitions.append(definition)
     return [(members, definitions)]
 
@@ -462,21 +616,14 @@ def split(
             batch = pending[first : first + MAX_METRICS]
             members = dict(root)
             for definition, values in batch:
-                if start == 0 and len(values) == 1:
-                    members[definition[0]] = values[0]
-                else:
-                    chunk = values[start : start + MAX_VALUES]
-                    members[definition[0]] = chunk[0] if len(chunk) == 1 else chunk
+                chunk = values[start : start + MAX_VALUES]
+                members[definition["Name"]] = chunk[0] if len(chunk) == 1 else chunk
             yield members, [definition for definition, _ in batch]
         start += MAX_VALUES
         pending = [metric for metric in pending if len(metric[1]) > start]
 
 
 def write(lines: list[str]) -> None:
-    """One ``write`` per document (so concurrent writers never interleave inside a line),
-    to the ``sys.stdout`` of the moment (test capture and the local invoker replace it).
-    Metadata that JSON cannot encode was written with ``str()`` rather than failing the flush."""
-    stream = sys.stdout
-    for line in lines:
-        stream.write(line + "\n")
-    stream.flush()
+    """Each document whole (never torn by a timeout, never interleaved with another writer),
+    to the ``sys.stdout`` of the moment (test capture and the local invoker replace it)."""
+    jsonline.write_lines(sys.stdout, lines)
