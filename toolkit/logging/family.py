@@ -74,6 +74,18 @@ _current_invocation = _context.current
 _now = time.time
 
 
+def _suspect(layer: Mapping[str, Any], line: str) -> bool:
+    """Whether a registered secret may be in ``layer``'s values: strings are checked, numbers
+    cannot hold one, anything else (nested, an object) has the whole ``line`` scanned."""
+    for value in layer.values():
+        if value.__class__ is str:
+            if _redact.found_in(value):
+                return True
+        elif value.__class__ not in _PLAIN:
+            return _redact.found(line)
+    return False
+
+
 def format_message(msg: Any, args: tuple[Any, ...]) -> tuple[Any, str | None]:
     """The message to log and, when ``msg % args`` failed, why. What is not a string becomes
     its ``str`` (a string is never parsed: ``"42"`` stays the text 42)."""
@@ -190,8 +202,10 @@ class Family:
         self.record: InvocationRecord | None = None
         self.merged: Mapping[str, Any] = self.merge(None)
         self.write_failed = False
-        # (merged dict, redaction generation, whether a secret is in it): see redacted().
-        self._secret_check: tuple[Mapping[str, Any], int, bool] = (_EMPTY, -1, False)
+        # The merged keys last checked for secrets, under which registry, and the answer.
+        self._checked: Mapping[str, Any] = _EMPTY
+        self._checked_generation = -1
+        self._merged_secret = False
 
     # --- keys -----------------------------------------------------------------------------
     def merge(self, record: InvocationRecord | None) -> dict[str, Any]:
@@ -392,7 +406,7 @@ class Family:
         text = self.config.render(data)
         if _redact.needles:
             whole = structured is not None or error is not None or exc_info is not None
-            return self.redacted(text, message, keys, record, whole=whole)
+            return self.redacted(text, message, keys, record, whole)
         return text
 
     def redacted(
@@ -401,7 +415,6 @@ class Family:
         message: Any,
         keys: Mapping[str, Any] | None,
         record: InvocationRecord | None,
-        *,
         whole: bool,
     ) -> str:
         """``text`` with the registered secrets masked.
@@ -410,30 +423,29 @@ class Family:
         scope keys' string values) when everything else is known to be clean: the merged keys
         are checked once per change. A nested value, a dict message, an exception or a
         formatting error (``whole``) can hide anything, so those lines are scanned whole."""
-        probe = text
         merged = self.merged if record is None else record.merged
-        check = self._secret_check
-        if check[0] is not merged or check[1] != _redact.generation:
-            check = (merged, _redact.generation, _redact.found(self.config.render(dict(merged))))
-            self._secret_check = check
-        if not whole and not check[2] and message.__class__ is str:
-            parts = [message]
-            for layer in (self.block.get(), _scope_keys(), keys):
-                if not layer:
-                    continue
-                for value in layer.values():
+        if self._checked is not merged or self._checked_generation != _redact.generation:
+            self._merged_secret = _redact.found(self.config.render(dict(merged)))
+            self._checked, self._checked_generation = merged, _redact.generation
+        if whole or self._merged_secret or message.__class__ is not str:
+            suspect = _redact.found(text)
+        else:
+            shortest = _redact.shortest
+            suspect = len(message) >= shortest and _redact.found_in(message)
+            if not suspect and keys:
+                for value in keys.values():  # _suspect(keys, text), inlined: every line has keys
                     if value.__class__ is str:
-                        parts.append(value)
+                        if len(value) >= shortest and _redact.found_in(value):
+                            suspect = True
+                            break
                     elif value.__class__ not in _PLAIN:
+                        suspect = _redact.found(text)
                         break
-                else:
-                    continue
-                break  # a value the probe cannot see into: scan the whole line
-            else:
-                probe = "\x00".join(parts)
-        if not _redact.found(probe):
-            return text
-        return _redact.scrub_line(text, self.config.render)
+            if not suspect:
+                block, scoped = self.block.get(), _scope_keys()
+                suspect = bool(block) and _suspect(block, text)
+                suspect = suspect or (bool(scoped) and _suspect(scoped, text))
+        return _redact.scrub_line(text, self.config.render) if suspect else text
 
     def deliver(self, level: int, line: str, record: InvocationRecord | None) -> None:
         """Write ``line``, hold it in the invocation's buffer, or drop it, by level."""

@@ -40,6 +40,8 @@ _ordered: tuple[str, ...] = ()
 # What to look for in a rendered line: each secret as JSON writes it inside a string
 # (escaped, ASCII only), and as itself when that differs.
 needles: tuple[str, ...] = ()
+# The length of the shortest secret: a shorter string cannot contain one.
+shortest = 0
 # Bumped at every change, so keys checked under an older registry are checked again.
 generation = 0
 
@@ -52,7 +54,7 @@ def _check(value: object) -> str:
 
 
 def _publish(secrets: frozenset[str]) -> None:
-    global _secrets, _ordered, needles, generation
+    global _secrets, _ordered, needles, shortest, generation
     ordered = tuple(sorted(secrets, key=len, reverse=True))
     found: dict[str, None] = {}
     for secret in ordered:
@@ -60,6 +62,7 @@ def _publish(secrets: frozenset[str]) -> None:
         found[secret] = None
     # Published in an order that never lets a reader see a needle without its secret.
     _secrets, _ordered = secrets, ordered
+    shortest = len(ordered[-1]) if ordered else 0
     needles = tuple(found)
     generation += 1
 
@@ -84,11 +87,21 @@ def unregister_secret(value: str) -> None:
             _publish(_secrets - {value})
 
 
-def found(text: str) -> bool:
-    """Whether any registered secret may occur in ``text`` (a rendered line or a probe)."""
+def found(line: str) -> bool:
+    """Whether any registered secret may occur in ``line``, a rendered (JSON) line."""
     # A plain loop: any() over a generator costs a generator object on every line.
     for needle in needles:  # noqa: SIM110
-        if needle in text:
+        if needle in line:
+            return True
+    return False
+
+
+def found_in(value: str) -> bool:
+    """Whether ``value``, a plain string about to be logged, contains a registered secret."""
+    if len(value) < shortest:
+        return False
+    for secret in _ordered:  # noqa: SIM110  (as in found())
+        if secret in value:
             return True
     return False
 
