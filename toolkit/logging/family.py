@@ -38,11 +38,13 @@ from contextvars import ContextVar
 
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, cast
+from toolkit.jsonline import Encoder, write_line
 from toolkit.logging import redact as _redact
 from toolkit.logging.buffer import LogBuffer, PendingLines
 from toolkit.logging.formatter import (
+    KEEP,
+    OWN_FIELDS,
     ExcInfo,
-    Renderer,
     exception_fields,
     safe_str,
     timestamp,
@@ -112,6 +114,24 @@ def exc_info_of(value: Any) -> ExcInfo | None:
     return cast(ExcInfo, info) if info[0] is not None else None
 
 
+def _add_keys(data: dict[str, Any], keys: Mapping[str, Any]) -> None:
+    """Add the user's ``keys`` to a line without replacing its own fields: a key named like
+    one (``level``, ``timestamp``, ``function_request_id``...) is added as ``extra_<name>``.
+    A dict message's own ``message`` entry *is* the line's message (the same object), so
+    writing it again changes nothing and it is not renamed."""
+    if OWN_FIELDS.isdisjoint(keys):
+        data.update(keys)
+        return
+    for key, value in keys.items():
+        if key in OWN_FIELDS and (key != "message" or data.get("message") is not value):
+            name = f"extra_{key}"
+            while name in keys:
+                name = f"extra_{name}"
+            data[name] = value
+        else:
+            data[key] = value
+
+
 class LoggerConfig:
     """What a Logger was built with; shared by its children, never changed afterwards.
 
@@ -125,7 +145,7 @@ class LoggerConfig:
     sampling_rate: float | None
     buffer: LogBuffer | None
     stream: IO[str] | None
-    render: Renderer
+    render: Encoder
     constructor_keys: Mapping[str, Any]
 
     def __init__(
@@ -143,7 +163,7 @@ class LoggerConfig:
         setattr_(self, "sampling_rate", sampling_rate)
         setattr_(self, "buffer", buffer)
         setattr_(self, "stream", stream)
-        setattr_(self, "render", Renderer(json_default))
+        setattr_(self, "render", Encoder(json_default))
         setattr_(self, "constructor_keys", dict(keys))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -229,18 +249,19 @@ class Family:
         keys: Mapping[str, Any] | None,
     ) -> None:
         """Every key of a line, in one place (later wins): the merged keys, block keys, scope
-        keys, a dict message's keys, the call's keys."""
+        keys, a dict message's keys, the call's keys. A user key named like one of the line's
+        own fields is written as ``extra_<name>`` instead (see :func:`_add_keys`)."""
         data.update(self.merged if record is None else record.merged)
         block = self.block.get()
         if block:
-            data.update(block)
+            _add_keys(data, block)
         scoped = _scope_keys()
         if scoped:
-            data.update(scoped)
+            _add_keys(data, scoped)
         if structured:
-            data.update(structured)
+            _add_keys(data, structured)
         if keys:
-            data.update(keys)
+            _add_keys(data, keys)
 
     def current(self) -> InvocationRecord | None:
         """The record of the invocation this call belongs to (see the module's docstring)."""
@@ -403,7 +424,7 @@ class Family:
             data["message_args_error"] = error
         if exc_info is not None:
             data.update(exception_fields(exc_info))
-        text = self.config.render(data)
+        text = self.config.render(data, KEEP)
         if _redact.needles:
             whole = structured is not None or error is not None or exc_info is not None
             return self.redacted(text, message, keys, record, whole)
@@ -445,7 +466,10 @@ class Family:
                 block, scoped = self.block.get(), _scope_keys()
                 suspect = bool(block) and _suspect(block, text)
                 suspect = suspect or (bool(scoped) and _suspect(scoped, text))
-        return _redact.scrub_line(text, self.config.render) if suspect else text
+        return _redact.scrub_line(text, self._encode) if suspect else text
+
+    def _encode(self, data: dict[str, Any]) -> str:
+        return self.config.render(data, KEEP)
 
     def deliver(self, level: int, line: str, record: InvocationRecord | None) -> None:
         """Write ``line``, hold it in the invocation's buffer, or drop it, by level."""
@@ -487,7 +511,7 @@ class Family:
     def write(self, line: str) -> None:
         try:
             stream = self.config.stream
-            (sys.stdout if stream is None else stream).write(line + "\n")
+            write_line(sys.stdout if stream is None else stream, line)
         except LambdaTimeoutError:  # delivered by a signal: never swallow it
             raise
         except Exception as exc:

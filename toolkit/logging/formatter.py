@@ -1,51 +1,58 @@
-"""Turning one log line (a dict) into one strict JSON string, without ever raising.
+"""The pieces of a log line that are not JSON encoding: the timestamp, the exception fields,
+and which members are the line's own (level names are :mod:`toolkit.logging.levels`').
 
-The fast path is a single ``JSONEncoder.encode``; only when that raises (NaN or Infinity, a
-``default`` that fails, a broken ``__str__``, a circular structure, a non-string key) does the
-line go through :func:`sanitize`, which rebuilds it from JSON-safe pieces. Both paths live here
-so that the Logger's own calls and records arriving through stdlib ``logging`` render the same.
+Encoding (strict JSON, markers for bad values, the size bound) is :mod:`toolkit.jsonline`'s,
+shared with the EMF documents; the Logger's own calls and records arriving through stdlib
+``logging`` both go through it.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import time
 import traceback
-from collections.abc import Callable
 from types import TracebackType
 
 from toolkit._typing import TYPE_CHECKING
-from toolkit.middleware import LambdaTimeoutError
+from toolkit.jsonline import safe_str
 
 if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
-    "LEVEL_NAMES",
-    "Renderer",
+    "KEEP",
+    "OWN_FIELDS",
     "exception_fields",
-    "level_name",
     "safe_str",
-    "sanitize",
     "timestamp",
 ]
 
-LEVEL_NAMES: dict[int, str] = {
-    10: "DEBUG",
-    20: "INFO",
-    30: "WARNING",
-    40: "ERROR",
-    50: "CRITICAL",
+# Members a line over CloudWatch's size limit keeps whole (the message keeps its start).
+KEEP = frozenset(
+    {
+        "level",
+        "location",
+        "timestamp",
+        "service",
+        "sampling_rate",
+        "cold_start",
+        "function_name",
+        "function_memory_size",
+        "function_arn",
+        "function_request_id",
+        "xray_trace_id",
+        "correlation_id",
+        "logger",
+        "exception_name",
+    }
+)
+# The line's own fields: a key of the call (or of a dict message) with one of these names is
+# written as ``extra_<name>`` instead of replacing the field (docs/logger.md, "Fields").
+OWN_FIELDS = (KEEP - {"correlation_id"}) | {
+    "message",
+    "exception",
+    "stack_trace",
+    "message_args_error",
 }
-
-_MAX_DEPTH = 64
-
-
-def level_name(level: int) -> str:
-    """The name of a level, custom ones (``logging.addLevelName``) included."""
-    return LEVEL_NAMES.get(level) or logging.getLevelName(level)
-
 
 _cache: tuple[int, str] = (-1, "")
 
@@ -64,115 +71,6 @@ def timestamp(now: float) -> str:
         cached = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
         _cache = cached
     return f"{cached[1]}.{int((now - second) * 1000):03d}+00:00"
-
-
-def safe_str(value: object) -> str:
-    """``str(value)``, or a marker naming the type when ``__str__`` itself raises: a log call
-    must report the problem in the line, not raise it into the handler."""
-    if value.__class__ is str:
-        return value
-    try:
-        return str(value)
-    except LambdaTimeoutError:  # delivered by a signal: never swallow it
-        raise
-    except Exception as exc:
-        return f"<unprintable {type(value).__name__}: str() raised {type(exc).__name__}>"
-
-
-def _float(value: float) -> float | str:
-    # Without math.isfinite: math is a shared library, ~0.35 ms of cold start for one test.
-    if value - value == 0.0:  # finite; for an infinity or NaN the difference is NaN
-        return value
-    if value > 0:
-        return "Infinity"
-    return "-Infinity" if value < 0 else "NaN"
-
-
-def sanitize(value: Any, default: Callable[[Any], Any], _depth: int = 0) -> Any:
-    """A JSON-safe copy of ``value``: non-finite floats become strings, keys become strings,
-    other objects go through ``default`` (its result sanitised in turn), and anything that
-    raises on the way becomes a marker string."""
-    if _depth > _MAX_DEPTH:
-        return "<nested too deep>"
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return _float(value)
-    if isinstance(value, dict):
-        return {
-            (key if isinstance(key, str) else safe_str(key)): sanitize(item, default, _depth + 1)
-            for key, item in list(value.items())
-        }
-    if isinstance(value, (list, tuple)):
-        return [sanitize(item, default, _depth + 1) for item in value]
-    try:
-        converted = default(value)
-    except LambdaTimeoutError:  # delivered by a signal: never swallow it
-        raise
-    except Exception as exc:
-        return f"<unserializable {type(value).__name__}: {type(exc).__name__}>"
-    if converted is value:
-        return f"<unserializable {type(value).__name__}>"
-    return sanitize(converted, default, _depth + 1)
-
-
-class Renderer:
-    """One compact strict-JSON line per dict. ``json_default`` converts what JSON lacks.
-
-    ``json.dumps`` builds a new C encoder on every call; the C encoder is built here once
-    instead (falling back to ``JSONEncoder.encode`` where the C accelerator is missing),
-    which is most of what makes a log call cheaper than a plain ``json.dumps``. Circular
-    checking is off on the fast path: a cycle raises ``RecursionError``, and the sanitising
-    pass, which has a depth limit, takes over.
-    """
-
-    __slots__ = ("_default", "_encode")
-
-    def __init__(self, json_default: Callable[[Any], Any]) -> None:
-        self._default = json_default
-        self._encode: Callable[[dict[str, Any]], str]
-        make = getattr(json.encoder, "c_make_encoder", None)
-        if make is None:  # pragma: no cover - CPython always has the accelerator
-            self._encode = json.JSONEncoder(
-                separators=(",", ":"), default=json_default, allow_nan=False
-            ).encode
-        else:
-            encoder = make(
-                None,
-                json_default,
-                json.encoder.encode_basestring_ascii,
-                None,
-                ":",
-                ",",
-                False,
-                False,
-                False,
-            )
-            join = "".join
-
-            def encode(data: dict[str, Any]) -> str:
-                return join(encoder(data, 0))
-
-            self._encode = encode
-
-    def __call__(self, data: dict[str, Any]) -> str:
-        try:
-            return self._encode(data)
-        except LambdaTimeoutError:  # delivered by a signal: never swallow it
-            raise
-        except Exception:
-            try:
-                return self._encode(sanitize(data, self._default))
-            except LambdaTimeoutError:  # delivered by a signal: never swallow it
-                raise
-            except Exception as exc:  # a default returning something absurd, say
-                return json.dumps(
-                    {
-                        "level": data.get("level", "ERROR"),
-                        "message": "<log line could not be serialised>",
-                        "serialisation_error": type(exc).__name__,
-                    }
-                )
 
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]

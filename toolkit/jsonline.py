@@ -1,0 +1,488 @@
+"""The one JSON encoder and writer for every line toolkit writes: log lines and EMF documents.
+
+Contract of :class:`Encoder` (``encode = Encoder(default); line = encode(data, keep)``):
+
+* **Strict JSON, one line.** The result is one compact JSON object in ASCII (``\\uXXXX``
+  escapes), so its length in characters is its size in bytes. NaN and the infinities are
+  never bare tokens: they are written as the strings ``"NaN"``, ``"Infinity"``, ``"-Infinity"``.
+* **Never raises** (only an exception a signal delivers, such as ``LambdaTimeoutError``,
+  goes through). What cannot be encoded becomes a marker string *in its own place* and the
+  rest of the line is kept: ``"<unserializable T: E>"`` (``default`` raised ``E``, or the
+  value could not be read), ``"<unserializable T>"`` (``default`` gave the value back),
+  ``"<unprintable T: str() raised E>"`` (a key whose ``__str__`` raised), ``"<circular
+  reference>"``, ``"<nested too deep>"`` (more than 64 levels), ``"<int of N bits>"`` (an int
+  too long for ``str``, over 4,300 digits), ``"<truncated>"`` (the walk's size budget ran out).
+* **Values.** str, int, float, bool and None as JSON scalars; dict as an object; list and
+  tuple as arrays; anything else through ``default`` (``str`` unless given), whose result is
+  encoded in turn. With ``number_bound`` (EMF documents), a number whose magnitude exceeds
+  it is written as a string of its digits, so every JSON number is one CloudWatch accepts.
+* **Keys** are strings. ``True``/``False``/``None``/numbers become ``"true"``/``"false"``/
+  ``"null"``/their JSON text, other keys their ``str``. No object has two members of one
+  name: a converted key that collides with another key gets its type appended,
+  ``{1: "a", "1": "b"}`` gives ``{"1 (int)":"a","1":"b"}``.
+* **Bounded.** Logging any value finishes promptly: each top-level value's walk has a size
+  budget (and shared or circular references are not followed twice down one path), and the
+  line is at most ``limit`` bytes (default :data:`MAX_LINE_BYTES`, CloudWatch Logs' event
+  limit). A longer line is cut to fit: the members named in ``keep`` stay whole, then small
+  members are kept in order, then large ones are cut (a string keeps its start, another value
+  becomes the start of its JSON text, each ending in ``"..."``) or dropped when no room is left,
+  and a ``"line_truncated"`` member says so: ``{"original_bytes": N, "cut": [...names],
+  "dropped": [...names]}``. If the ``keep`` members alone exceed the limit the line is
+  returned over it: a caller that keeps members (EMF metrics) must bound them itself.
+
+Fast path: a line whose top-level values are all str, int, float, bool or None and whose keys
+are all strings goes straight to the C encoder (built once, without circular checking); only
+when that raises (NaN, an int too long to print) or the line is too long does the careful
+path run. Anything with a container goes through the careful path, which copies only what it
+must change.
+
+:func:`write_line` writes a line whole or not at all, even when a timeout signal interrupts a
+write blocked on a full pipe (see its docstring).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+from collections.abc import Callable, Container, Mapping
+
+from toolkit._typing import TYPE_CHECKING
+from toolkit.middleware import LambdaTimeoutError
+
+if TYPE_CHECKING:
+    from typing import IO, Any
+
+__all__ = [
+    "EMF_NUMBER_BOUND",
+    "MAX_LINE_BYTES",
+    "Encoder",
+    "safe_str",
+    "write_line",
+    "write_lines",
+]
+
+# CloudWatch Logs: "Each log event can be no larger than 256 KB", where an event's size is its
+# message in UTF-8 plus 26 bytes (PutLogEvents API reference); a 262,144-byte message is
+# refused ("Log event too large: 262592 bytes exceeds limit of 262144"), 262,118 accepted.
+MAX_LINE_BYTES = 262_144 - 26
+# PutMetricData: values "must be in the range of -2^360 to 2^360"; EMF values land there.
+EMF_NUMBER_BOUND = 2**360
+
+_MAX_DEPTH = 64
+_SMALL = 512  # bytes: members up to this size are kept before larger ones are cut
+_MIN_CUT = 64  # bytes: a large member is cut only when at least this much room is left
+_MARKER_ROOM = 1024  # bytes kept free for the "line_truncated" member
+_MARKER_NAMES = 8  # names listed per kind in the marker
+_CUT = "..."
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_STR = frozenset({str})
+# ints of up to 18 digits print in any Python; longer ones are checked (4,300-digit limit)
+_INT_FAST = 10**18
+
+
+def safe_str(value: object) -> str:
+    """``str(value)``, or a marker naming the type when ``__str__`` itself raises: a log call
+    must report the problem in the line, not raise it into the handler."""
+    if value.__class__ is str:
+        return value
+    try:
+        return str(value)
+    except LambdaTimeoutError:  # delivered by a signal: never swallow it
+        raise
+    except Exception as exc:
+        return f"<unprintable {type(value).__name__}: str() raised {type(exc).__name__}>"
+
+
+def _c_encoder() -> Callable[[Any], str]:
+    """The C encoder, made once (``json.dumps`` makes a new one per call), compact, ASCII,
+    without circular checking (a cycle raises ``RecursionError``) and refusing NaN."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has the accelerator
+        return json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+    chunks = make(
+        None, None, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False
+    )
+    join = "".join
+
+    def encode(value: Any) -> str:
+        return join(chunks(value, 0))
+
+    return encode
+
+
+_encode_plain = _c_encoder()
+_encode_str = json.encoder.encode_basestring_ascii
+
+
+def _non_finite(value: float) -> str:
+    """The string written for a NaN or an infinity (a NaN is neither above nor below 0)."""
+    if value > 0:
+        return "Infinity"
+    return "-Infinity" if value < 0 else "NaN"
+
+
+def _int_text(value: int) -> str | None:
+    """The decimal text of ``value``, or ``None`` when it is too long for ``str``."""
+    try:
+        return int.__repr__(value)
+    except ValueError:  # more digits than sys.get_int_max_str_digits()
+        return None
+
+
+class _Walk:
+    """One careful pass over one top-level value: a JSON-safe equivalent of it, sharing every
+    part that needed no change. ``spent`` counts (roughly) the bytes produced so far; past
+    ``budget`` the rest becomes ``"<truncated>"``."""
+
+    __slots__ = ("bound", "budget", "default", "path", "spent")
+
+    def __init__(self, default: Callable[[Any], Any], bound: int | None, budget: int) -> None:
+        self.default = default
+        self.bound = bound
+        self.budget = budget
+        self.spent = 0
+        self.path: set[int] = set()  # ids of the containers being walked (the current path)
+
+    def number(self, value: Any) -> Any:
+        """An int or float (or a subclass) as JSON can take it."""
+        bound = self.bound
+        if isinstance(value, float):
+            if value - value != 0.0:  # NaN or an infinity
+                return _non_finite(value)
+            if bound is not None and not -bound <= value <= bound:
+                return float.__repr__(value)
+            return value if value.__class__ is float else float(value)
+        if (bound is None or -bound <= value <= bound) and -_INT_FAST < value < _INT_FAST:
+            return value if value.__class__ is int else int(value)
+        text = _int_text(value)
+        if text is None:
+            return f"<int of {value.bit_length()} bits>"
+        if bound is not None and not -bound <= value <= bound:
+            return text
+        return value if value.__class__ is int else int(value)
+
+    def value(self, value: Any, depth: int) -> Any:
+        cls = value.__class__
+        if cls is str:
+            self.spent += len(value) + 3
+            return value
+        if value is None or cls is bool:
+            self.spent += 6
+            return value
+        if isinstance(value, (int, float)):
+            self.spent += 8
+            return self.number(value)
+        if isinstance(value, str):
+            self.spent += len(value) + 3
+            return value
+        self.spent += 20  # what a container costs at least, or the marker written instead
+        if self.spent > self.budget:
+            return "<truncated>"
+        if depth >= _MAX_DEPTH:
+            return "<nested too deep>"
+        ident = id(value)
+        if ident in self.path:
+            return "<circular reference>"
+        self.path.add(ident)
+        try:
+            if isinstance(value, dict):
+                return self.mapping(value, depth + 1)
+            if isinstance(value, (list, tuple)):
+                return self.sequence(value, depth + 1)
+            try:
+                converted = self.default(value)
+            except LambdaTimeoutError:  # delivered by a signal: never swallow it
+                raise
+            except Exception as exc:
+                return f"<unserializable {type(value).__name__}: {type(exc).__name__}>"
+            if converted is value:
+                return f"<unserializable {type(value).__name__}>"
+            return self.value(converted, depth + 1)
+        except LambdaTimeoutError:  # delivered by a signal: never swallow it
+            raise
+        except Exception as exc:  # a container that cannot be read (a broken items())
+            return f"<unserializable {type(value).__name__}: {type(exc).__name__}>"
+        finally:
+            self.path.discard(ident)
+
+    def mapping(self, value: dict[Any, Any], depth: int) -> dict[str, Any]:
+        items = list(value.items())
+        self.spent += 2 * len(items) + 2
+        out: dict[str, Any] | None = None if value.__class__ is dict else {}
+        for index, (original, item) in enumerate(items):
+            key = original
+            if self.spent > self.budget:
+                if out is None:
+                    out = dict(items[:index])
+                out["<truncated>"] = f"{len(items) - index} more members"
+                break
+            if key.__class__ is not str:
+                key = _key(original, value, out if out is not None else {})
+                if out is None:
+                    out = dict(items[:index])
+            clean = self.value(item, depth)
+            if out is None:
+                if clean is item:
+                    self.spent += len(key)
+                    continue
+                out = dict(items[:index])
+            self.spent += len(key)
+            out[key] = clean
+        return value if out is None else out
+
+    def sequence(
+        self, value: list[Any] | tuple[Any, ...], depth: int
+    ) -> list[Any] | tuple[Any, ...]:
+        self.spent += len(value) + 2
+        out: list[Any] | None = None if value.__class__ in (list, tuple) else []
+        for index, item in enumerate(value):
+            if self.spent > self.budget:
+                if out is None:
+                    out = list(value[:index])
+                out.append(f"<truncated: {len(value) - index} more items>")
+                break
+            clean = self.value(item, depth)
+            if out is None:
+                if clean is item:
+                    continue
+                out = list(value[:index])
+            out.append(clean)
+        return value if out is None else out
+
+
+def _key_text(key: Any) -> str:
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, float):
+        if key - key != 0.0:
+            return _non_finite(key)
+        return float.__repr__(key)
+    if isinstance(key, int):
+        text = _int_text(key)
+        return f"<int of {key.bit_length()} bits>" if text is None else text
+    return safe_str(key)
+
+
+def _key(key: Any, original: Mapping[Any, Any], taken: Mapping[str, Any]) -> str:
+    """A string name for a non-string ``key``, distinct from the string keys of ``original``
+    and from the names already in ``taken``."""
+    name = _key_text(key)
+    if name not in original and name not in taken:
+        return name
+    base = name = f"{name} ({type(key).__name__})"
+    number = 2
+    while name in original or name in taken:
+        name = f"{base} #{number}"
+        number += 1
+    return name
+
+
+class Encoder:
+    """Encodes one dict as one line under the module's contract (see the module docstring).
+
+    ``default`` converts what JSON lacks (``str`` unless given); ``limit`` bounds the line in
+    bytes; ``number_bound`` writes numbers of a larger magnitude as strings (EMF documents use
+    :data:`EMF_NUMBER_BOUND`).
+    """
+
+    __slots__ = ("_default", "bound", "limit")
+
+    def __init__(
+        self,
+        default: Callable[[Any], Any] = str,
+        *,
+        limit: int = MAX_LINE_BYTES,
+        number_bound: int | None = None,
+    ) -> None:
+        self._default = default
+        self.limit = limit
+        self.bound = number_bound
+
+    def __call__(self, data: Mapping[str, Any], keep: Container[str] = ()) -> str:
+        if (
+            self.bound is None
+            and _SCALARS.issuperset(map(type, data.values()))
+            and _STR.issuperset(map(type, data))
+        ):
+            try:
+                line = _encode_plain(data)
+            except LambdaTimeoutError:  # delivered by a signal: never swallow it
+                raise
+            except Exception:  # NaN, an int too long to print: the careful path marks them
+                pass
+            else:
+                if len(line) <= self.limit:
+                    return line
+        return self._careful(data, keep)
+
+    def clean(self, value: Any) -> Any:
+        """A JSON-safe equivalent of ``value`` (the walk ``__call__`` makes of each member),
+        sharing what needed no change: for callers that assemble a document from parts."""
+        return _Walk(self._default, self.bound, self.limit).value(value, 0)
+
+    def _careful(self, data: Mapping[str, Any], keep: Container[str]) -> str:
+        members = self._members(data)
+        line = _encode_plain(members)
+        if len(line) <= self.limit:
+            return line
+        return self._fit(members, keep, len(line))
+
+    def _members(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``data`` made JSON-safe, member by member: each value has its own walk and budget,
+        so one huge or broken value cannot take the others' place."""
+        try:
+            items = list(data.items())
+        except LambdaTimeoutError:  # delivered by a signal: never swallow it
+            raise
+        except Exception as exc:  # the mapping itself cannot be read
+            return {"message": f"<unserializable {type(data).__name__}: {type(exc).__name__}>"}
+        members: dict[str, Any] = {}
+        for original, value in items:
+            key = original if original.__class__ is str else _key(original, data, members)
+            members[key] = _Walk(self._default, self.bound, self.limit).value(value, 0)
+        return members
+
+    def _fit(self, members: dict[str, Any], keep: Container[str], size: int) -> str:
+        """Cut a line of ``size`` bytes down to the limit (see the module docstring)."""
+        pieces = [
+            (key, f"{_encode_str(key)}:{_encode_plain(value)}") for key, value in members.items()
+        ]
+        room = self.limit - 2 - _MARKER_ROOM
+        chosen: dict[int, str] = {}
+        for index, (key, piece) in enumerate(pieces):
+            if key in keep:
+                chosen[index] = piece
+                room -= len(piece) + 1
+        for index, (_, piece) in enumerate(pieces):
+            if index not in chosen and len(piece) <= _SMALL and len(piece) < room:
+                chosen[index] = piece
+                room -= len(piece) + 1
+        cut: list[str] = []
+        dropped: list[str] = []
+        for index, (key, piece) in enumerate(pieces):
+            if index in chosen:
+                continue
+            if room < _MIN_CUT:
+                dropped.append(key)
+                continue
+            text = _cut_member(key, piece, room)
+            chosen[index] = text
+            room -= len(text) + 1
+            cut.append(key)
+        marker = {"original_bytes": size, "cut": _names(cut), "dropped": _names(dropped)}
+        parts = [chosen[index] for index in range(len(pieces)) if index in chosen]
+        parts.append('"line_truncated":' + _encode_plain(marker))
+        return "{" + ",".join(parts) + "}"
+
+
+def _names(names: list[str]) -> list[str]:
+    """The first few names (each at most 64 characters) and how many more there were."""
+    listed = [name[:64] for name in names[:_MARKER_NAMES]]
+    if len(names) > _MARKER_NAMES:
+        listed.append(f"... {len(names) - _MARKER_NAMES} more")
+    return listed
+
+
+def _cut_member(key: str, piece: str, room: int) -> str:
+    """The member ``"key":value`` (encoded as ``piece``) cut to at most ``room`` bytes, its
+    value becoming a string: the start of the string, or of the value's JSON text."""
+    name = _encode_str(key)
+    value_text = piece[len(name) + 1 :]
+    # a string is decoded so that it is cut on character boundaries, not inside an escape
+    text = json.loads(value_text) if value_text.startswith('"') else value_text
+    keep = max(0, room - len(name) - 1 - 2 - len(_CUT))
+    cut = text[:keep]
+    encoded = _encode_str(cut + _CUT)
+    while len(name) + 1 + len(encoded) > room and cut:
+        # escapes made it longer than its length: shorten by the excess
+        cut = cut[: max(0, len(cut) - (len(name) + 1 + len(encoded) - room))]
+        encoded = _encode_str(cut + _CUT)
+    return f"{name}:{encoded}"
+
+
+# --- writing ------------------------------------------------------------------------------
+
+_fd_writers: dict[int, io.BufferedWriter] = {}
+_last: tuple[object, io.BufferedWriter | None] = (None, None)
+# Large enough that a whole line always fits in the writer's buffer (see write_line).
+_WRITER_BUFFER = 2 * MAX_LINE_BYTES + 2
+
+
+def _pipe_writer(stream: object) -> io.BufferedWriter | None:
+    """The whole-line writer for ``stream``'s file descriptor when that is a pipe or a socket
+    (where a write can block, and so be interrupted half-way); ``None`` otherwise. Cached for
+    the last stream asked about: the Logger's stream and ``sys.stdout`` rarely change."""
+    global _last
+    cached = _last
+    if cached[0] is stream:
+        return cached[1]
+    writer = None
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+        mode = os.fstat(fd).st_mode
+    except LambdaTimeoutError:  # delivered by a signal: never swallow it
+        raise
+    except Exception:  # no descriptor (StringIO, pytest's capture): write to the stream
+        fd = -1
+        mode = 0
+    if fd >= 0 and (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        writer = _fd_writers.get(fd)
+        if writer is None:
+            raw = io.FileIO(fd, "w", closefd=False)
+            writer = _fd_writers[fd] = io.BufferedWriter(raw, _WRITER_BUFFER)
+    _last = (stream, writer)
+    return writer
+
+
+def write_line(stream: IO[str], line: str) -> None:
+    """Write ``line`` and a newline to ``stream``, whole or not at all.
+
+    Why: Lambda's stdout is a pipe. A write longer than the pipe's free space (64 KiB) blocks;
+    a timeout signal raising ``LambdaTimeoutError`` there makes ``TextIOWrapper`` return with
+    the first 64 KiB written and the rest dropped, so the next line is glued onto the torn
+    one. On a pipe or socket the line is therefore written, after flushing ``stream`` (so it
+    stays in order with what was printed before), through a ``BufferedWriter`` on the same
+    descriptor whose buffer holds the whole line: its flush records each partial write, so
+    when a signal's exception interrupts it the unwritten rest is still known, and is written
+    before the exception goes on. Elsewhere (files, ``/dev/null``, ``StringIO``) a write
+    cannot be interrupted half-way, and the stream is used as it is.
+    """
+    writer = _pipe_writer(stream)
+    if writer is None:
+        stream.write(line + "\n")
+        return
+    data = (line + "\n").encode()
+    stream.flush()
+    try:
+        writer.write(data)
+        writer.flush()
+    except BaseException:  # a signal's exception (LambdaTimeoutError): finish, then re-raise
+        _finish(writer)
+        raise
+
+
+def _finish(writer: io.BufferedWriter) -> None:
+    """Write what an interrupted flush left in ``writer``'s buffer. Further interruptions are
+    retried a few times (the first exception is the one re-raised by the caller); an
+    ``OSError`` (the reader went away) ends it: the rest goes with the writer's next flush."""
+    for _ in range(8):
+        try:
+            writer.flush()
+            return
+        except OSError:
+            return
+        except BaseException:  # interrupted again while finishing: keep finishing
+            continue
+
+
+def write_lines(stream: IO[str], lines: list[str]) -> None:
+    """:func:`write_line` for each line, then flush ``stream`` (EMF documents go out at once)."""
+    for line in lines:
+        write_line(stream, line)
+    stream.flush()
