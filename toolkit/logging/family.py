@@ -231,13 +231,16 @@ class Family:
     def merge(self, record: InvocationRecord | None) -> dict[str, Any]:
         """The keys that change rarely, merged: service, the invocation's fixed keys,
         sampling rate, keys kept for good, keys appended during the invocation."""
-        merged: dict[str, Any] = {"service": self.config.service}
-        if record is not None:
-            merged.update(record.fixed)
-        if self.config.sampling_rate is not None:
-            merged["sampling_rate"] = self.config.sampling_rate
-        merged.update(self.persistent)
-        if record is not None:
+        config = self.config
+        if record is None:
+            merged: dict[str, Any] = {"service": config.service}
+        else:
+            merged = {"service": config.service, **record.fixed}
+        if config.sampling_rate is not None:
+            merged["sampling_rate"] = config.sampling_rate
+        if self.persistent:
+            merged.update(self.persistent)
+        if record is not None and record.appended:
             merged.update(record.appended)
         return merged
 
@@ -336,10 +339,15 @@ class Family:
         return record
 
     def begin(
-        self, invocation: _context.Invocation, fixed: dict[str, Any], clear: bool
+        self,
+        invocation: _context.Invocation,
+        existing: InvocationRecord | None,
+        fixed: dict[str, Any],
+        clear: bool,
     ) -> InvocationRecord:
-        """Start serving ``invocation`` with its fixed keys (keeping any appended before the
-        decorator ran, in an invocation another middleware opened).
+        """Start serving ``invocation`` with its fixed keys; ``existing`` is this family's
+        record in it, made by an ``append_keys`` before the decorator ran (in an invocation
+        another middleware opened), whose keys are kept.
 
         Without the lock except around what other threads also write (the kept keys, the
         levels): the record is complete before ``self.record`` publishes it to the handler's
@@ -348,7 +356,7 @@ class Family:
             with self.lock:
                 self.persistent = self.config.constructor_keys
                 self.merged = self.merge(None)
-        record = invocation.state.get(self.state_key)
+        record = existing
         if record is None:
             record = self._new_record(invocation, fixed, opened=True)
         else:

@@ -498,7 +498,7 @@ class Logger(logging.Logger):
             trace_id = xray_trace_id(header)
             if trace_id is not None:
                 fixed["xray_trace_id"] = trace_id
-        record = family.begin(invocation, fixed, clear_state)
+        record = family.begin(invocation, existing, fixed, clear_state)
         try:
             if log_event:
                 self.info("Lambda event", event=event)
