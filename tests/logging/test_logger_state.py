@@ -270,3 +270,37 @@ def test_a_child_shares_its_parents_keys_level_and_invocation(stream, service):
     held, error = stream.records()
     assert held["logger"] == f"{service}.db" and held["order"] == error["order"] == "o-1"
     assert held["function_request_id"] == error["function_request_id"]
+
+
+# --- A5: one table of level names, one log stream name ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("alias", "number"),
+    [("warn", 30), ("WARN", 30), ("fatal", 50), ("trace", 10), ("Info", 20), ("15", 15)],
+)
+def test_level_aliases_mean_the_same_everywhere(monkeypatch, alias, number):
+    from toolkit import config
+    from toolkit.cli.output import LEVEL_COLOURS, pretty
+    from toolkit.logging.levels import canonical_name, level_name, parse_level
+
+    monkeypatch.setenv("AWS_LAMBDA_LOG_LEVEL", alias)
+    assert parse_level(config.LAMBDA_LOG_LEVEL.read()) == parse_level(alias) == number
+    if number < 40:
+        assert LogBuffer(level=alias).level_no == number
+    if not alias.isdigit():
+        assert canonical_name(alias) == level_name(number)
+        code = LEVEL_COLOURS[level_name(number)]
+        assert pretty(json.dumps({"level": alias}), colour=True).startswith(f"\x1b[{code}m")
+
+
+def test_fake_contexts_and_the_local_invoker_name_log_streams_alike():
+    import re
+
+    from toolkit.cli import invoke
+    from toolkit.testing.context import log_stream_name
+
+    assert invoke.log_stream_name is log_stream_name
+    shape = r"\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}"
+    assert re.fullmatch(shape, lambda_context().log_stream_name)
+    assert re.fullmatch(shape.replace(r"\$LATEST", "7"), log_stream_name("7"))
