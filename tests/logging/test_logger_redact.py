@@ -140,3 +140,13 @@ def test_lines_without_secrets_are_unchanged(stream, service):
     first.pop("timestamp"), second.pop("timestamp")
     first.pop("location"), second.pop("location")
     assert first == second and line.count("\n") == 1
+
+
+def test_long_values_without_secrets_and_a_non_json_line(stream, service):
+    logger = Logger(service, stream=stream)
+    long_text = "x" * (len(SECRET) * 3)
+    logger.info(long_text, note=long_text)
+    (record,) = stream.records()
+    assert record["message"] == record["note"] == long_text
+    # scrub_line is given rendered lines; anything else is masked as text
+    assert redact.scrub_line(f"not json {SECRET}", json.dumps) == "not json ***"

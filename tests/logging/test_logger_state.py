@@ -304,3 +304,81 @@ def test_fake_contexts_and_the_local_invoker_name_log_streams_alike():
     shape = r"\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}"
     assert re.fullmatch(shape, lambda_context().log_stream_name)
     assert re.fullmatch(shape.replace(r"\$LATEST", "7"), log_stream_name("7"))
+
+
+# --- where appends and removals land -------------------------------------------------------
+
+
+def _outer_middleware(logger):
+    from toolkit.middleware import middleware
+
+    @middleware
+    def outer(handler, event, context):
+        logger.append_keys(before_decorator="kept")  # the Logger's record does not exist yet
+        return handler(event, context)
+
+    return outer
+
+
+def test_keys_appended_before_the_decorator_ran_are_kept_with_the_lambda_keys(stream, service):
+    from toolkit import chain
+
+    logger = Logger(service, stream=stream)
+
+    @chain(_outer_middleware(logger), logger.inject_lambda_context)
+    def handler(event, context):
+        logger.info("inside")
+
+    handler({}, lambda_context())
+    logger.info("outside")
+    inside, outside = stream.records()
+    assert inside["before_decorator"] == "kept" and "function_request_id" in inside
+    assert "before_decorator" not in outside
+
+
+def test_removing_keys_during_an_invocation_whichever_way_they_were_added(stream, service):
+    logger = Logger(service, stream=stream, team="payments")
+    logger.append_keys(region="eu")
+
+    @logger.inject_lambda_context
+    def handler(event, context):
+        logger.append_keys(order="o-1")
+        with logger.keys(step="charge"):
+            logger.remove_keys("team", "order", "cold_start", "step")
+            logger.info("after removing")
+
+    handler({}, lambda_context())
+    logger.info("outside")
+    inside, outside = stream.records()
+    for gone in ("team", "order", "cold_start", "step"):
+        assert gone not in inside
+    assert inside["region"] == outside["region"] == "eu" and "team" not in outside
+
+
+def test_a_copied_context_appending_after_an_invocation_the_logger_never_saw(stream, service):
+    from toolkit.middleware import middleware
+
+    logger = Logger(service, stream=stream)
+
+    @middleware
+    def plain(handler, event, context):
+        return handler(event, context)
+
+    go = threading.Event()
+    threads = []
+
+    def late():
+        go.wait(5)
+        logger.append_keys(customer_id="c-1")
+
+    @plain
+    def handler(event, context):
+        thread = threading.Thread(target=contextvars.copy_context().run, args=(late,))
+        threads.append(thread)
+        thread.start()
+
+    handler({}, lambda_context())
+    go.set()
+    threads[0].join(5)
+    logger.info("later")
+    assert "customer_id" not in stream.records()[0]
