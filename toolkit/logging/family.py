@@ -71,8 +71,10 @@ _RECORD_ATTRS = frozenset(
 )
 # Values that cannot hold a secret's text: the per-line redaction check skips them.
 _PLAIN = frozenset({int, float, bool, type(None)})
-_scope_keys = _context.scope_keys
-_current_invocation = _context.current
+# The context variables' own get methods, bound once (as the engine does): scope_keys() and
+# current() are these plus a Python call, on every line.
+_scope_keys = _context._scope_keys.get
+_current_invocation = _context._current.get
 _now = time.time
 
 
