@@ -382,3 +382,17 @@ def test_a_copied_context_appending_after_an_invocation_the_logger_never_saw(str
     threads[0].join(5)
     logger.info("later")
     assert "customer_id" not in stream.records()[0]
+
+
+def test_configuration_is_immutable_and_shared_with_children(service):
+    logger = Logger(service, sampling_rate=0.5, team="a")
+    child = logger.child("db")
+    config = logger._family.config
+    assert child._family.config is config and child._family.levels is logger._family.levels
+    with pytest.raises(AttributeError, match="immutable"):
+        config.service = "other"  # type: ignore[misc]
+    assert (config.service, config.sampling_rate, dict(config.constructor_keys)) == (
+        service,
+        0.5,
+        {"team": "a"},
+    )
