@@ -466,47 +466,41 @@ class Logger(logging.Logger):
         clear_state: bool = False,
     ) -> Any:
         invocation = _current_invocation()
+        opened_here = invocation is None
         if invocation is None:  # used as a bare layer, outside the engine: open one here
             invocation = _context.begin(event, lambda_context)
-            try:
-                return self._inject_lambda_context(
-                    handler,
-                    event,
-                    lambda_context,
-                    log_event=log_event,
-                    correlation_id_path=correlation_id_path,
-                    clear_state=clear_state,
-                )
-            finally:
-                _context.end(invocation)
-        family = self._family
-        existing = invocation.state.get(family.state_key)
-        if existing is not None and existing.opened:
-            return handler(event, lambda_context)  # nested handler in the same invocation
-        fixed = lambda_keys(lambda_context, invocation.cold_start)
-        if correlation_id_path is not None:
-            try:
-                correlation_id = correlation_id_path.search(event)
-            except LambdaTimeoutError:  # delivered by a signal: never swallow it
-                raise
-            except Exception:
-                correlation_id = None
-            if correlation_id is not None:
-                fixed["correlation_id"] = correlation_id
-        header = config.XRAY_TRACE_ID.read()
-        if header:
-            trace_id = xray_trace_id(header)
-            if trace_id is not None:
-                fixed["xray_trace_id"] = trace_id
-        record = family.begin(invocation, existing, fixed, clear_state)
         try:
-            if log_event:
-                self.info("Lambda event", event=event)
-            return handler(event, lambda_context)
-        except BaseException:
-            with family.lock:
-                family.flush_pending(record)
-            raise
+            family = self._family
+            existing = invocation.state.get(family.state_key)
+            if existing is not None and existing.opened:
+                return handler(event, lambda_context)  # nested handler in the same invocation
+            fixed = lambda_keys(lambda_context, invocation.cold_start)
+            if correlation_id_path is not None:
+                try:
+                    correlation_id = correlation_id_path.search(event)
+                except LambdaTimeoutError:  # delivered by a signal: never swallow it
+                    raise
+                except Exception:
+                    correlation_id = None
+                if correlation_id is not None:
+                    fixed["correlation_id"] = correlation_id
+            header = config.XRAY_TRACE_ID.read()
+            if header:
+                trace_id = xray_trace_id(header)
+                if trace_id is not None:
+                    fixed["xray_trace_id"] = trace_id
+            record = family.begin(invocation, existing, fixed, clear_state)
+            try:
+                if log_event:
+                    self.info("Lambda event", event=event)
+                return handler(event, lambda_context)
+            except BaseException:
+                with family.lock:
+                    family.flush_pending(record)
+                raise
+        finally:
+            if opened_here:
+                _context.end(invocation)
 
     @property
     def inject_lambda_context(self) -> InjectLambdaContext:
