@@ -60,9 +60,12 @@ def _publish(secrets: frozenset[str]) -> None:
     for secret in ordered:
         found[json.encoder.encode_basestring_ascii(secret)[1:-1]] = None
         found[secret] = None
-    # Published in an order that never lets a reader see a needle without its secret.
+    # Published in an order that never lets a reader (a log call in another thread) see a new
+    # secret without what it needs to find it: the length bound, the secrets, the needles.
+    bound = len(ordered[-1]) if ordered else 0
+    shortest = min(shortest, bound)
     _secrets, _ordered = secrets, ordered
-    shortest = len(ordered[-1]) if ordered else 0
+    shortest = bound
     needles = tuple(found)
     generation += 1
 
