@@ -21,6 +21,7 @@ from contextlib import contextmanager
 
 from toolkit._typing import Generic, TypeVar
 from toolkit.errors import ConfigurationError
+from toolkit.logging.levels import canonical_name
 
 T = TypeVar("T")
 
@@ -66,13 +67,9 @@ def parse_rate(raw: str) -> float:
 
 
 def parse_level(raw: str) -> str:
-    """A logging level name, upper-cased; numeric levels are accepted too."""
-    value = raw.strip().upper()
-    if value in {"CRITICAL", "FATAL", "ERROR", "WARN", "WARNING", "INFO", "DEBUG", "TRACE"}:
-        return {"WARN": "WARNING", "FATAL": "CRITICAL", "TRACE": "DEBUG"}.get(value, value)
-    if value.isdigit():
-        return value
-    raise ValueError("a level name (DEBUG, INFO, WARNING, ERROR, CRITICAL)")
+    """A logging level name, upper-cased with its alias resolved; numeric levels are accepted
+    too. The names are :mod:`toolkit.logging.levels`' table."""
+    return canonical_name(raw)
 
 
 def parse_str(raw: str) -> str:

@@ -95,6 +95,12 @@ class Invocation:
         self._token: Token[Invocation | None] | None = None
 
     @property
+    def closed(self) -> bool:
+        """Whether the invocation has ended (a thread or task running in its context can
+        outlive it)."""
+        return self._token is None
+
+    @property
     def request_id(self) -> str | None:
         return getattr(self.context, "aws_request_id", None)
 

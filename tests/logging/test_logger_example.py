@@ -18,7 +18,7 @@ def load_app():
     spec = importlib.util.spec_from_file_location("logger_example_app", APP)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # the Logger takes the captured sys.stdout
+    spec.loader.exec_module(module)  # its Logger writes to sys.stdout as it is at each line
     return module
 
 

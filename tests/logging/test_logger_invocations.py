@@ -328,7 +328,8 @@ def test_layer_used_outside_the_engine_still_ends_the_invocation(stream, service
     layer({}, lambda_context())
     logger.info("out")
     inside, outside = stream.records()
-    assert inside["inside"] == 1 and inside["cold_start"] is False
+    # Outside the engine the layer opens the invocation itself: the first one is cold.
+    assert inside["inside"] == 1 and inside["cold_start"] is True
     assert "inside" not in outside and "function_name" not in outside
 
 
@@ -411,8 +412,8 @@ def test_bare_layer_flushes_the_buffer_before_ending(stream, service):
 
 
 def test_lambda_keys_follow_each_context_not_a_cached_one(stream, service):
-    # Keys fixed per execution environment are cached by the context's values: a context of
-    # another function (or another request) must get its own.
+    # Each invocation's keys come from its own context: another function's (or another
+    # request's) context gets its own.
     logger = Logger(service, stream=stream)
 
     @logger.inject_lambda_context
@@ -431,8 +432,8 @@ def test_lambda_keys_follow_each_context_not_a_cached_one(stream, service):
 
 
 def test_keys_appended_between_invocations_reach_the_lines_after_the_next(stream, service):
-    # The end of an invocation restores a precomputed key set: it must follow appends and
-    # removals made outside invocations.
+    # Appends and removals made outside invocations reach the lines of later invocations and
+    # of the code between them.
     logger = Logger(service, stream=stream)
 
     @logger.inject_lambda_context

@@ -20,7 +20,6 @@ import sys
 import threading
 import time
 import traceback
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,7 +31,7 @@ from toolkit.cli.errors import HandlerSpecError
 from toolkit.cli.events import read_event_text
 from toolkit.cli.handler import HandlerSpec, load_handler, parse_spec
 from toolkit.cli.output import LogStream, renderer
-from toolkit.testing.context import lambda_context
+from toolkit.testing.context import lambda_context, log_stream_name
 
 MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
 MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1, 900
@@ -66,12 +65,6 @@ def trace_header(sampled: bool, now: float | None = None) -> str:
         f"Root=1-{epoch:08x}-{secrets.token_hex(12)};"
         f"Parent={secrets.token_hex(8)};Sampled={1 if sampled else 0}"
     )
-
-
-def log_stream_name(version: str = "$LATEST", now: float | None = None) -> str:
-    """``YYYY/MM/DD/[version]<32 hex>``, one per execution environment."""
-    day = time.strftime("%Y/%m/%d", time.gmtime(now))
-    return f"{day}/[{version}]{uuid.uuid4().hex}"
 
 
 def lambda_environment(

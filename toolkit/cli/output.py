@@ -15,6 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from toolkit.logging.levels import canonical_name
+
 Renderer = Callable[[str], str]
 
 RESET = "\x1b[0m"
@@ -23,10 +25,8 @@ LEVEL_COLOURS: dict[str, str] = {
     "DEBUG": "36",  # cyan
     "INFO": "32",  # green
     "WARNING": "33",  # yellow
-    "WARN": "33",
     "ERROR": "31",  # red
     "CRITICAL": "1;31",  # bold red
-    "FATAL": "1;31",
 }
 
 
@@ -46,7 +46,12 @@ def pretty(line: str, colour: bool = True) -> str:
     if not colour:
         return text
     level = record.get("level", record.get("levelname"))
-    code = LEVEL_COLOURS.get(level.upper()) if isinstance(level, str) else None
+    code = None
+    if isinstance(level, str):
+        try:
+            code = LEVEL_COLOURS.get(canonical_name(level))  # WARN and FATAL too
+        except ValueError:  # not a level name: no colour
+            code = None
     return text if code is None else f"\x1b[{code}m{text}{RESET}"
 
 

@@ -15,9 +15,13 @@ _EXPORTS: dict[str, str] = {
     "LoggerError": "toolkit.logging.errors",
     "InvalidLevelError": "toolkit.logging.errors",
     "InvalidSamplingRateError": "toolkit.logging.errors",
+    "InvalidSecretError": "toolkit.logging.errors",
     "InvalidBufferError": "toolkit.logging.errors",
     "InvalidCorrelationPathError": "toolkit.logging.errors",
     "correlation_paths": "toolkit.logging.correlation_paths",
+    "redact": "toolkit.logging.redact",
+    "register_secret": "toolkit.logging.redact",
+    "unregister_secret": "toolkit.logging.redact",
 }
 
 __all__ = [
@@ -25,23 +29,29 @@ __all__ = [
     "InvalidCorrelationPathError",
     "InvalidLevelError",
     "InvalidSamplingRateError",
+    "InvalidSecretError",
     "LogBuffer",
     "Logger",
     "LoggerError",
     "correlation_paths",
+    "redact",
+    "register_secret",
+    "unregister_secret",
 ]
 
 if TYPE_CHECKING:
-    from toolkit.logging import correlation_paths
+    from toolkit.logging import correlation_paths, redact
     from toolkit.logging.buffer import LogBuffer
     from toolkit.logging.errors import (
         InvalidBufferError,
         InvalidCorrelationPathError,
         InvalidLevelError,
         InvalidSamplingRateError,
+        InvalidSecretError,
         LoggerError,
     )
     from toolkit.logging.logger import Logger
+    from toolkit.logging.redact import register_secret, unregister_secret
 
 
 __getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

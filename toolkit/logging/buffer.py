@@ -13,7 +13,7 @@ import threading
 from collections import deque
 
 from toolkit.logging.errors import InvalidBufferError, InvalidLevelError
-from toolkit.logging.levels import parse_level
+from toolkit.logging.levels import ERROR, parse_level
 
 __all__ = ["LogBuffer"]
 
@@ -22,6 +22,11 @@ class LogBuffer:
     """What to buffer: lines at or below ``level``, at most ``max_bytes`` of them (UTF-8) per
     invocation, the oldest evicted first. ``flush_on_error`` flushes when an ERROR or higher
     line is logged (the handler raising always flushes).
+
+    ``level`` must be below ERROR: an ERROR or CRITICAL line is always written when it is
+    logged, never held (a held one would be dropped when the handler returns), so a buffer at
+    ERROR or above is refused with :class:`~toolkit.logging.InvalidBufferError` rather than
+    quietly meaning something else.
 
     A plain class rather than a dataclass: importing ``dataclasses`` pulls in ``inspect`` and
     costs several milliseconds of cold start."""
@@ -37,6 +42,13 @@ class LogBuffer:
             raise InvalidBufferError(
                 "buffer.level", level, "a level name (DEBUG, INFO, ...) or an integer"
             ) from None
+        if level_no >= ERROR:
+            raise InvalidBufferError(
+                "buffer.level",
+                level,
+                "a level below ERROR (DEBUG, INFO or WARNING): ERROR and CRITICAL lines are "
+                "always written, never buffered",
+            )
         if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
             raise InvalidBufferError("buffer.max_bytes", max_bytes, "a positive integer (bytes)")
         self.level = level

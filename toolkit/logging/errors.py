@@ -10,6 +10,7 @@ __all__ = [
     "InvalidCorrelationPathError",
     "InvalidLevelError",
     "InvalidSamplingRateError",
+    "InvalidSecretError",
     "LoggerError",
 ]
 
@@ -42,3 +43,13 @@ class InvalidBufferError(LoggerError):
 class InvalidCorrelationPathError(LoggerError):
     """A ``correlation_id_path`` that is not a valid JMESPath expression; raised when the
     handler is decorated, not on the first invocation."""
+
+
+class InvalidSecretError(LoggerError):
+    """``register_secret`` was given something other than a non-empty ``str``. The message
+    names the type it got, never the value, which ``value`` does not keep either."""
+
+    def __init__(self, expected: str) -> None:
+        self.argument = "secret"
+        self.value = None
+        ToolkitError.__init__(self, f"register_secret takes {expected}")

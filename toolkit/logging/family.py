@@ -1,10 +1,30 @@
-"""What a Logger and its children share, and how one line is built and delivered.
+"""What a Logger and its children share, what they keep per invocation, and how a line is
+built and delivered.
 
-Keys fixed for an invocation and keys appended during it sit in plain dicts that are replaced
-(never mutated) under a lock and merged into ``merged``, which a log call reads with one
-attribute access: the handler's threads see the invocation's keys even though
-``threading.Thread`` does not inherit context variables. Keys of ``with logger.keys(...)``
-are a context variable instead, so they belong to the block (and its asyncio tasks).
+Three kinds of state, each in one place:
+
+* :class:`LoggerConfig`: what the Logger was built with (service, stream, renderer, sampling
+  rate, buffer, constructor keys). Immutable.
+* :class:`~toolkit.logging.levels.Levels`: the configured level, ``AWS_LAMBDA_LOG_LEVEL``, the
+  level of a sampled invocation and the threshold the level methods compare against.
+* :class:`InvocationRecord`: what belongs to one invocation (its Lambda keys, the keys
+  appended during it, the lines a buffer holds, whether it was sampled). It is kept with the
+  invocation, in ``Invocation.state``, and dropped with it.
+
+The :class:`Family` ties them together with the keys that outlive invocations (constructor
+keys and keys appended outside any invocation) and the ``with logger.keys()`` block keys.
+
+Which invocation a call belongs to: the one in the calling context (the handler's thread, its
+asyncio tasks, threads run in a copied context), even after it ended; otherwise, for a plain
+thread, which does not inherit context variables, the invocation the Logger is serving at
+that moment. A plain thread other than the main thread calling ``append_keys`` while no
+invocation runs is most likely left over from one that ended: its keys are kept for that
+thread's own lines, never for later invocations.
+
+The keys of a line are merged in one place, :meth:`Family.add_keys`, in this order (later
+wins): service, the invocation's Lambda keys, sampling rate, keys kept for good, keys appended
+during the invocation, block keys, :func:`toolkit.context.scope` keys, the call's keys. The
+first five change rarely and are merged once per change (:meth:`Family.merge`).
 """
 
 from __future__ import annotations
@@ -19,33 +39,54 @@ from contextvars import ContextVar
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, cast
 from toolkit.jsonline import Encoder, write_line
+from toolkit.logging import redact as _redact
 from toolkit.logging.buffer import LogBuffer, PendingLines
 from toolkit.logging.formatter import (
     KEEP,
     OWN_FIELDS,
     ExcInfo,
     exception_fields,
-    level_name,
     safe_str,
     timestamp,
 )
+from toolkit.logging.levels import ERROR, WARNING, Levels, level_name
 
 if TYPE_CHECKING:
     from typing import IO, Any
 
-    from toolkit.logging.logger import Logger
-
-__all__ = ["Family", "JsonHandler", "exc_info_of", "format_message"]
-
-DEBUG, WARNING, ERROR = 10, 30, 40
+__all__ = [
+    "Family",
+    "InvocationRecord",
+    "JsonHandler",
+    "LoggerConfig",
+    "exc_info_of",
+    "format_message",
+]
 
 _EMPTY: Mapping[str, Any] = {}
 _RECORD_ATTRS = frozenset(
     logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
     | {"message", "asctime", "taskName", "_toolkit_keys"}
 )
-_scope_keys = _context.scope_keys
+# Values that cannot hold a secret's text: the per-line redaction check skips them.
+_PLAIN = frozenset({int, float, bool, type(None)})
+# The context variables' own get methods, bound once (as the engine does): scope_keys() and
+# current() are these plus a Python call, on every line.
+_scope_keys = _context._scope_keys.get
+_current_invocation = _context._current.get
 _now = time.time
+
+
+def _suspect(layer: Mapping[str, Any], line: str) -> bool:
+    """Whether a registered secret may be in ``layer``'s values: strings are checked, numbers
+    cannot hold one, anything else (nested, an object) has the whole ``line`` scanned."""
+    for value in layer.values():
+        if value.__class__ is str:
+            if _redact.found_in(value):
+                return True
+        elif value.__class__ not in _PLAIN:
+            return _redact.found(line)
+    return False
 
 
 def format_message(msg: Any, args: tuple[Any, ...]) -> tuple[Any, str | None]:
@@ -81,7 +122,7 @@ def _add_keys(data: dict[str, Any], keys: Mapping[str, Any]) -> None:
         data.update(keys)
         return
     for key, value in keys.items():
-        if key in OWN_FIELDS and (key != "message" or data["message"] is not value):
+        if key in OWN_FIELDS and (key != "message" or data.get("message") is not value):
             name = f"extra_{key}"
             while name in keys:
                 name = f"extra_{name}"
@@ -90,175 +131,269 @@ def _add_keys(data: dict[str, Any], keys: Mapping[str, Any]) -> None:
             data[key] = value
 
 
-class Family:
-    """What a Logger and its children share: configuration, keys, level and the buffer."""
+class LoggerConfig:
+    """What a Logger was built with; shared by its children, never changed afterwards.
+
+    ``stream`` is ``None`` for "``sys.stdout`` as it is when a line is written", so that
+    ``capsys``, ``contextlib.redirect_stdout`` and a runtime's own redirection see the lines
+    of a Logger built before they swapped ``sys.stdout``."""
+
+    __slots__ = ("buffer", "constructor_keys", "render", "sampling_rate", "service", "stream")
+
+    service: str
+    sampling_rate: float | None
+    buffer: LogBuffer | None
+    stream: IO[str] | None
+    render: Encoder
+    constructor_keys: Mapping[str, Any]
 
     def __init__(
         self,
         service: str,
-        level: int,
         *,
         sampling_rate: float | None,
-        stream: IO[str],
         buffer: LogBuffer | None,
+        stream: IO[str] | None,
         json_default: Callable[[Any], Any],
-        keys: dict[str, Any],
+        keys: Mapping[str, Any],
     ) -> None:
-        self.service = service
-        self.sampling_rate = sampling_rate
-        self.buffer = buffer
-        self.render = Encoder(json_default)
-        self.stream = stream
-        self.lock = threading.RLock()
-        self.loggers: list[Logger] = []
-        self.block: ContextVar[Mapping[str, Any]] = ContextVar(
-            f"toolkit_logger_keys_{service}", default=_EMPTY
-        )
-        self.constructor_keys = dict(keys)
-        self.persistent: dict[str, Any] = dict(keys)
-        self.invocation_keys: dict[str, Any] = {}
-        self.fixed: dict[str, Any] = {}
-        self.merged: dict[str, Any] = {}
-        self.invocation: _context.Invocation | None = None
-        self.end_callback = self.end  # one bound method, registered by every invocation
-        self.active = False
+        setattr_ = object.__setattr__
+        setattr_(self, "service", service)
+        setattr_(self, "sampling_rate", sampling_rate)
+        setattr_(self, "buffer", buffer)
+        setattr_(self, "stream", stream)
+        setattr_(self, "render", Encoder(json_default))
+        setattr_(self, "constructor_keys", dict(keys))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"LoggerConfig is immutable (tried to set {name!r})")
+
+
+class InvocationRecord:
+    """What a Logger family keeps for one invocation, stored in ``Invocation.state``.
+
+    ``fixed`` holds the keys computed when the invocation starts (Lambda keys, correlation id,
+    trace id), ``appended`` those added during it; ``merged`` is the family's keys with both
+    (see :meth:`Family.merge`), replaced whole on every change so a reader never sees a
+    half-built dict. ``opened`` says whether ``inject_lambda_context`` opened it (rather than an
+    ``append_keys`` in an invocation another middleware opened). Once ``closed`` it takes no
+    more keys and holds no lines."""
+
+    __slots__ = (
+        "appended",
+        "closed",
+        "fixed",
+        "invocation",
+        "merged",
+        "opened",
+        "pending",
+        "sampled",
+    )
+
+    def __init__(
+        self, invocation: _context.Invocation, fixed: Mapping[str, Any], opened: bool
+    ) -> None:
+        self.invocation = invocation
+        self.fixed = fixed
+        self.appended: Mapping[str, Any] = _EMPTY
+        self.merged: Mapping[str, Any] = _EMPTY
         self.pending: PendingLines | None = None
-        self.configured_level = level
-        # A sampled invocation logs down to here: DEBUG, but never below AWS_LAMBDA_LOG_LEVEL,
-        # since Lambda drops what is under that level anyway.
-        self.sample_level = DEBUG
-        self.effective = level
-        self.threshold = level
+        self.sampled = False
+        self.opened = opened
+        self.closed = False
+
+
+class Family:
+    """A Logger and its children: configuration, levels, the keys that outlive invocations,
+    the block keys, and which invocation they serve right now."""
+
+    def __init__(self, config: LoggerConfig, levels: Levels) -> None:
+        self.config = config
+        self.levels = levels
+        self.lock = threading.RLock()
+        self.block: ContextVar[Mapping[str, Any]] = ContextVar(
+            f"toolkit_logger_keys_{config.service}", default=_EMPTY
+        )
+        # Where this family's record sits in an invocation's state dict.
+        self.state_key = f"toolkit.logging:{config.service}:{id(self):x}"
+        self.persistent: Mapping[str, Any] = config.constructor_keys
+        # The invocation being served, for the threads that do not carry a context.
+        self.record: InvocationRecord | None = None
+        self.merged: Mapping[str, Any] = self.merge(None)
         self.write_failed = False
-        # False while the loggers' thresholds may disagree with ``threshold`` (never set, or a
-        # signal landed half-way through ``set_levels``): the next call then writes them all.
-        self.levels_synced = False
-        # ``merged`` outside an invocation, and the ``persistent`` dict it was built from: an
-        # invocation's end restores it instead of merging again.
-        self.idle: dict[str, Any] = {}
-        self.idle_of: dict[str, Any] | None = None
-        self.rebuild()
-        self.set_levels(None)
+        # The merged keys last checked for secrets, under which registry, and the answer.
+        self._checked: Mapping[str, Any] = _EMPTY
+        self._checked_generation = -1
+        self._merged_secret = False
 
     # --- keys -----------------------------------------------------------------------------
-    def rebuild(self) -> None:
-        """Recompute ``merged``; a new dict is swapped in so readers never see a half-built
-        one."""
-        merged: dict[str, Any] = {"service": self.service}
-        merged.update(self.fixed)
-        if self.sampling_rate is not None:
-            merged["sampling_rate"] = self.sampling_rate
-        merged.update(self.persistent)
-        merged.update(self.invocation_keys)
-        self.merged = merged
+    def merge(self, record: InvocationRecord | None) -> dict[str, Any]:
+        """The keys that change rarely, merged: service, the invocation's fixed keys,
+        sampling rate, keys kept for good, keys appended during the invocation."""
+        config = self.config
+        if record is None:
+            merged: dict[str, Any] = {"service": config.service}
+        else:
+            merged = {"service": config.service, **record.fixed}
+        if config.sampling_rate is not None:
+            merged["sampling_rate"] = config.sampling_rate
+        if self.persistent:
+            merged.update(self.persistent)
+        if record is not None and record.appended:
+            merged.update(record.appended)
+        return merged
 
-    def in_invocation(self) -> bool:
-        """Whether appended keys belong to an invocation. Inside one that the decorator did
-        not open (another toolkit middleware did), the keys are cleared when it closes."""
-        if self.active:
-            return True
-        invocation = _context.current()
-        if invocation is None:
-            return False
-        if self.invocation is not invocation:
-            self.invocation = invocation
-            invocation.on_close(self.end_callback)
-        return True
+    def add_keys(
+        self,
+        data: dict[str, Any],
+        record: InvocationRecord | None,
+        structured: Mapping[str, Any] | None,
+        keys: Mapping[str, Any] | None,
+    ) -> None:
+        """Every key of a line, in one place (later wins): the merged keys, block keys, scope
+        keys, a dict message's keys, the call's keys. A user key named like one of the line's
+        own fields is written as ``extra_<name>`` instead (see :func:`_add_keys`)."""
+        data.update(self.merged if record is None else record.merged)
+        block = self.block.get()
+        if block:
+            _add_keys(data, block)
+        scoped = _scope_keys()
+        if scoped:
+            _add_keys(data, scoped)
+        if structured:
+            _add_keys(data, structured)
+        if keys:
+            _add_keys(data, keys)
+
+    def current(self) -> InvocationRecord | None:
+        """The record of the invocation this call belongs to (see the module's docstring)."""
+        record = self.record
+        invocation = _current_invocation()
+        if invocation is not None and (record is None or record.invocation is not invocation):
+            return cast("InvocationRecord | None", invocation.state.get(self.state_key))
+        return record
+
+    def _refresh(self) -> None:
+        """Merge again after ``persistent`` changed. Call with the lock held."""
+        self.merged = self.merge(None)
+        record = self.record
+        if record is not None:
+            record.merged = self.merge(record)
 
     def append(self, keys: Mapping[str, Any]) -> None:
         with self.lock:
-            if self.in_invocation():
-                self.invocation_keys = {**self.invocation_keys, **keys}
+            invocation = _current_invocation()
+            if invocation is not None:
+                record = invocation.state.get(self.state_key)
+                if record is None:
+                    if invocation.closed:  # a copied context outliving its invocation
+                        return
+                    record = self.open(invocation)
             else:
+                record = self.record
+            if record is not None:
+                if not record.closed:
+                    record.appended = {**record.appended, **keys}
+                    record.merged = self.merge(record)
+            elif threading.current_thread() is threading.main_thread():
                 self.persistent = {**self.persistent, **keys}
-            self.rebuild()
+                self._refresh()
+            else:
+                # A plain thread while no invocation runs: left over from one that ended.
+                # Its keys go on its own lines only, never into a later invocation's.
+                self.block.set({**self.block.get(), **keys})
 
     def remove(self, names: tuple[str, ...]) -> None:
         with self.lock:
-            self.invocation_keys = {k: v for k, v in self.invocation_keys.items() if k not in names}
+            record = self.current()
+            if record is not None:
+                record.fixed = {k: v for k, v in record.fixed.items() if k not in names}
+                record.appended = {k: v for k, v in record.appended.items() if k not in names}
+            block = self.block.get()
+            if block and not block.keys().isdisjoint(names):
+                self.block.set({k: v for k, v in block.items() if k not in names})
             self.persistent = {k: v for k, v in self.persistent.items() if k not in names}
-            self.fixed = {k: v for k, v in self.fixed.items() if k not in names}
-            self.rebuild()
+            self._refresh()
+            if record is not None and record is not self.record:
+                record.merged = self.merge(record)
 
     # --- invocation lifecycle -------------------------------------------------------------
+    def _new_record(
+        self, invocation: _context.Invocation, fixed: Mapping[str, Any], *, opened: bool
+    ) -> InvocationRecord:
+        """A record for ``invocation``, stored in its state and dropped when it closes."""
+        record = InvocationRecord(invocation, fixed, opened)
+        # Registered first, so that even a timeout signal landing half-way through still
+        # leaves nothing of this invocation behind.
+        invocation.on_close(lambda: self.close(record))
+        invocation.state[self.state_key] = record
+        return record
+
+    def open(self, invocation: _context.Invocation) -> InvocationRecord:
+        """The record of an invocation that another middleware opened, made when a key is
+        appended in it. Call with the lock held."""
+        record = self._new_record(invocation, _EMPTY, opened=False)
+        record.merged = self.merge(record)
+        self.record = record
+        return record
+
     def begin(
-        self, invocation: _context.Invocation | None, fixed: dict[str, Any], clear: bool
-    ) -> None:
-        if invocation is not None:
-            # Registered first, so that even a timeout signal landing half-way through still
-            # leaves nothing of this invocation behind.
-            invocation.on_close(self.end_callback)
+        self,
+        invocation: _context.Invocation,
+        existing: InvocationRecord | None,
+        fixed: dict[str, Any],
+        clear: bool,
+    ) -> InvocationRecord:
+        """Start serving ``invocation`` with its fixed keys; ``existing`` is this family's
+        record in it, made by an ``append_keys`` before the decorator ran (in an invocation
+        another middleware opened), whose keys are kept.
+
+        Without the lock except around what other threads also write (the kept keys, the
+        levels): the record is complete before ``self.record`` publishes it to the handler's
+        threads, in one assignment."""
+        if clear:
+            with self.lock:
+                self.persistent = self.config.constructor_keys
+                self.merged = self.merge(None)
+        record = existing
+        if record is None:
+            record = self._new_record(invocation, fixed, opened=True)
+        else:
+            record.opened = True
+            record.fixed = fixed
+        record.merged = self.merge(record)
+        buffer = self.config.buffer
+        if buffer is not None:
+            record.pending = PendingLines(buffer.max_bytes)
+        rate = self.config.sampling_rate
+        if rate is not None:
+            # Here rather than at the top: its _random is a shared library (~0.25 ms of
+            # cold start) that only sampling loggers need.
+            from toolkit.logging.sampling import sampled
+
+            record.sampled = sampled(rate)
+            with self.lock:
+                self.levels.apply(record.sampled)
+        self.record = record
+        return record
+
+    def close(self, record: InvocationRecord) -> None:
+        """Drop what belonged to the invocation: its held lines, its sampled level, and its
+        keys for every thread but those still running in its context. An append racing with
+        this finds the record closed, or lands in it just before: either way it ends here."""
+        record.closed = True
+        record.pending = None
+        if self.record is record:
+            self.record = None
+        if record.sampled:
+            with self.lock:
+                self.levels.apply(False)
+
+    def set_level(self, configured: int) -> None:
         with self.lock:
-            self.invocation = invocation
-            self.active = True
-            self.fixed = fixed
-            self.invocation_keys = {}
-            if clear:
-                self.persistent = dict(self.constructor_keys)
-            # What rebuild() does, with no invocation keys yet (the per-invocation path).
-            merged: dict[str, Any] = {"service": self.service, **fixed}
-            if self.sampling_rate is not None:
-                merged["sampling_rate"] = self.sampling_rate
-            if self.persistent:
-                merged.update(self.persistent)
-            self.merged = merged
-            if self.buffer is not None:
-                self.pending = PendingLines(self.buffer.max_bytes)
-            if self.sampling_rate is not None:
-                # Here rather than at the top: its _random is a shared library (~0.25 ms of
-                # cold start) that only sampling loggers need.
-                from toolkit.logging.sampling import sampled
-
-                self.set_levels(
-                    min(self.configured_level, self.sample_level)
-                    if sampled(self.sampling_rate)
-                    else None
-                )
-            elif self.effective != self.configured_level or not self.levels_synced:
-                self.set_levels(None)
-
-    def end(self) -> None:
-        """Drop what belonged to the invocation: its keys, held lines, sampled level."""
-        with self.lock:
-            self.active = False
-            self.invocation = None
-            self.pending = None
-            self.fixed = {}
-            self.invocation_keys = {}
-            self.merged = self.idle_keys()
-            if self.effective != self.configured_level or not self.levels_synced:
-                self.set_levels(None)
-
-    def idle_keys(self) -> dict[str, Any]:
-        """``merged`` with no invocation keys; rebuilt only when ``persistent`` was replaced
-        (the dicts are never mutated, so identity says whether it changed)."""
-        persistent = self.persistent
-        if persistent is not self.idle_of:
-            merged: dict[str, Any] = {"service": self.service}
-            if self.sampling_rate is not None:
-                merged["sampling_rate"] = self.sampling_rate
-            merged.update(persistent)
-            self.idle, self.idle_of = merged, persistent
-        return self.idle
-
-    def set_levels(self, sampled_level: int | None) -> None:
-        effective = self.configured_level if sampled_level is None else sampled_level
-        threshold = effective
-        if self.buffer is not None:
-            # Everything from DEBUG up to the buffer's level is held, whatever the level.
-            threshold = min(threshold, self.buffer.level_no, DEBUG)
-        self.effective = effective
-        if threshold == self.threshold and self.levels_synced:
-            return
-        self.levels_synced = False
-        self.threshold = threshold
-        for logger in self.loggers:
-            logger._threshold = threshold
-        if self.loggers:
-            # Keep stdlib's view in step, so records from library loggers below ours and from
-            # ``logger.log`` are let through exactly when ours are.
-            logging.Logger.setLevel(self.loggers[0], threshold)
-        self.levels_synced = True
+            self.levels.configured = configured
+            record = self.record
+            self.levels.apply(record is not None and record.sampled)
 
     # --- lines ----------------------------------------------------------------------------
     def line(
@@ -270,6 +405,7 @@ class Family:
         keys: Mapping[str, Any] | None,
         *,
         created: float,
+        record: InvocationRecord | None,
         exc_info: ExcInfo | None = None,
         logger_name: str | None = None,
     ) -> str:
@@ -288,40 +424,76 @@ class Family:
             "message": message,
             "timestamp": timestamp(created),
         }
-        data.update(self.merged)
-        block = self.block.get()
-        if block:
-            _add_keys(data, block)
-        scoped = _scope_keys()
-        if scoped:
-            _add_keys(data, scoped)
-        if structured:
-            _add_keys(data, structured)
-        if keys:
-            _add_keys(data, keys)
+        self.add_keys(data, record, structured, keys)
         if logger_name is not None:
             data["logger"] = logger_name
         if error is not None:
             data["message_args_error"] = error
         if exc_info is not None:
             data.update(exception_fields(exc_info))
-        return self.render(data, KEEP)
+        text = self.config.render(data, KEEP)
+        if _redact.needles:
+            whole = structured is not None or error is not None or exc_info is not None
+            return self.redacted(text, message, keys, record, whole)
+        return text
 
-    def deliver(self, level: int, line: str) -> None:
+    def redacted(
+        self,
+        text: str,
+        message: Any,
+        keys: Mapping[str, Any] | None,
+        record: InvocationRecord | None,
+        whole: bool,
+    ) -> str:
+        """``text`` with the registered secrets masked.
+
+        The check is narrowed to what changes per line (the message and the call's, block and
+        scope keys' string values) when everything else is known to be clean: the merged keys
+        are checked once per change. A nested value, a dict message, an exception or a
+        formatting error (``whole``) can hide anything, so those lines are scanned whole."""
+        merged = self.merged if record is None else record.merged
+        if self._checked is not merged or self._checked_generation != _redact.generation:
+            self._merged_secret = _redact.found(self.config.render(dict(merged)))
+            self._checked, self._checked_generation = merged, _redact.generation
+        if whole or self._merged_secret or message.__class__ is not str:
+            suspect = _redact.found(text)
+        else:
+            shortest = _redact.shortest
+            suspect = len(message) >= shortest and _redact.found_in(message)
+            if not suspect and keys:
+                for value in keys.values():  # _suspect(keys, text), inlined: every line has keys
+                    if value.__class__ is str:
+                        if len(value) >= shortest and _redact.found_in(value):
+                            suspect = True
+                            break
+                    elif value.__class__ not in _PLAIN:
+                        suspect = _redact.found(text)
+                        break
+            if not suspect:
+                block, scoped = self.block.get(), _scope_keys()
+                suspect = bool(block) and _suspect(block, text)
+                suspect = suspect or (bool(scoped) and _suspect(scoped, text))
+        return _redact.scrub_line(text, self._encode) if suspect else text
+
+    def _encode(self, data: dict[str, Any]) -> str:
+        return self.config.render(data, KEEP)
+
+    def deliver(self, level: int, line: str, record: InvocationRecord | None) -> None:
         """Write ``line``, hold it in the invocation's buffer, or drop it, by level."""
-        pending = self.pending
-        if pending is not None and level <= cast(LogBuffer, self.buffer).level_no:
+        pending = None if record is None else record.pending
+        buffer = self.config.buffer
+        if pending is not None and level <= cast(LogBuffer, buffer).level_no:
             pending.add(line)
             return
-        if level < self.effective:
+        if level < self.levels.effective:
             return
-        if pending is not None and level >= ERROR and cast(LogBuffer, self.buffer).flush_on_error:
-            self.flush_pending()
+        if pending is not None and level >= ERROR and cast(LogBuffer, buffer).flush_on_error:
+            self.flush_pending(record)
         self.write(line)
 
-    def flush_pending(self) -> None:
+    def flush_pending(self, record: InvocationRecord | None) -> None:
         """Write the held lines, oldest first, after a line saying how many were evicted."""
-        pending = self.pending
+        pending = None if record is None else record.pending
         if pending is None:
             return
         lines, evicted = pending.take()
@@ -334,9 +506,10 @@ class Family:
                     "toolkit.logging:buffer",
                     {
                         "evicted_records": evicted,
-                        "buffer_max_bytes": cast(LogBuffer, self.buffer).max_bytes,
+                        "buffer_max_bytes": cast(LogBuffer, self.config.buffer).max_bytes,
                     },
                     created=_now(),
+                    record=record,
                 )
             )
         for line in lines:
@@ -344,7 +517,8 @@ class Family:
 
     def write(self, line: str) -> None:
         try:
-            write_line(self.stream, line)
+            stream = self.config.stream
+            write_line(sys.stdout if stream is None else stream, line)
         except Exception as exc:
             self.report_failure(exc)
 
@@ -357,8 +531,10 @@ class Family:
         if stderr is not None:
             try:
                 stderr.write(
-                    f"toolkit.logging: could not write a log line for service "
-                    f"{self.service!r}: {type(exc).__name__}: {safe_str(exc)}\n"
+                    _redact.text(
+                        f"toolkit.logging: could not write a log line for service "
+                        f"{self.config.service!r}: {type(exc).__name__}: {safe_str(exc)}\n"
+                    )
                 )
             except Exception:
                 return
@@ -379,6 +555,7 @@ class JsonHandler(logging.Handler):
             if keys is None:
                 keys = {k: v for k, v in record.__dict__.items() if k not in _RECORD_ATTRS}
             msg = record.msg
+            current = family.current()
             line = family.line(
                 record.levelno,
                 msg,
@@ -386,9 +563,10 @@ class JsonHandler(logging.Handler):
                 f"{record.funcName}:{record.lineno}",
                 keys,
                 created=record.created,
+                record=current,
                 exc_info=exc_info_of(record.exc_info),
                 logger_name=None if record.name == self._owner else record.name,
             )
-            family.deliver(record.levelno, line)
+            family.deliver(record.levelno, line, current)
         except Exception as exc:
             family.report_failure(exc)

@@ -1,5 +1,5 @@
-"""The pieces of a log line that are not JSON encoding: level names, the timestamp, the
-exception fields, and which members are the line's own.
+"""The pieces of a log line that are not JSON encoding: the timestamp, the exception fields,
+and which members are the line's own (level names are :mod:`toolkit.logging.levels`').
 
 Encoding (strict JSON, markers for bad values, the size bound) is :mod:`toolkit.jsonline`'s,
 shared with the EMF documents; the Logger's own calls and records arriving through stdlib
@@ -8,7 +8,6 @@ shared with the EMF documents; the Logger's own calls and records arriving throu
 
 from __future__ import annotations
 
-import logging
 import time
 import traceback
 from types import TracebackType
@@ -21,10 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KEEP",
-    "LEVEL_NAMES",
     "OWN_FIELDS",
     "exception_fields",
-    "level_name",
     "safe_str",
     "timestamp",
 ]
@@ -56,20 +53,6 @@ OWN_FIELDS = (KEEP - {"correlation_id"}) | {
     "stack_trace",
     "message_args_error",
 }
-
-LEVEL_NAMES: dict[int, str] = {
-    10: "DEBUG",
-    20: "INFO",
-    30: "WARNING",
-    40: "ERROR",
-    50: "CRITICAL",
-}
-
-
-def level_name(level: int) -> str:
-    """The name of a level, custom ones (``logging.addLevelName``) included."""
-    return LEVEL_NAMES.get(level) or logging.getLevelName(level)
-
 
 _cache: tuple[int, str] = (-1, "")
 

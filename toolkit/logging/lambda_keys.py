@@ -22,42 +22,23 @@ def xray_trace_id(header: str | None) -> str | None:
     return None
 
 
-# The keys a context gives that are fixed for the execution environment (name, memory, ARN),
-# by the values they come from: the runtime hands over a new context object per invocation,
-# but these three only change between environments (or fake contexts in tests).
-_environment_keys: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
-_MAX_ENVIRONMENTS = 64  # bounds the cache when tests make up contexts by the thousand
-
-
-def _environment(name: Any, memory: Any, arn: Any) -> dict[str, Any]:
-    keys: dict[str, Any] = {}
+def lambda_keys(lambda_context: Any, cold_start: bool) -> dict[str, Any]:
+    """``cold_start`` and what the context says about the function and the request."""
+    keys: dict[str, Any] = {"cold_start": cold_start}
+    if lambda_context is None:
+        return keys
+    name = getattr(lambda_context, "function_name", None)
     if name is not None:
         keys["function_name"] = name
+    memory = getattr(lambda_context, "memory_limit_in_mb", None)
     if memory is not None:
         try:
             keys["function_memory_size"] = int(memory)
         except (TypeError, ValueError):
             keys["function_memory_size"] = safe_str(memory)
+    arn = getattr(lambda_context, "invoked_function_arn", None)
     if arn is not None:
         keys["function_arn"] = arn
-    return keys
-
-
-def lambda_keys(lambda_context: Any, cold_start: bool) -> dict[str, Any]:
-    if lambda_context is None:
-        return {"cold_start": cold_start}
-    name = getattr(lambda_context, "function_name", None)
-    memory = getattr(lambda_context, "memory_limit_in_mb", None)
-    arn = getattr(lambda_context, "invoked_function_arn", None)
-    try:
-        environment = _environment_keys[name, memory, arn]
-    except KeyError:
-        environment = _environment_keys[name, memory, arn] = _environment(name, memory, arn)
-        if len(_environment_keys) > _MAX_ENVIRONMENTS:
-            _environment_keys.clear()
-    except TypeError:  # an unhashable attribute (a fake context): nothing to cache it by
-        environment = _environment(name, memory, arn)
-    keys = {"cold_start": cold_start, **environment}
     request_id = getattr(lambda_context, "aws_request_id", None)
     if request_id is not None:
         keys["function_request_id"] = request_id

@@ -15,9 +15,15 @@ every record. ``propagate`` is off by default: a Lambda runtime's root handler (
 must not print our lines a second time, and no filter is put on the root logger, so other
 libraries' records are never swallowed.
 
-State. Everything a Logger and its children share lives in one
-:class:`~toolkit.logging.family.Family` (keys, level, buffer, stream); the Logger object itself
-holds only its name and the level number its methods compare against.
+State. What a Logger and its children share is one :class:`~toolkit.logging.family.Family`:
+an immutable configuration, one :class:`~toolkit.logging.levels.Levels`, the keys that outlive
+invocations; what belongs to one invocation is an
+:class:`~toolkit.logging.family.InvocationRecord` kept in that invocation's state. The Logger
+object itself holds only its name and the level number its methods compare against.
+
+Same-named Loggers. Each ``Logger(...)`` is its own family: two ``Logger("x")`` share nothing
+(configuration, keys, level, buffer), and ``logging.getLogger("x")`` returns the one built
+last. Sharing is asked for explicitly, with :meth:`Logger.child`. See docs/logger.md.
 """
 
 from __future__ import annotations
@@ -37,10 +43,18 @@ from toolkit.logging.errors import (
     InvalidCorrelationPathError,
     InvalidSamplingRateError,
 )
-from toolkit.logging.family import Family, JsonHandler, exc_info_of
-from toolkit.logging.formatter import level_name
+from toolkit.logging.family import Family, JsonHandler, LoggerConfig, exc_info_of
 from toolkit.logging.lambda_keys import lambda_keys, xray_trace_id
-from toolkit.logging.levels import parse_level
+from toolkit.logging.levels import (
+    CRITICAL,
+    DEBUG,
+    ERROR,
+    INFO,
+    WARNING,
+    Levels,
+    level_name,
+    parse_level,
+)
 from toolkit.middleware import Target, middleware_method
 
 if TYPE_CHECKING:
@@ -50,11 +64,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Logger"]
 
-DEBUG, INFO, WARNING, ERROR, CRITICAL = 10, 20, 30, 40, 50
-
 _SPECIAL = frozenset({"exc_info", "extra", "stack_info", "stacklevel"})
 _manager = logging.Logger.manager
-_scope_keys = _context.scope_keys
 _current_invocation = _context.current
 _now = time.time
 _getframe = sys._getframe
@@ -80,8 +91,27 @@ def _warn_lambda_level(family: Family, requested: int, lambda_level: int) -> Non
                 "aws_lambda_log_level": level_name(lambda_level),
             },
             created=_now(),
+            record=family.current(),
         )
     )
+
+
+def _outermost() -> tuple[Any, int]:
+    """The outermost frame of the stack and its depth seen from the function calling this
+    one: where a ``stacklevel`` deeper than the stack points (the line is still logged, as
+    stdlib does)."""
+    frame = _getframe(1)
+    depth = 0
+    while frame.f_back is not None:
+        frame = frame.f_back
+        depth += 1
+    return frame, depth
+
+
+def _lambda_level() -> int | None:
+    """``AWS_LAMBDA_LOG_LEVEL`` as a number, when Lambda's logging controls set it."""
+    name = config.LAMBDA_LOG_LEVEL.read()
+    return None if name is None else parse_level(name)
 
 
 def _register(logger: logging.Logger) -> None:
@@ -130,11 +160,8 @@ class Logger(logging.Logger):
         if level is None:
             level = config.LOG_LEVEL.read() or "INFO"
         requested = parse_level(level)
-        configured = requested
-        lambda_level_name = config.LAMBDA_LOG_LEVEL.read()
-        lambda_level = None if lambda_level_name is None else parse_level(lambda_level_name)
-        if lambda_level is not None:
-            configured = lambda_level
+        lambda_level = _lambda_level()
+        configured = requested if lambda_level is None else lambda_level
         if sampling_rate is None:
             sampling_rate = config.LOGGER_SAMPLE_RATE.read()
         elif (
@@ -148,33 +175,35 @@ class Logger(logging.Logger):
         if buffer is not None and not isinstance(buffer, LogBuffer):
             raise InvalidBufferError("buffer", buffer, "a toolkit.logging.LogBuffer")
         family = Family(
-            service,
-            configured,
-            sampling_rate=None if sampling_rate is None else float(sampling_rate),
-            stream=stream if stream is not None else sys.stdout,
-            buffer=buffer,
-            json_default=json_default,
-            keys=persistent_keys,
+            LoggerConfig(
+                service,
+                sampling_rate=None if sampling_rate is None else float(sampling_rate),
+                buffer=buffer,
+                stream=stream,
+                json_default=json_default,
+                keys=persistent_keys,
+            ),
+            Levels(configured, lambda_level, None if buffer is None else buffer.level_no),
         )
         self._setup(service, family)
-        if lambda_level is not None:
-            family.sample_level = max(DEBUG, lambda_level)
-            if lambda_level > requested:
-                _warn_lambda_level(family, requested, lambda_level)
+        if lambda_level is not None and lambda_level > requested:
+            _warn_lambda_level(family, requested, lambda_level)
 
     def _setup(self, name: str, family: Family) -> None:
         self._family = family
-        self._threshold = family.threshold
-        self._handler = JsonHandler(family, family.service)
+        levels = family.levels
+        self._threshold = levels.threshold
+        service = family.config.service
+        self._handler = JsonHandler(family, service)
         # Lines of a child (and of other loggers) say which logger wrote them.
-        self._logger_key = None if name == family.service else name
+        self._logger_key = None if name == service else name
         super().__init__(name)
         self._fast = False
         self.handlers.append(self._handler)
         self.propagate = False
-        if not family.loggers:
-            logging.Logger.setLevel(self, family.threshold)
-        family.loggers.append(self)
+        if not levels.loggers:
+            logging.Logger.setLevel(self, levels.threshold)
+        levels.loggers.append(self)
         _register(self)
 
     # --- stdlib interoperability ----------------------------------------------------------
@@ -216,23 +245,19 @@ class Logger(logging.Logger):
     def setLevel(self, level: str | int) -> None:
         """Change the configured level (``AWS_LAMBDA_LOG_LEVEL`` still wins)."""
         requested = parse_level(level)
-        lambda_level_name = config.LAMBDA_LOG_LEVEL.read()
-        family = self._family
-        with family.lock:
-            family.configured_level = (
-                requested if lambda_level_name is None else parse_level(lambda_level_name)
-            )
-            family.set_levels(None)
-        if family.configured_level > requested:
-            _warn_lambda_level(family, requested, family.configured_level)
+        lambda_level = _lambda_level()
+        configured = requested if lambda_level is None else lambda_level
+        self._family.set_level(configured)
+        if configured > requested:
+            _warn_lambda_level(self._family, requested, configured)
 
     @property
     def service(self) -> str:
-        return self._family.service
+        return self._family.config.service
 
     @property
     def sampling_rate(self) -> float | None:
-        return self._family.sampling_rate
+        return self._family.config.sampling_rate
 
     # --- the level methods (the hot path) -------------------------------------------------
     def debug(self, msg: Any, *args: Any, **keys: Any) -> None:
@@ -282,7 +307,7 @@ class Logger(logging.Logger):
         try:
             if self.disabled or _manager.disable >= level:
                 return
-            depth = 2
+            depth = 2  # from here: the level method, then the frame that called it
             exc_info = None
             if keys and not _SPECIAL.isdisjoint(keys):
                 exc_info = exc_info_of(keys.pop("exc_info", None))
@@ -291,6 +316,10 @@ class Logger(logging.Logger):
                 depth += max(1, int(keys.pop("stacklevel", 1))) - 1
                 if extra:
                     keys = {**extra, **keys}
+            try:
+                frame = _getframe(depth)
+            except ValueError:  # stacklevel deeper than the stack
+                frame, depth = _outermost()
             if not self._fast:
                 self._log(
                     level,
@@ -301,7 +330,7 @@ class Logger(logging.Logger):
                     stacklevel=depth + 1,
                 )
                 return
-            frame = _getframe(depth)
+            record = family.current()
             family.deliver(
                 level,
                 family.line(
@@ -311,9 +340,11 @@ class Logger(logging.Logger):
                     f"{frame.f_code.co_name}:{frame.f_lineno}",
                     keys,
                     created=_now(),
+                    record=record,
                     exc_info=exc_info,
                     logger_name=self._logger_key,
                 ),
+                record,
             )
         except Exception as exc:
             family.report_failure(exc)
@@ -339,7 +370,9 @@ class Logger(logging.Logger):
 
     def get_current_keys(self) -> dict[str, Any]:
         """The keys every line gets right now (without level, message, time, location)."""
-        return {**self._family.merged, **self._family.block.get(), **_scope_keys()}
+        keys: dict[str, Any] = {}
+        self._family.add_keys(keys, self._family.current(), None, None)
+        return keys
 
     def set_correlation_id(self, value: str | None) -> None:
         """Set (or with ``None`` remove) ``correlation_id``, scoped like :meth:`append_keys`."""
@@ -349,12 +382,13 @@ class Logger(logging.Logger):
             self._family.append({"correlation_id": value})
 
     def get_correlation_id(self) -> Any:
-        return self._family.merged.get("correlation_id")
+        return self.get_current_keys().get("correlation_id")
 
     def flush_buffer(self) -> None:
         """Write what the buffer holds for this invocation now."""
-        with self._family.lock:
-            self._family.flush_pending()
+        family = self._family
+        with family.lock:
+            family.flush_pending(family.current())
 
     # --- children -------------------------------------------------------------------------
     def child(self, name: str) -> Logger:
@@ -367,7 +401,7 @@ class Logger(logging.Logger):
         return logging.getLogger, (self.name,)
 
     def __repr__(self) -> str:
-        level = level_name(self._family.effective)
+        level = level_name(self._family.levels.effective)
         return f"<toolkit.Logger {self.name} ({level})>"
 
     # --- the handler decorator ------------------------------------------------------------
@@ -387,37 +421,40 @@ class Logger(logging.Logger):
         ``@logger.inject_lambda_context`` or ``@logger.inject_lambda_context(log_event=True,
         correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)``.
         """
-        family = self._family
         invocation = _current_invocation()
-        if invocation is not None and family.invocation is invocation and family.active:
-            return handler(event, lambda_context)  # nested handler in the same invocation
-        fixed = lambda_keys(
-            lambda_context, invocation.cold_start if invocation is not None else False
-        )
-        if correlation_id_path is not None:
-            try:
-                correlation_id = cast("ParsedResult", correlation_id_path).search(event)
-            except Exception:
-                correlation_id = None
-            if correlation_id is not None:
-                fixed["correlation_id"] = correlation_id
-        header = config.XRAY_TRACE_ID.read()
-        if header:
-            trace_id = xray_trace_id(header)
-            if trace_id is not None:
-                fixed["xray_trace_id"] = trace_id
-        family.begin(invocation, fixed, clear_state)
+        opened_here = invocation is None
+        if invocation is None:  # used as a bare layer, outside the engine: open one here
+            invocation = _context.begin(event, lambda_context)
         try:
-            if log_event:
-                self.info("Lambda event", event=event)
-            return handler(event, lambda_context)
-        except BaseException:
-            with family.lock:
-                family.flush_pending()
-            raise
+            family = self._family
+            existing = invocation.state.get(family.state_key)
+            if existing is not None and existing.opened:
+                return handler(event, lambda_context)  # nested handler in the same invocation
+            fixed = lambda_keys(lambda_context, invocation.cold_start)
+            if correlation_id_path is not None:
+                try:
+                    correlation_id = cast("ParsedResult", correlation_id_path).search(event)
+                except Exception:
+                    correlation_id = None
+                if correlation_id is not None:
+                    fixed["correlation_id"] = correlation_id
+            header = config.XRAY_TRACE_ID.read()
+            if header:
+                trace_id = xray_trace_id(header)
+                if trace_id is not None:
+                    fixed["xray_trace_id"] = trace_id
+            record = family.begin(invocation, existing, fixed, clear_state)
+            try:
+                if log_event:
+                    self.info("Lambda event", event=event)
+                return handler(event, lambda_context)
+            except BaseException:
+                with family.lock:
+                    family.flush_pending(record)
+                raise
         finally:
-            if invocation is None:  # used as a bare layer: no Invocation to close it
-                family.end()
+            if opened_here:
+                _context.end(invocation)
 
     @inject_lambda_context.setup
     def _prepare_inject(self, target: Target, options: dict[str, Any]) -> dict[str, Any]:

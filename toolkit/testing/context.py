@@ -8,6 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def log_stream_name(version: str = "$LATEST", now: float | None = None) -> str:
+    """A log stream name as Lambda makes them, ``YYYY/MM/DD/[version]<32 hex>``: one per
+    execution environment (the fake context and ``toolkit invoke`` both use this one)."""
+    day = time.strftime("%Y/%m/%d", time.gmtime(now))
+    return f"{day}/[{version}]{uuid.uuid4().hex}"
+
+
 @dataclass
 class FakeLambdaContext:
     """Same attributes as the Python runtime's context.
@@ -41,8 +48,7 @@ class FakeLambdaContext:
         if not self.log_group_name:
             self.log_group_name = f"/aws/lambda/{self.function_name}"
         if not self.log_stream_name:
-            day = time.strftime("%Y/%m/%d", time.gmtime())
-            self.log_stream_name = f"{day}/[{self.function_version}]{uuid.uuid4().hex}"
+            self.log_stream_name = log_stream_name(self.function_version)
         self.deadline_ms = time.monotonic() * 1000 + self.timeout_ms
 
     def get_remaining_time_in_millis(self) -> int:
