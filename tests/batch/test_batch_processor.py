@@ -259,7 +259,7 @@ def test_empty_batch() -> None:
             r"Records\[1\]: eventSource missing \(expected 'aws:sqs'\)",
         ),
         (
-            load_event("sqsEvent.json"),
+            {"Records": [{**sqs_record(0), "eventSource": "aws:kinesis"}]},
             EventType.KinesisDataStreams,
             "kinesis",
             0,
@@ -273,7 +273,14 @@ def test_empty_batch() -> None:
             r"Records\[0\]: kinesis.sequenceNumber missing",
         ),
         (
-            load_event("kinesisStreamEvent.json"),
+            {"Records": [{**sqs_record(0), "messageId": None}]},
+            EventType.SQS,
+            "messageId",
+            0,
+            r"Records\[0\]: messageId is not a non-empty string",
+        ),
+        (
+            {"Records": [{k: v for k, v in sqs_record(0).items() if k != "messageId"}]},
             EventType.SQS,
             "messageId",
             0,
@@ -285,13 +292,6 @@ def test_empty_batch() -> None:
             "eventSource",
             0,
             r"eventSource is 'aws:sns', expected 'aws:sqs'",
-        ),
-        (
-            load_event("dynamoStreamEvent.json"),
-            EventType.KinesisDataStreams,
-            "kinesis",
-            0,
-            "kinesis missing",
         ),
         (
             {"Records": [sqs_record(0), {**sqs_record(1), "messageId": ""}]},
@@ -500,6 +500,42 @@ def test_unusual_but_valid_records_pass_the_careful_check(records: list[Any]) ->
     )
     assert response == {"batchItemFailures": []}
     assert seen == [r["messageId"] for r in records]
+
+
+@pytest.mark.parametrize(
+    ("sample", "given", "actual"),
+    [
+        ("kinesisStreamEvent.json", EventType.SQS, EventType.KinesisDataStreams),
+        ("dynamoStreamEvent.json", EventType.SQS, EventType.DynamoDBStreams),
+        ("sqsEvent.json", EventType.KinesisDataStreams, EventType.SQS),
+        ("dynamoStreamEvent.json", EventType.KinesisDataStreams, EventType.DynamoDBStreams),
+        ("sqsEvent.json", EventType.DynamoDBStreams, EventType.SQS),
+        ("kinesisStreamEvent.json", EventType.DynamoDBStreams, EventType.KinesisDataStreams),
+    ],
+)
+def test_misrouted_event_names_the_event_source_mismatch(
+    sample: str, given: EventType, actual: EventType
+) -> None:
+    """A Kinesis event given to an SQS processor is diagnosed as what it is, not as a record
+    with a missing messageId."""
+    ran: list[Any] = []
+    with pytest.raises(BatchEventError) as caught:
+        process_partial_response(load_event(sample), ran.append, BatchProcessor(given))
+    assert ran == []
+    assert (caught.value.field, caught.value.index) == ("eventSource", 0)
+    message = str(caught.value)
+    assert f"an {actual} event given to an {given} processor" in message
+
+
+def test_sns_event_names_its_event_source() -> None:
+    # SNS spells the key EventSource (see snsEvent.json in Powertools' samples)
+    event = {"Records": [{"EventVersion": "1.0", "EventSource": "aws:sns", "Sns": {}}]}
+    with pytest.raises(BatchEventError) as caught:
+        process_partial_response(event, print, BatchProcessor(EventType.SQS))
+    assert str(caught.value) == (
+        "Records[0]: eventSource missing (expected 'aws:sqs'); the record's EventSource is "
+        "'aws:sns'"
+    )
 
 
 def test_unhashable_event_source_is_named() -> None:
