@@ -138,6 +138,8 @@ def _describe_validation(error: BaseException) -> str:
             f"{'.'.join(str(part) for part in item['loc']) or '<record>'}: {item['type']}"
             for item in details
         )
+    except LambdaTimeoutError:
+        raise
     except Exception:  # not a pydantic error: its type is all we can say safely
         return type(error).__name__
 
