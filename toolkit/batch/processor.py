@@ -328,7 +328,7 @@ class _PartialProcessor:
         arn = records[0].get("eventSourceARN")
         if isinstance(arn, str) and arn.endswith(".fifo"):
             how = (
-                f"processes records concurrently ({self._concurrency} at a time)"
+                "processes records concurrently"
                 if self._concurrency > 1
                 else "goes on after a failed record"
             )

@@ -170,11 +170,17 @@ def deserialize_image(image: Any, path: str = "") -> dict[str, Any]:
                 out[name] = inner
                 continue
             if tag == "N":
-                # ASCII digits, few enough to be within DynamoDB's precision and range
-                if type(inner) is str and inner.isdigit() and inner.isascii() and len(inner) <= 38:
-                    out[name] = int(inner)
-                else:
-                    out[name] = _number(inner, f"{path}.{name}" if path else name)
+                # Unsigned ASCII digits with at most one point, few enough to be within
+                # DynamoDB's precision and range: what _number would accept, at a third of
+                # its cost. Anything else goes through every rule there.
+                if type(inner) is str and len(inner) <= _DIGITS and inner.isascii():
+                    if inner.isdigit():
+                        out[name] = int(inner)
+                        continue
+                    if inner.replace(".", "", 1).isdigit():
+                        out[name] = Decimal(inner)
+                        continue
+                out[name] = _number(inner, f"{path}.{name}" if path else name)
                 continue
             if tag == "BOOL" and (inner is True or inner is False):
                 out[name] = inner
