@@ -230,11 +230,12 @@ class _FailureLog:
 
 
 def _origin(error: BaseException) -> tuple[Any, ...]:
-    """Where ``error`` was raised from: its type and the code and line of each frame."""
+    """Where ``error`` was raised from: its type and the file and line of each frame (file
+    names hash once; hashing a code object walks its constants every time)."""
     origin: list[Any] = [type(error)]
     tb = error.__traceback__
     while tb is not None:
-        origin.append((tb.tb_frame.f_code, tb.tb_lineno))
+        origin.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
         tb = tb.tb_next
     return tuple(origin)
 
