@@ -162,3 +162,31 @@ def test_entire_batch_failure_chains_the_first_records_exception(kind: str) -> N
     text = "".join(traceback.format_exception(caught.value))
     assert RAISE_LINE in text  # the user's own raise line is in the traceback
     assert "The above exception was the direct cause" in text
+
+
+def test_a_deadline_landing_while_a_failure_is_logged_is_not_swallowed() -> None:
+    """The deadline can land inside a log handler; the batch then stops as on any timeout."""
+    from toolkit.middleware import LambdaTimeoutError
+
+    class DeadlineOnce(logging.Handler):
+        fired = False
+
+        def emit(self, record: logging.LogRecord) -> None:
+            if not self.fired:
+                self.fired = True
+                raise LambdaTimeoutError(100, 50)
+
+    batch_logger = logging.getLogger("toolkit.batch")
+    handler = DeadlineOnce()
+    batch_logger.addHandler(handler)
+    try:
+        result = BatchProcessor(EventType.SQS).process(sqs_event(3), failing({"msg-00000"}))
+    finally:
+        batch_logger.removeHandler(handler)
+    assert isinstance(result.timed_out, LambdaTimeoutError)
+    assert [identifier for identifier, _ in result.failures] == [
+        "msg-00000",
+        "msg-00001",
+        "msg-00002",
+    ]
+    assert isinstance(result.failures[0][1], ValueError)  # the record's own failure, kept
