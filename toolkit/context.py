@@ -22,6 +22,7 @@ from toolkit import config
 from toolkit._typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    import logging
     from types import TracebackType
     from typing import Any
 
@@ -80,15 +81,30 @@ class Invocation:
     ``state`` is the dict shared along the middleware chain (``request.state``); utilities keep
     their per-invocation data under their own keys there. ``on_close`` callbacks run when the
     invocation ends, last registered first, whether the handler returned or raised.
+
+    ``logger`` is the toolkit Logger whose ``inject_lambda_context`` wraps this invocation (the
+    outermost one if several do), ``None`` without one: utilities write what they report about
+    the invocation (a failed batch record, say) through it, so their lines carry the
+    invocation's keys and reach the same stream, without importing the Logger.
     """
 
-    __slots__ = ("_closers", "_listeners", "_token", "cold_start", "context", "event", "state")
+    __slots__ = (
+        "_closers",
+        "_listeners",
+        "_token",
+        "cold_start",
+        "context",
+        "event",
+        "logger",
+        "state",
+    )
 
     def __init__(self, event: Any, context: Any, cold_start: bool) -> None:
         self.event = event
         self.context = context
         self.cold_start = cold_start
         self.state: dict[str, Any] = {}
+        self.logger: logging.Logger | None = None
         # Most invocations register neither; the lists are made on first use.
         self._closers: list[Callable[[], None]] | None = None
         self._listeners: list[ScopeListener] | None = None

@@ -165,26 +165,19 @@ def test_async_records_each_open_one_scope() -> None:
 
 
 def test_validation_happens_inside_the_record_scope(caplog: pytest.LogCaptureFixture) -> None:
+    keys_seen: list[dict[str, Any]] = []
+
     class Rejecting:
         @classmethod
         def model_validate(cls, raw: Any) -> Any:
+            keys_seen.append(dict(toolkit_context.scope_keys()))
             raise ValueError("invalid")
 
-    class KeyCapture(logging.Handler):
-        def __init__(self) -> None:
-            super().__init__()
-            self.keys: list[dict[str, Any]] = []
-
-        def emit(self, record: logging.LogRecord) -> None:
-            self.keys.append(dict(toolkit_context.scope_keys()))
-
-    capture = KeyCapture()
-    logging.getLogger("toolkit.batch").addHandler(capture)
-    try:
-        BatchProcessor(EventType.SQS, Rejecting, False).process(sqs_event(2), print)
-    finally:
-        logging.getLogger("toolkit.batch").removeHandler(capture)
-    assert capture.keys == [{"batch_record_id": "msg-00000"}, {"batch_record_id": "msg-00001"}]
+    caplog.set_level(logging.ERROR, logger="toolkit.batch")
+    BatchProcessor(EventType.SQS, Rejecting, False).process(sqs_event(2), print)
+    assert keys_seen == [{"batch_record_id": "msg-00000"}, {"batch_record_id": "msg-00001"}]
+    logged = [record.batch_record_id for record in caplog.records]  # type: ignore[attr-defined]
+    assert logged == ["msg-00000", "msg-00001"]
 
 
 # --- the batch_processor middleware --------------------------------------------------------
@@ -222,7 +215,7 @@ def test_batch_processor_ignores_other_return_values_loudly(
 
     caplog.set_level(logging.WARNING, logger="toolkit.batch")
     assert failed_ids(handler(sqs_event(3), lambda_context())) == ["msg-00001"]
-    (line,) = caplog.records
+    (line,) = [record for record in caplog.records if record.levelno == logging.WARNING]
     assert "the dict the handler returned was ignored" in line.getMessage()
 
 

@@ -90,7 +90,8 @@ def test_validation_failure_is_a_failed_record_logged_without_the_body(
     assert identifier == "msg-00001"
     assert isinstance(error, ValidationError)  # kept on the failure
     (line,) = caplog.records
-    assert line.levelno == logging.WARNING
+    assert line.levelno == logging.ERROR  # a failed record, like any other
+    assert line.exc_info is None  # a ValidationError's text quotes the input
     assert line.name == "toolkit.batch"
     message = line.getMessage()
     assert "msg-00001" in message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -54,15 +55,41 @@ def test_threads_entire_failure_raises() -> None:
     assert len(caught.value.exceptions) == 10
 
 
-def test_a_base_exception_in_a_worker_fails_that_record_only() -> None:
-    def record_handler(record: SQSRecord) -> None:
-        if record.message_id == "msg-00002":
-            raise SystemExit(3)
+@pytest.mark.parametrize("error", [SystemExit(3), KeyboardInterrupt()], ids=type)
+@pytest.mark.parametrize("max_workers", [None, 2, 8])
+def test_base_exceptions_propagate_with_threads_as_without(
+    error: BaseException, max_workers: int | None
+) -> None:
+    """SystemExit and KeyboardInterrupt are not record failures: the sequential loop lets them
+    through, and so do worker threads, after the workers stopped taking records."""
+    started: list[str] = []
 
-    result = BatchProcessor(EventType.SQS, max_workers=2).process(sqs_event(6), record_handler)
-    ((identifier, error),) = result.failures
-    assert identifier == "msg-00002"
-    assert isinstance(error, SystemExit)
+    def record_handler(record: SQSRecord) -> None:
+        started.append(record.message_id)
+        if record.message_id == "msg-00002":
+            raise error
+        time.sleep(0.001)
+
+    processor = BatchProcessor(EventType.SQS, max_workers=max_workers)
+    with pytest.raises(type(error)) as caught:
+        processor.process(sqs_event(200), record_handler)
+    assert caught.value is error
+    assert len(started) < 50  # the others stopped taking records
+
+
+@pytest.mark.parametrize("error", [SystemExit(3), KeyboardInterrupt()], ids=type)
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_base_exceptions_propagate_from_async_records(
+    error: BaseException, concurrency: int
+) -> None:
+    async def record_handler(record: SQSRecord) -> None:
+        await asyncio.sleep(0)
+        if record.message_id == "msg-00002":
+            raise error
+
+    processor = AsyncBatchProcessor(EventType.SQS, concurrency=concurrency)
+    with pytest.raises(type(error)):
+        processor.process(sqs_event(20), record_handler)
 
 
 def test_single_record_and_max_workers_one_run_inline() -> None:

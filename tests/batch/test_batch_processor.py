@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+import gc
 import logging
 import random
+import warnings
 from typing import Any
 
 import pytest
 
 from tests.batch.batches import (
+    SQS_ARN,
     dynamodb_event,
     failed_ids,
     kinesis_event,
@@ -259,7 +262,7 @@ def test_empty_batch() -> None:
             r"Records\[1\]: eventSource missing \(expected 'aws:sqs'\)",
         ),
         (
-            load_event("sqsEvent.json"),
+            {"Records": [{**sqs_record(0), "eventSource": "aws:kinesis"}]},
             EventType.KinesisDataStreams,
             "kinesis",
             0,
@@ -273,7 +276,14 @@ def test_empty_batch() -> None:
             r"Records\[0\]: kinesis.sequenceNumber missing",
         ),
         (
-            load_event("kinesisStreamEvent.json"),
+            {"Records": [{**sqs_record(0), "messageId": None}]},
+            EventType.SQS,
+            "messageId",
+            0,
+            r"Records\[0\]: messageId is not a non-empty string",
+        ),
+        (
+            {"Records": [{k: v for k, v in sqs_record(0).items() if k != "messageId"}]},
             EventType.SQS,
             "messageId",
             0,
@@ -285,13 +295,6 @@ def test_empty_batch() -> None:
             "eventSource",
             0,
             r"eventSource is 'aws:sns', expected 'aws:sqs'",
-        ),
-        (
-            load_event("dynamoStreamEvent.json"),
-            EventType.KinesisDataStreams,
-            "kinesis",
-            0,
-            "kinesis missing",
         ),
         (
             {"Records": [sqs_record(0), {**sqs_record(1), "messageId": ""}]},
@@ -388,6 +391,119 @@ def test_base_exceptions_are_not_swallowed() -> None:
 
     with pytest.raises(KeyboardInterrupt):
         process_partial_response(sqs_event(2), handler, BatchProcessor(EventType.SQS))
+
+
+# --- a sync handler that returns an awaitable (issue 7, B1) -------------------------------------
+
+
+async def _work(record: SQSRecord) -> None:
+    return None
+
+
+def _without_wraps(function: Any) -> Any:
+    def wrapper(record: Any) -> Any:  # no functools.wraps: the async def is hidden
+        return function(record)
+
+    return wrapper
+
+
+HIDDEN_ASYNC = {
+    "lambda": lambda: lambda record: _work(record),  # noqa: PLW0108 - the point of the test
+    "decorator without wraps": lambda: _without_wraps(_work),
+}
+
+
+@pytest.mark.parametrize("max_workers", [None, 3])
+@pytest.mark.parametrize("hidden", HIDDEN_ASYNC)
+def test_a_sync_handler_returning_a_coroutine_fails_its_records(
+    hidden: str, max_workers: int | None
+) -> None:
+    processor = BatchProcessor(
+        EventType.SQS, raise_on_entire_batch_failure=False, max_workers=max_workers
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = processor.process(sqs_event(3), HIDDEN_ASYNC[hidden]())
+        gc.collect()
+    assert [identifier for identifier, _ in result.failures] == [
+        "msg-00000",
+        "msg-00001",
+        "msg-00002",
+    ]  # not "processed": SQS would delete messages whose handler never ran
+    for _, error in result.failures:
+        assert isinstance(error, BatchConfigurationError)
+        assert "returned a coroutine" in str(error)
+        assert "AsyncBatchProcessor" in str(error)
+    assert [str(w.message) for w in caught if "never awaited" in str(w.message)] == []
+
+
+def test_only_the_records_whose_handler_returned_an_awaitable_fail() -> None:
+    def record_handler(record: SQSRecord) -> Any:
+        return _work(record) if record.message_id == "msg-00001" else {"ok": True}
+
+    response = process_partial_response(sqs_event(3), record_handler, BatchProcessor(EventType.SQS))
+    assert failed_ids(response) == ["msg-00001"]
+
+
+def test_a_batch_of_only_hidden_coroutines_raises_with_the_cause() -> None:
+    with pytest.raises(BatchProcessingError) as caught:
+        BatchProcessor(EventType.SQS).process(sqs_event(2), HIDDEN_ASYNC["lambda"]())
+    assert isinstance(caught.value.__cause__, BatchConfigurationError)
+
+
+# --- FIFO batches need an order-keeping processor (issue 7, B16) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "processor",
+    [
+        BatchProcessor(EventType.SQS),
+        BatchProcessor(EventType.SQS, raise_on_entire_batch_failure=False),
+    ],
+)
+@pytest.mark.parametrize(
+    "event",
+    [sqs_event(6, groups=["a", "b"]), load_event("snsSqsFifoEvent.json")],
+    ids=["generated", "sample"],
+)
+def test_batch_processor_refuses_a_fifo_batch_before_any_record(processor: Any, event: Any) -> None:
+    """Going on after a failed record would process later messages of its group first."""
+    ran: list[Any] = []
+    with pytest.raises(BatchConfigurationError) as caught:
+        process_partial_response(event, ran.append, processor)
+    assert ran == []
+    message = str(caught.value)
+    assert "FIFO queue" in message
+    assert "SqsFifoPartialProcessor" in message
+
+
+@pytest.mark.parametrize(
+    "processor",
+    [
+        SqsFifoPartialProcessor(),
+        SqsFifoPartialProcessor(skip_group_on_error=True),
+        BatchProcessor(EventType.SQS, stop_on_first_failure=True),  # keeps the order too
+    ],
+)
+def test_order_keeping_processors_take_fifo_batches(processor: Any) -> None:
+    seen: list[int] = []
+    response = process_partial_response(
+        sqs_event(4, groups=["a"]), failing_at({1}, seen), processor
+    )
+    assert failed_ids(response) == ["msg-00001", "msg-00002", "msg-00003"]
+    assert seen == [0, 1]
+
+
+def test_message_groups_on_a_standard_queue_are_fair_queues_not_fifo() -> None:
+    """Standard queues take MessageGroupId too (fair queues): only the .fifo suffix of the
+    queue's ARN, which FIFO queue names must have, marks a FIFO batch."""
+    event = sqs_event(4, groups=["tenant-a", "tenant-b"])
+    for record in event["Records"]:
+        record["eventSourceARN"] = SQS_ARN
+    seen: list[int] = []
+    response = process_partial_response(event, failing_at({1}, seen), BatchProcessor(EventType.SQS))
+    assert failed_ids(response) == ["msg-00001"]
+    assert seen == [0, 1, 2, 3]
 
 
 # --- configuration errors ------------------------------------------------------------------------
@@ -500,6 +616,42 @@ def test_unusual_but_valid_records_pass_the_careful_check(records: list[Any]) ->
     )
     assert response == {"batchItemFailures": []}
     assert seen == [r["messageId"] for r in records]
+
+
+@pytest.mark.parametrize(
+    ("sample", "given", "actual"),
+    [
+        ("kinesisStreamEvent.json", EventType.SQS, EventType.KinesisDataStreams),
+        ("dynamoStreamEvent.json", EventType.SQS, EventType.DynamoDBStreams),
+        ("sqsEvent.json", EventType.KinesisDataStreams, EventType.SQS),
+        ("dynamoStreamEvent.json", EventType.KinesisDataStreams, EventType.DynamoDBStreams),
+        ("sqsEvent.json", EventType.DynamoDBStreams, EventType.SQS),
+        ("kinesisStreamEvent.json", EventType.DynamoDBStreams, EventType.KinesisDataStreams),
+    ],
+)
+def test_misrouted_event_names_the_event_source_mismatch(
+    sample: str, given: EventType, actual: EventType
+) -> None:
+    """A Kinesis event given to an SQS processor is diagnosed as what it is, not as a record
+    with a missing messageId."""
+    ran: list[Any] = []
+    with pytest.raises(BatchEventError) as caught:
+        process_partial_response(load_event(sample), ran.append, BatchProcessor(given))
+    assert ran == []
+    assert (caught.value.field, caught.value.index) == ("eventSource", 0)
+    message = str(caught.value)
+    assert f"an {actual} event given to an {given} processor" in message
+
+
+def test_sns_event_names_its_event_source() -> None:
+    # SNS spells the key EventSource (see snsEvent.json in Powertools' samples)
+    event = {"Records": [{"EventVersion": "1.0", "EventSource": "aws:sns", "Sns": {}}]}
+    with pytest.raises(BatchEventError) as caught:
+        process_partial_response(event, print, BatchProcessor(EventType.SQS))
+    assert str(caught.value) == (
+        "Records[0]: eventSource missing (expected 'aws:sqs'); the record's EventSource is "
+        "'aws:sns'"
+    )
 
 
 def test_unhashable_event_source_is_named() -> None:

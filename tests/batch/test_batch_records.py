@@ -150,7 +150,7 @@ def test_every_attribute_value_type() -> None:
     image = {
         "s": {"S": "text"},
         "n_int": {"N": "-42"},
-        "n_big": {"N": "123456789012345678901234567890123456789"},
+        "n_big": {"N": "12345678901234567890123456789012345678"},  # 38 digits: a float can't
         "n_dec": {"N": "3.14"},
         "n_exp": {"N": "1E+2"},
         "b": {"B": blob},
@@ -164,7 +164,7 @@ def test_every_attribute_value_type() -> None:
     assert deserialize_image(image) == {
         "s": "text",
         "n_int": -42,
-        "n_big": 123456789012345678901234567890123456789,
+        "n_big": 12345678901234567890123456789012345678,
         "n_dec": Decimal("3.14"),
         "n_exp": Decimal("1E+2"),
         "b": b"\x00\x01",
@@ -234,7 +234,7 @@ def test_bad_values_in_an_image_name_their_attribute(attribute: Any, message: st
 
 
 def test_images_of_any_mapping_type_and_only_mappings() -> None:
-    image = MappingProxyType({"on": {"BOOL": 1}, "n": {"N": "-1e3"}, "s": {"S": ""}})
+    image = MappingProxyType({"on": {"BOOL": True}, "n": {"N": "-1e3"}, "s": {"S": ""}})
     assert deserialize_image(image) == {"on": True, "n": Decimal("-1e3"), "s": ""}
     with pytest.raises(AttributeValueError, match="expected an object of attribute values"):
         deserialize_image([("S", "x")], "Keys")
@@ -256,3 +256,131 @@ def test_cached_values_are_computed_once_even_when_falsy() -> None:
     assert sqs.json_body is None
     message["body"] = "1"
     assert sqs.json_body is None  # cached: None is a value, not "not parsed yet"
+
+
+# --- strict AttributeValue rules (issue 7, B18) ---------------------------------------------
+
+BLOB = base64.b64encode(b"\x00\x01").decode()
+LARGEST = "9.9999999999999999999999999999999999999E+125"  # DynamoDB's largest number
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [
+        # N: a string in DynamoDB's number format, nothing Python's int() also takes
+        ({"N": "1_000"}, "N is not a number"),
+        ({"N": " 12 "}, "N is not a number"),
+        ({"N": "12\n"}, "N is not a number"),
+        ({"N": "\u0661\u0662"}, "N is not a number"),  # Arabic-Indic digits: int() takes them
+        ({"N": ""}, "N is not a number"),
+        ({"N": "+-1"}, "N is not a number"),
+        ({"N": "1e"}, "N is not a number"),
+        ({"N": "."}, "N is not a number"),
+        ({"N": "NaN"}, "N is not a number"),
+        ({"N": "Infinity"}, "N is not a number"),
+        ({"N": "0x10"}, "N is not a number"),
+        ({"N": True}, "N must hold a string"),
+        ({"N": "1" * 39}, "more than 38 significant digits"),
+        ({"N": "1" * 5000}, "more than 38 significant digits"),  # int() refuses > 4300 digits
+        ({"N": "1.00000000000000000000000000000000000001"}, "more than 38 significant digits"),
+        ({"N": "1E+126"}, "out of DynamoDB's range"),
+        ({"N": "-1E+126"}, "out of DynamoDB's range"),
+        ({"N": "1E-131"}, "out of DynamoDB's range"),
+        ({"N": "1e999999"}, "out of DynamoDB's range"),
+        # BOOL / NULL / S: the JSON type DynamoDB sends
+        ({"BOOL": "false"}, "BOOL must hold true or false"),
+        ({"BOOL": 1}, "BOOL must hold true or false"),
+        ({"BOOL": None}, "BOOL must hold true or false"),
+        ({"NULL": False}, "NULL must hold true"),
+        ({"NULL": "yes"}, "NULL must hold true"),
+        ({"S": 5}, "S must hold a string"),
+        ({"S": None}, "S must hold a string"),
+        # B: base64 text
+        ({"B": "YQ"}, "B is not base64"),  # no padding
+        ({"B": " YQ=="}, "B is not base64"),
+        ({"B": 5}, "B is not base64"),
+        # sets: non-empty lists of distinct strings of the element type
+        ({"SS": [{"S": "a"}]}, "SS must hold a list of strings"),
+        ({"SS": ["a", 1]}, "SS must hold a list of strings"),
+        ({"SS": "ab"}, "SS must hold a list of strings"),
+        ({"SS": []}, "SS must not be empty"),
+        ({"SS": ["a", "a"]}, "SS holds duplicates"),
+        ({"NS": [1]}, "N must hold a string"),
+        ({"NS": ["1", "1_0"]}, "N is not a number"),
+        ({"NS": ["1", "1.0"]}, "NS holds duplicates"),  # the same number to DynamoDB
+        ({"BS": ["***"]}, "B is not base64"),
+        ({"BS": [BLOB, BLOB]}, "BS holds duplicates"),
+        ({"BS": [{"B": BLOB}]}, "B is not base64"),
+        # M / L
+        ({"M": [["k", {"S": "v"}]]}, "expected an object of attribute values"),
+        ({"L": {"S": "a"}}, "L must hold a list"),
+    ],
+)
+def test_attribute_values_follow_dynamodb_rules(value: Any, rule: str) -> None:
+    """Both ways in (a single value, and an image's inline fast path) apply the same rules and
+    raise AttributeValueError naming the place and the rule, never the value."""
+    with pytest.raises(AttributeValueError, match=rule) as caught:
+        deserialize(value, "Item")
+    assert caught.value.path.startswith("Item")
+    assert isinstance(caught.value, ValueError)
+    with pytest.raises(AttributeValueError, match=rule) as caught:
+        deserialize_image({"Id": {"S": "1"}, "Bad": value}, "NewImage")
+    assert caught.value.path.startswith("NewImage.Bad")
+    assert repr(next(iter(value.values()))) not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "path"),
+    [
+        ({"SS": ["a", {"S": "b"}]}, "NewImage.tags[1]"),
+        ({"NS": ["1", "2", "x"]}, "NewImage.tags[2]"),
+        ({"L": [{"S": "a"}, {"BOOL": "true"}]}, "NewImage.tags[1]"),
+        ({"M": {"card": {"M": {"pin": {"N": "12 34"}}}}}, "NewImage.tags.card.pin"),
+    ],
+)
+def test_attribute_value_errors_name_the_element(value: Any, path: str) -> None:
+    with pytest.raises(AttributeValueError) as caught:
+        deserialize_image({"tags": value}, "NewImage")
+    assert caught.value.path == path
+    assert "12 34" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0", 0),
+        ("-0", 0),
+        ("+7", 7),
+        ("007", 7),
+        ("12345678901234567890123456789012345678", 12345678901234567890123456789012345678),
+        ("100000000000000000000000000000000000000000", 10**41),  # 1 significant digit
+        ("-12.50", Decimal("-12.50")),
+        (".5", Decimal("0.5")),
+        ("5.", Decimal("5")),
+        ("1E+2", Decimal("1E+2")),
+        ("1e-130", Decimal("1e-130")),
+        (
+            "9.9999999999999999999999999999999999999E+125",
+            Decimal("9.9999999999999999999999999999999999999E+125"),
+        ),
+        (
+            "-9.9999999999999999999999999999999999999E+125",
+            Decimal("-9.9999999999999999999999999999999999999E+125"),
+        ),
+        ("0.000000000000000000000000000000000000000000", Decimal(0)),
+        ("0E+999", Decimal(0)),  # zero has no magnitude to be out of range
+    ],
+)
+def test_numbers_dynamodb_accepts(text: str, expected: Any) -> None:
+    assert deserialize({"N": text}) == expected
+    assert type(deserialize({"N": text})) is type(expected)
+    assert deserialize_image({"n": {"N": text}}) == {"n": expected}
+    assert deserialize({"NS": [text]}) == {expected}
+
+
+def test_valid_scalars_and_sets_still_deserialise() -> None:
+    assert deserialize({"BOOL": False}) is False
+    assert deserialize({"NULL": True}) is None
+    assert deserialize({"SS": ["a", "b"]}) == {"a", "b"}
+    assert deserialize({"BS": [BLOB]}) == {b"\x00\x01"}
+    assert deserialize_image({"on": {"BOOL": False}, "s": {"S": ""}}) == {"on": False, "s": ""}

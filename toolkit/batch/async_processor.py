@@ -14,6 +14,7 @@ from toolkit.batch.processor import (
     _PENDING,
     BatchResult,
     Outcome,
+    _FailureLog,
     _PartialProcessor,
 )
 from toolkit.timeout import LambdaTimeoutError
@@ -21,7 +22,7 @@ from toolkit.timeout import LambdaTimeoutError
 if TYPE_CHECKING:
     from typing import Any
 
-    from toolkit.batch.processor import RecordHandler
+    from toolkit.batch.processor import RecordHandler, Report
 
 __all__ = ["AsyncBatchProcessor"]
 
@@ -75,7 +76,7 @@ class AsyncBatchProcessor(_PartialProcessor):
         records, ids, call = self._prepare(event, record_handler, context)
         outcomes: list[Outcome] = [_PENDING] * len(ids)
         try:
-            asyncio.run(self._run(records, ids, call, outcomes))
+            asyncio.run(self._run(records, ids, call, outcomes, _FailureLog(self.model)))
         except LambdaTimeoutError as timeout:  # wherever in the loop the alarm landed
             return self._complete(ids, outcomes, timeout)
         return self._complete(ids, outcomes, None)
@@ -87,16 +88,25 @@ class AsyncBatchProcessor(_PartialProcessor):
         records, ids, call = self._prepare(event, record_handler, context)
         outcomes: list[Outcome] = [_PENDING] * len(ids)
         try:
-            await self._run(records, ids, call, outcomes)
+            await self._run(records, ids, call, outcomes, _FailureLog(self.model))
         except LambdaTimeoutError as timeout:
             return self._complete(ids, outcomes, timeout)
         return self._complete(ids, outcomes, None)
 
-    async def _one(self, raw: Mapping[str, Any], identifier: str, call: RecordHandler) -> Outcome:
+    async def _one(
+        self, raw: Mapping[str, Any], identifier: str, call: RecordHandler, report: Report
+    ) -> Outcome:
+        """The record's outcome: ``None``, or what its model or handler raised (reported, see
+        ``_FailureLog``); a ``LambdaTimeoutError`` is returned for the caller to raise."""
+        item = _PENDING
         try:
             with _context.scope("record", batch_record_id=identifier):
-                await call(self._parse(raw, identifier))
+                item = self._parse(raw)
+                await call(item)
+        except LambdaTimeoutError as timeout:
+            return timeout
         except Exception as error:
+            report(identifier, error, item is _PENDING)
             return error
         return None
 
@@ -106,10 +116,13 @@ class AsyncBatchProcessor(_PartialProcessor):
         ids: list[str],
         call: RecordHandler,
         outcomes: list[Outcome],
+        report: Report,
     ) -> None:
         if self._concurrency == 1:
             for index, raw in enumerate(records):
-                outcome = outcomes[index] = await self._one(raw, ids[index], call)
+                outcome = outcomes[index] = await self._one(raw, ids[index], call, report)
+                if isinstance(outcome, LambdaTimeoutError):
+                    raise outcome
                 if outcome is not None and self.stop_on_first_failure:
                     self._skip_rest(outcomes, index + 1)
                     return
@@ -118,7 +131,11 @@ class AsyncBatchProcessor(_PartialProcessor):
 
         async def bounded(index: int) -> None:
             async with limit:
-                outcomes[index] = await self._one(records[index], ids[index], call)
+                outcome = outcomes[index] = await self._one(
+                    records[index], ids[index], call, report
+                )
+            if isinstance(outcome, LambdaTimeoutError):
+                raise outcome
 
         # each task runs in a copy of this context: scope keys of concurrent records stay apart
         tasks = [asyncio.ensure_future(bounded(index)) for index in range(len(ids))]

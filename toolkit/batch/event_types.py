@@ -74,28 +74,36 @@ def identifiers(event: Any, event_type: EventType) -> tuple[Sequence[Any], list[
     ids = []
     append = ids.append
     for index, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            raise BatchEventError("Records", index, f"is a {type(record).__name__}, not an object")
+        if record.get("eventSource") != source:  # first: a misrouted event lacks our fields too
+            _wrong_source(record, index, event_type)
         try:
-            found_source = record["eventSource"]
             identifier = record[container][key] if container else record[key]
         except (KeyError, TypeError, IndexError):
-            _diagnose(record, index, source=source, container=container, field=field)
-        if found_source != source:
-            raise BatchEventError(
-                "eventSource", index, f"is {found_source!r}, expected {source!r} ({event_type})"
-            )
+            if container and not isinstance(record.get(container), Mapping):
+                raise BatchEventError(container, index, "missing or not an object") from None
+            raise BatchEventError(field, index, "missing") from None
         if not isinstance(identifier, str) or not identifier:
             raise BatchEventError(field, index, "is not a non-empty string")
         append(identifier)
     return records, ids
 
 
-def _diagnose(
-    record: Any, index: int, *, source: str, container: str | None, field: str
-) -> NoReturn:
-    if not isinstance(record, Mapping):
-        raise BatchEventError("Records", index, f"is a {type(record).__name__}, not an object")
+_BY_SOURCE = {spec[1]: event_type for event_type, spec in _SPECS.items()}
+
+
+def _wrong_source(record: Mapping[str, Any], index: int, event_type: EventType) -> NoReturn:
+    """Say what the record is when it comes from another source: an event routed to the
+    wrong processor is a configuration mistake, better named than diagnosed field by field."""
+    expected = _SPECS[event_type][1]
     if "eventSource" not in record:
-        raise BatchEventError("eventSource", index, f"missing (expected {source!r})")
-    if container and not isinstance(record.get(container), Mapping):
-        raise BatchEventError(container, index, "missing or not an object")
-    raise BatchEventError(field, index, "missing")
+        other = record.get("EventSource")  # SNS records spell it so
+        hint = f"; the record's EventSource is {other!r}" if isinstance(other, str) else ""
+        raise BatchEventError("eventSource", index, f"missing (expected {expected!r}){hint}")
+    found = record["eventSource"]
+    actual = _BY_SOURCE.get(found) if isinstance(found, str) else None
+    hint = "" if actual is None else f": an {actual} event given to an {event_type} processor"
+    raise BatchEventError(
+        "eventSource", index, f"is {found!r}, expected {expected!r} ({event_type}){hint}"
+    )

@@ -8,13 +8,12 @@ returned for you, because a handler that returns ``None`` (or anything without
 
 from __future__ import annotations
 
-import logging
-
 from toolkit._typing import TYPE_CHECKING
 from toolkit.batch.errors import BatchConfigurationError
 from toolkit.batch.processor import (
     BatchProcessor,
     PartialItemFailureResponse,
+    _log,
     _PartialProcessor,
 )
 from toolkit.middleware import Target, middleware
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
     from toolkit.batch.processor import RecordHandler
 
 __all__ = ["async_process_partial_response", "batch_processor", "process_partial_response"]
-
-logger = logging.getLogger("toolkit.batch")
 
 _ANY = "BatchProcessor(...), SqsFifoPartialProcessor(...) or AsyncBatchProcessor(...)"
 
@@ -82,7 +79,7 @@ def _batch_processor(
     response = result.response()
     returned = handler(event, context)
     if returned is not None and returned != response:
-        logger.warning(
+        _log().warning(
             "batch_processor returns the batch response; the %s the handler returned was "
             "ignored (a response without batchItemFailures would tell Lambda every record "
             "succeeded)",
@@ -99,7 +96,8 @@ The decorated handler runs after the batch (``processor.response()`` gives it th
 its return value is ignored: the response is always the batch's, so forgetting
 ``return processor.response()`` cannot tell Lambda that failed records succeeded. When every
 record failed (``raise_on_entire_batch_failure``), :class:`BatchProcessingError` propagates
-and the handler does not run."""
+and the handler does not run. Warnings (an ignored return value) go where failed records are
+logged: the Logger that wraps the invocation, else the stdlib logger ``toolkit.batch``."""
 
 
 @batch_processor.setup

@@ -9,12 +9,13 @@ Outcomes are kept per record in record order: ``None`` for a handler that return
 exception otherwise, and a pending marker for records never reached. Whatever interrupts the
 run (a failure that stops a FIFO batch, a :class:`~toolkit.timeout.LambdaTimeoutError`),
 any record not known to have succeeded is reported as failed: a record may be delivered
-twice, never lost.
+twice, never lost. Each failed record is logged at ERROR (see :func:`_log`), and
+``SystemExit`` / ``KeyboardInterrupt`` are not record failures: they stop the batch and
+propagate, with worker threads as without.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import threading
@@ -51,10 +52,7 @@ _PENDING: Any = object()
 
 if TYPE_CHECKING:
     RecordHandler = Callable[..., Any]
-    # (series, step, make): see _one
-    Steps = tuple[
-        _context.ScopeSeries, Callable[[Any], Any], Callable[[Mapping[str, Any]], Any] | None
-    ]
+    Report = Callable[[str, BaseException, bool], None]  # _FailureLog.__call__
 
     class PartialItemFailure(TypedDict):
         itemIdentifier: str
@@ -140,30 +138,106 @@ def _describe_validation(error: BaseException) -> str:
             f"{'.'.join(str(part) for part in item['loc']) or '<record>'}: {item['type']}"
             for item in details
         )
+    except LambdaTimeoutError:
+        raise
     except Exception:  # not a pydantic error: its type is all we can say safely
         return type(error).__name__
 
 
-def _one(
-    series: _context.ScopeSeries,
-    step: Callable[[Any], Any],
-    make: Callable[[Mapping[str, Any]], Any] | None,
-    raw: Mapping[str, Any],
-    identifier: str,
-) -> None:
-    """Process one record: ``step(make(raw))`` inside the record's scope, or, for a model
-    (``make`` None), ``step((raw, identifier))``, which validates inside the scope so that a
-    failure is logged with its ``batch_record_id``. Raises what the handler or model raised."""
-    item = (raw, identifier) if make is None else make(raw)
-    if series.listeners or series.nested:
-        with series.scope(identifier):
-            step(item)
-        return
-    token = series.open_keys({series.key: identifier})
-    try:
-        step(item)
-    finally:
-        series.close_keys(token)
+def _log() -> logging.Logger:
+    """Where the batch reports: the toolkit Logger that wraps the current invocation (its
+    lines carry the invocation's keys and go to its stream), else the stdlib logger
+    ``toolkit.batch``."""
+    invocation = _context.current()
+    active = invocation.logger if invocation is not None else None
+    return active if active is not None else logger
+
+
+def _not_awaited(returned: Any, call: RecordHandler) -> BatchConfigurationError:
+    """The failure of a record whose sync handler returned an awaitable: an ``async def``
+    hidden from the processor's check (by a lambda, or a decorator without
+    ``functools.wraps``) ran none of its code, so the record must not count as processed.
+    A coroutine is closed, which also keeps Python from warning it was never awaited."""
+    close = getattr(returned, "close", None)
+    if callable(close):
+        close()
+    function = getattr(call, "func", call)  # a partial binding lambda_context
+    name = getattr(function, "__qualname__", type(function).__name__)
+    return BatchConfigurationError(
+        f"the record handler {name!r} returned a {type(returned).__name__} without running "
+        "it: it wraps an `async def` (through a lambda, or a decorator without "
+        "functools.wraps) that this processor cannot await. Make the record handler an "
+        "`async def` (with functools.wraps on its decorators) and use AsyncBatchProcessor"
+    )
+
+
+class _FailureLog:
+    """Logs the failed records of one batch at ERROR, through :func:`_log`.
+
+    Each failure is one line with the record's identifier and the exception's type and
+    message. The traceback (down to the user's own ``raise``) is attached to the first record
+    that failed from a given place (same exception type, same frames); later ones from the
+    same place name that record instead. Formatting a traceback costs over 100 us, so a
+    poison-pill batch would otherwise spend seconds, and megabytes of logs, repeating one.
+
+    A record the model rejected is described by each error's location and type instead: a
+    pydantic error's text and a validator's message quote the input, which may hold secrets.
+    Logging never takes a record down, nor lets a ``LambdaTimeoutError`` pass unnoticed.
+    """
+
+    __slots__ = ("_model", "_origins")
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self._origins: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, identifier: str, error: BaseException, parsing: bool) -> None:
+        try:
+            extra = {"batch_record_id": identifier}
+            if parsing and self._model is not None:
+                _log().error(
+                    "batch record %s failed validation against %s: %s",
+                    identifier,
+                    getattr(self._model, "__name__", self._model),
+                    _describe_validation(error),
+                    extra=extra,
+                )
+                return
+            origin = _origin(error)
+            first = self._origins.setdefault(origin, identifier)
+            if first is identifier:
+                _log().error(
+                    "batch record %s failed: %s: %s",
+                    identifier,
+                    type(error).__name__,
+                    error,
+                    exc_info=error,
+                    extra=extra,
+                )
+            else:
+                _log().error(
+                    "batch record %s failed: %s: %s (traceback as for batch record %s)",
+                    identifier,
+                    type(error).__name__,
+                    error,
+                    first,
+                    extra=extra,
+                )
+        except LambdaTimeoutError:
+            raise
+        except Exception:  # a broken log handler must not fail the record a second time
+            pass
+
+
+def _origin(error: BaseException) -> tuple[Any, ...]:
+    """Where ``error`` was raised from: its type and the file and line of each frame (file
+    names hash once; hashing a code object walks its constants every time)."""
+    origin: list[Any] = [type(error)]
+    tb = error.__traceback__
+    while tb is not None:
+        origin.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    return tuple(origin)
 
 
 class _PartialProcessor:
@@ -205,28 +279,12 @@ class _PartialProcessor:
         self._concurrency = concurrency
         self._state_key = f"toolkit.batch.{id(self)}"
         self._stop_reason = "stop_on_first_failure: an earlier record of the batch failed"
-        self._parse: Callable[[Mapping[str, Any], str], Any] = (
-            self._validate if model is not None else self._wrap
+        # what the handler receives: the validated model, or the typed record
+        self._parse: Callable[[Mapping[str, Any]], Any] = (
+            model.model_validate if model is not None else event_type.record_type
         )
-        self._record_type = event_type.record_type
         self._by_group = False  # skip only the failed record's message group (FIFO)
         self._async = False  # record handlers are coroutine functions
-
-    def _wrap(self, raw: Mapping[str, Any], identifier: str) -> Any:
-        return self._record_type(raw)
-
-    def _validate(self, raw: Mapping[str, Any], identifier: str) -> Any:
-        try:
-            return self.model.model_validate(raw)
-        except Exception as error:
-            with contextlib.suppress(Exception):  # logging never takes a record down
-                logger.warning(
-                    "batch record %s failed validation against %s: %s",
-                    identifier,
-                    getattr(self.model, "__name__", self.model),
-                    _describe_validation(error),
-                )
-            raise
 
     def _prepare(
         self, event: Any, record_handler: RecordHandler, context: Any
@@ -258,13 +316,28 @@ class _PartialProcessor:
         return records, ids, functools.partial(record_handler, lambda_context=context)
 
     def _check(self, records: Sequence[Mapping[str, Any]]) -> None:
-        if self._concurrency > 1 and records:
-            arn = records[0].get("eventSourceARN")
-            if isinstance(arn, str) and arn.endswith(".fifo"):
-                raise BatchConfigurationError(
-                    "this batch comes from a FIFO queue: concurrent processing would break its "
-                    "order; use SqsFifoPartialProcessor"
-                )
+        """Refuse a batch from a FIFO queue unless processing stops at the first failure.
+
+        Going on after a failed record (or running records concurrently) would handle later
+        messages of its group before it is redelivered, silently breaking the order FIFO
+        promises. A FIFO queue's name, hence its ARN, ends in ``.fifo``; ``MessageGroupId``
+        alone says nothing, as standard queues take it too (fair queues). One batch comes
+        from one queue, so the first record tells.
+        """
+        if self.stop_on_first_failure or not records:
+            return
+        arn = records[0].get("eventSourceARN")
+        if isinstance(arn, str) and arn.endswith(".fifo"):
+            how = (
+                "processes records concurrently"
+                if self._concurrency > 1
+                else "goes on after a failed record"
+            )
+            raise BatchConfigurationError(
+                f"this batch comes from a FIFO queue (its eventSourceARN ends in .fifo) and "
+                f"{type(self).__name__} {how}, which would break the order of its message "
+                "groups; use SqsFifoPartialProcessor, or stop_on_first_failure=True"
+            )
 
     def _skip_rest(self, outcomes: list[Outcome], start: int) -> None:
         skipped = RecordSkippedError(self._stop_reason)
@@ -293,13 +366,14 @@ class _PartialProcessor:
         if invocation is not None:
             invocation.state[self._state_key] = result
         if timed_out is not None:
-            logger.warning(
+            _log().warning(
                 "batch processing stopped by LambdaTimeoutError: %d of %d records reported failed",
                 len(failures),
                 len(ids),
             )
         elif failures and len(failures) == len(ids) and self.raise_on_entire_batch_failure:
-            raise BatchProcessingError.entire_batch(failures)
+            # chained, so the traceback shows the first record's error down to its raise
+            raise BatchProcessingError.entire_batch(failures) from failures[0][1]
         return result
 
     def response(self) -> PartialItemFailureResponse:
@@ -357,38 +431,60 @@ class BatchProcessor(_PartialProcessor):
         handler runs when the event is not a batch of this processor's type."""
         records, ids, call = self._prepare(event, record_handler, context)
         outcomes: list[Outcome] = [_PENDING] * len(ids)
-        steps = self._steps(call)
+        report = _FailureLog(self.model)
         try:
             if self._concurrency > 1 and len(ids) > 1:
-                self._run_threads(records, ids, steps, outcomes)
+                self._run_threads(records, ids, call, outcomes, report)
             else:
-                self._run(records, ids, steps, outcomes)
+                self._run(records, ids, call, outcomes, report)
         except LambdaTimeoutError as timeout:  # from a handler, or between two records
             return self._complete(ids, outcomes, timeout)
         return self._complete(ids, outcomes, None)
 
-    def _steps(self, call: RecordHandler) -> Steps:
-        """What processing a record takes, made once per batch (see :func:`_one`)."""
-        series = _context.ScopeSeries("record", "batch_record_id")
-        if self.model is None:
-            return series, call, self._record_type
-        validate = self._validate
-
-        def validated(item: tuple[Mapping[str, Any], str]) -> Any:
-            return call(validate(*item))
-
-        return series, validated, None
+    def _one(
+        self,
+        series: _context.ScopeSeries,
+        call: RecordHandler,
+        report: Report,
+        raw: Mapping[str, Any],
+        identifier: str,
+    ) -> None:
+        """Process one record: ``call(parse(raw))`` inside the record's scope (see
+        :class:`~toolkit.context.ScopeSeries`). A failure is reported, telling a record the
+        model rejected from one whose handler raised, then raised again."""
+        item = _PENDING
+        try:
+            if series.listeners or series.nested:
+                with series.scope(identifier):
+                    item = self._parse(raw)
+                    returned = call(item)
+            else:
+                token = series.open_keys({series.key: identifier})
+                try:
+                    item = self._parse(raw)
+                    returned = call(item)
+                finally:
+                    series.close_keys(token)
+            if returned is not None and hasattr(returned, "__await__"):
+                raise _not_awaited(returned, call)
+        except LambdaTimeoutError:
+            raise
+        except Exception as error:
+            report(identifier, error, item is _PENDING)
+            raise
 
     def _run(
         self,
         records: Sequence[Mapping[str, Any]],
         ids: list[str],
-        steps: Steps,
+        call: RecordHandler,
         outcomes: list[Outcome],
+        report: Report,
     ) -> None:
         """The sequential loop. It is the per-record path of a 10,000-record batch, so
         :func:`_one` is inlined in it (a Python call per record costs ~10% of the batch)."""
-        series, step, make = steps
+        series = _context.ScopeSeries("record", "batch_record_id")
+        parse = self._parse
         listeners, open_keys, close_keys = series.listeners, series.open_keys, series.close_keys
         nested, key = series.nested, series.key
         stop = self.stop_on_first_failure
@@ -403,22 +499,27 @@ class BatchProcessor(_PartialProcessor):
                     outcomes[index] = skipped
                     continue
             identifier = ids[index]
-            try:  # _one(series, step, make, raw, identifier), inlined
-                item = (raw, identifier) if make is None else make(raw)
+            item = _PENDING
+            try:  # self._one(series, call, report, raw, identifier), inlined
                 if listeners or nested:
                     with series.scope(identifier):
-                        step(item)
+                        item = parse(raw)
+                        returned = call(item)
                 else:
                     token = open_keys({key: identifier})
                     try:
-                        step(item)
+                        item = parse(raw)
+                        returned = call(item)
                     finally:
                         close_keys(token)
-            except LambdaTimeoutError as error:  # the interrupted record; the batch stops
-                outcomes[index] = error
+                if returned is not None and hasattr(returned, "__await__"):
+                    raise _not_awaited(returned, call)
+            except LambdaTimeoutError as timeout:
+                outcomes[index] = timeout
                 raise
             except Exception as error:
                 outcomes[index] = error
+                report(identifier, error, item is _PENDING)
                 if stop:
                     self._skip_rest(outcomes, index + 1)
                     return
@@ -433,17 +534,26 @@ class BatchProcessor(_PartialProcessor):
         self,
         records: Sequence[Mapping[str, Any]],
         ids: list[str],
-        steps: Steps,
+        call: RecordHandler,
         outcomes: list[Outcome],
+        report: Report,
     ) -> None:
         """Threads started for this batch and pulling the next record index from a shared
         iterator; each runs in a copy of the caller's context so the invocation, its scope
         listeners and scope keys are visible there. Outcomes land at the record's index, so
-        the response is in record order whatever the completion order."""
+        the response is in record order whatever the completion order.
+
+        What is not a record failure stops every worker from taking more records, and is
+        raised here once they all returned, as the sequential loop would raise it: a
+        ``LambdaTimeoutError`` (the batch then reports what did not finish), or a
+        ``SystemExit`` / ``KeyboardInterrupt`` (which wins: the process is going away)."""
         stop = threading.Event()
         lock = threading.Lock()
         indices = iter(range(len(ids)))
         timeouts: list[LambdaTimeoutError] = []
+        fatal: list[BaseException] = []
+        series = _context.ScopeSeries("record", "batch_record_id")
+        one = self._one
 
         def work() -> None:
             while not stop.is_set():
@@ -452,12 +562,16 @@ class BatchProcessor(_PartialProcessor):
                 if index is None:
                     return
                 try:
-                    _one(*steps, records[index], ids[index])
-                except BaseException as error:  # SystemExit & co fail the record, not silently
+                    one(series, call, report, records[index], ids[index])
+                except LambdaTimeoutError as timeout:
+                    outcomes[index] = timeout
+                    timeouts.append(timeout)
+                    stop.set()
+                except Exception as error:
                     outcomes[index] = error
-                    if isinstance(error, LambdaTimeoutError):
-                        timeouts.append(error)
-                        stop.set()
+                except BaseException as error:  # SystemExit & co: not this record's failure
+                    fatal.append(error)
+                    stop.set()
                 else:
                     outcomes[index] = None
 
@@ -474,6 +588,8 @@ class BatchProcessor(_PartialProcessor):
                 thread.join()
         finally:  # a LambdaTimeoutError in this thread stops the workers taking more records
             stop.set()
+        if fatal:
+            raise fatal[0]
         if timeouts:
             raise timeouts[0]
 

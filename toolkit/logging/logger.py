@@ -444,6 +444,8 @@ class Logger(logging.Logger):
                 if trace_id is not None:
                     fixed["xray_trace_id"] = trace_id
             record = family.begin(invocation, existing, fixed, clear_state)
+            if invocation.logger is None:
+                invocation.logger = self  # utilities report through us (see Invocation.logger)
             try:
                 if log_event:
                     self.info("Lambda event", event=event)
