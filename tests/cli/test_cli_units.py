@@ -1,4 +1,4 @@
-"""The command line's pure pieces, in-process: trace headers, the log renderer and stream,
+"""The command line's pure pieces, in-process: the log stream name, the log renderer and stream,
 the REPORT line, marshalling, the environment table and spec parsing."""
 
 from __future__ import annotations
@@ -27,27 +27,10 @@ from toolkit.cli.invoke import (
     marshal,
     report_line,
     summary_line,
-    trace_header,
 )
 from toolkit.cli.output import LogStream, pretty, pretty_plain, raw, renderer
 
-# --- trace header ------------------------------------------------------------------------
-
-
-def test_trace_header_has_xray_format() -> None:
-    header = trace_header(sampled=False, now=0x5759E988)
-    match = re.fullmatch(r"Root=1-5759e988-([0-9a-f]{24});Parent=([0-9a-f]{16});Sampled=0", header)
-    assert match is not None
-
-
-def test_trace_header_sampled_and_unique() -> None:
-    headers = {trace_header(sampled=True) for _ in range(50)}
-    assert len(headers) == 50
-    assert all(h.endswith(";Sampled=1") for h in headers)
-    epoch = int(next(iter(headers)).split("-")[1], 16)
-    import time
-
-    assert abs(epoch - time.time()) < 60
+# --- log stream ----------------------------------------------------------------------
 
 
 def test_log_stream_name_shape() -> None:
