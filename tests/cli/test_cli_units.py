@@ -3,6 +3,7 @@ the REPORT line, marshalling, the environment table and spec parsing."""
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -220,6 +221,8 @@ def test_parse_spec_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         tmp_path.resolve() / "app.py",
     )
     assert by_file.task_root == tmp_path.resolve()
+    bare = parse_spec("app.py")  # the function is found by name when the module is loaded
+    assert (bare.module, bare.attribute, bare.file) == ("app", None, tmp_path.resolve() / "app.py")
     dotted = parse_spec("pkg.mod.handler")
     assert (dotted.module, dotted.attribute, dotted.file) == ("pkg.mod", "handler", None)
     assert dotted.default_function_name == "mod"
@@ -228,7 +231,15 @@ def test_parse_spec_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.mark.parametrize(
     ("spec", "missing"),
-    [("handler", "format"), ("a.py:", "format"), (":h", "format"), ("x.py:h", "file")],
+    [
+        ("handler", "format"),
+        ("a.py:", "format"),
+        (":h", "format"),
+        ("x.py:h", "file"),
+        ("x.py", "file"),
+        ("../api.handler", "format"),
+        ("pkg..mod.handler", "format"),
+    ],
 )
 def test_parse_spec_errors(
     spec: str, missing: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -261,6 +272,15 @@ def test_read_event_text_errors(tmp_path: Path) -> None:
     assert caught.value.source.endswith("absent.json")
     with pytest.raises(EventError, match="no built-in sample event 'nope'"):
         read_event_text(None, "nope")
+
+
+def test_event_from_standard_input_is_decoded_like_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = codecs.BOM_UTF16_LE + '{"name": "Zoë"}'.encode("utf-16-le")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert json.loads(read_event_text("-", None)) == {"name": "Zoë"}
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"a": "\xff"}')))
+    with pytest.raises(EventError, match="the event in standard input is not UTF-8 text"):
+        read_event_text("-", None)
 
 
 def test_main_events_in_process(capsys: pytest.CaptureFixture[str]) -> None:
