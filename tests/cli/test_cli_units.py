@@ -265,6 +265,29 @@ def test_samples_table_matches_the_files() -> None:
         assert required in SAMPLES
 
 
+ID_KEY = re.compile(r"(?:^|[a-z_])(?:id|Id|ID)$")
+PLACEHOLDER = re.compile(r"(?i)x{3,}|[<>]|^(?:id|api-id|request-id|record\d*|\d{1,3})=?$")
+
+
+def id_fields(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str) and ID_KEY.search(key):
+                yield f"{path}.{key}", item
+            yield from id_fields(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from id_fields(item, f"{path}[{index}]")
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_sample_ids_look_real(name: str) -> None:
+    """A sample's ids end up in the user's first log lines (a correlation id read from
+    requestContext.requestId, say): none may be a placeholder such as 'id=' or 'xxxx'."""
+    fields = id_fields(json.loads(sample_text(name)))
+    assert [(p, v) for p, v in fields if len(v) < 6 or PLACEHOLDER.search(v)] == []
+
+
 def test_read_event_text_errors(tmp_path: Path) -> None:
     assert read_event_text(None, None) == "{}"
     with pytest.raises(EventError) as caught:
