@@ -1,18 +1,18 @@
 """A tracer never fails a handler: whatever the provider (aws-xray-sdk included) raises while
-a span is opened, filled or closed stays out of the handler, said once as a RuntimeWarning.
-Only the deadline goes through."""
+a span is opened, filled or closed stays out of the handler, said once (inside Lambda, as
+here, a JSON line on stdout). Only the deadline goes through."""
 
 from __future__ import annotations
 
 import contextvars
 import sys
 import threading
-import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
 
+from tests.tracing.notices import tracing_notices
 from toolkit.middleware import LambdaTimeoutError
 from toolkit.testing import XRayCapture, lambda_context
 from toolkit.trace_header import TraceHeader
@@ -22,7 +22,7 @@ from toolkit.tracing.xray import XRayProvider
 
 @pytest.mark.parametrize("imported", [True, False], ids=["sdk-imported", "sdk-not-imported"])
 def test_an_invalid_daemon_address_leaves_invocations_untraced_not_failed(
-    imported: bool, monkeypatch: pytest.MonkeyPatch
+    imported: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """aws-xray-sdk reads the address when it is imported, and toolkit when an invocation
     begins: both raise InvalidDaemonAddressException."""
@@ -38,16 +38,17 @@ def test_an_invalid_daemon_address_leaves_invocations_untraced_not_failed(
         def handler(event: object, context: object) -> str:
             return "done"
 
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            assert [handler({}, lambda_context()) for _ in range(3)] == ["done"] * 3
-        ours = [w for w in caught if w.category is RuntimeWarning]
-        assert len(ours) == 1 and "InvalidDaemonAddressException" in str(ours[0].message)
+        assert [handler({}, lambda_context()) for _ in range(3)] == ["done"] * 3
         assert xray.flush() == []
+    (notice,) = tracing_notices(capsys.readouterr().out)
+    assert notice["level"] == "WARNING"
+    assert (
+        "raised InvalidDaemonAddressException while it began an invocation" in (notice["message"])
+    )
 
 
 def test_the_sdk_refusing_to_close_a_subsegment_does_not_fail_the_handler(
-    xray: XRayCapture,
+    xray: XRayCapture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from aws_xray_sdk.core import xray_recorder
 
@@ -62,14 +63,15 @@ def test_the_sdk_refusing_to_close_a_subsegment_does_not_fail_the_handler(
     def handler(event: object, context: object) -> int:
         return step()
 
-    with pytest.warns(RuntimeWarning, match="AlreadyEndedException.*closed a subsegment"):
-        assert handler({}, lambda_context()) == 1
+    assert handler({}, lambda_context()) == 1
     xray.flush()
     assert [d["name"] for d in xray.subsegments(name="## handler")] == ["## handler"]
+    (notice,) = tracing_notices(capsys.readouterr().out)
+    assert "raised AlreadyEndedException while it closed a subsegment" in notice["message"]
 
 
 def test_a_thread_annotating_after_the_invocation_ended_is_not_failed(
-    xray: XRayCapture,
+    xray: XRayCapture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     tracer = Tracer("svc")
     handler_returned = threading.Event()
@@ -92,11 +94,13 @@ def test_a_thread_annotating_after_the_invocation_ended_is_not_failed(
         threads[0].start()
         return "ok"
 
-    with pytest.warns(RuntimeWarning, match="FacadeSegmentMutationException"):
-        assert handler({}, lambda_context()) == "ok"
-        handler_returned.set()
-        threads[0].join(5)
+    assert handler({}, lambda_context()) == "ok"
+    handler_returned.set()
+    threads[0].join(5)
     assert errors == []
+    messages = [n["message"] for n in tracing_notices(capsys.readouterr().out)]
+    assert len(messages) == 2  # one per kind: the annotation and the metadata
+    assert all("FacadeSegmentMutationException" in m for m in messages)
 
 
 class Broken(TracerProvider):
@@ -162,17 +166,20 @@ def traced_app(tracer: Tracer) -> Any:
     return handler
 
 
-def test_a_provider_failing_everywhere_never_reaches_the_handler() -> None:
+def test_a_provider_failing_everywhere_never_reaches_the_handler(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     provider = Broken(OSError("daemon socket gone"))
     with XRayCapture():
         handler = traced_app(Tracer("svc", provider=provider, patch_modules=["json"]))
-        with pytest.warns(RuntimeWarning, match="OSError") as caught:
-            assert handler({}, lambda_context()) == 4
-            with pytest.raises(KeyError, match="the user's own error"):
-                handler({"fail": True}, lambda_context())
-            assert handler({}, lambda_context()) == 4
-    # One warning per kind of failure, however many invocations hit it.
-    operations = sorted(str(w.message).split(" while it ")[1].split(" (")[0] for w in caught)
+        assert handler({}, lambda_context()) == 4
+        with pytest.raises(KeyError, match="the user's own error"):
+            handler({"fail": True}, lambda_context())
+        assert handler({}, lambda_context()) == 4
+    # One notice per kind of failure, however many invocations hit it.
+    messages = [n["message"] for n in tracing_notices(capsys.readouterr().out)]
+    assert all("raised OSError" in m and "(daemon socket gone)" in m for m in messages)
+    operations = sorted(m.split(" while it ")[1].split(" (")[0] for m in messages)
     assert operations == [
         "closed a subsegment",
         "opened a subsegment",

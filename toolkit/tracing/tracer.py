@@ -14,12 +14,11 @@ from __future__ import annotations
 import functools
 import sys
 import threading
-import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar, Token
 from types import TracebackType
 
-from toolkit import config
+from toolkit import _notice, config
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, TypeVar, overload
 from toolkit.middleware import LambdaTimeoutError, MiddlewareFunction, _Configured
@@ -63,21 +62,24 @@ def _xray_provider() -> TracerProvider:
 
 
 def _warn_once(key: str, message: str) -> None:
-    """A tracing problem the handler must not pay for: said once per process, then tracing
-    carries on without whatever failed."""
+    """A tracing problem the handler must not pay for: said once per process (a JSON line
+    inside Lambda, a ``RuntimeWarning`` elsewhere), then tracing carries on without whatever
+    failed."""
     with _lock:
         if key in _warned:
             return
         _warned.add(key)
-    warnings.warn(message, RuntimeWarning, stacklevel=3)
+    _notice.warn(message, RuntimeWarning)
 
 
 def _provider_failed(operation: str, error: Exception) -> None:
+    value = _error_value(error)
+    kind, reason = value["type"], value["message"]
     _warn_once(
-        f"{operation}:{type(error).__name__}",
-        f"tracing: the provider raised {type(error).__name__} while it {operation} ({error}); "
-        "the handler goes on and what could not be recorded is left out of the trace "
-        "(said once per process)",
+        f"{operation}:{kind}",
+        f"tracing: the provider raised {kind} while it {operation} ({reason}); the handler "
+        "goes on and what could not be recorded is left out of the trace (said once per "
+        "process)",
     )
 
 
