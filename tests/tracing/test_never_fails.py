@@ -117,7 +117,7 @@ class Broken(TracerProvider):
 
     def start_span(self, name: str, parent: Span) -> Span:
         self.calls.append(f"start {name}")
-        if name.endswith("step"):
+        if name.endswith("step") or name == "block":
             raise self.error
         return BrokenSpan(self)
 
@@ -159,8 +159,8 @@ def traced_app(tracer: Tracer) -> Any:
         with tracer.subsegment("block") as sub:
             sub.put_annotation("k", "v")
             sub.put_metadata("m", [1])
-        if event.get("fail"):
-            raise KeyError("the user's own error")
+            if event.get("fail"):
+                raise KeyError("the user's own error")
         return step(sum(numbers()))
 
     return handler
