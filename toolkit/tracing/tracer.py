@@ -61,6 +61,28 @@ def _xray_provider() -> TracerProvider:
     return _default_provider
 
 
+def _handler_name(handler: Any) -> str:
+    """The user's function under the middleware layers wrapped around it."""
+    for _ in range(64):
+        if isinstance(handler, functools.partial):
+            args = handler.args
+            handler = args[0] if args and callable(args[0]) else handler.func
+            continue
+        wrapped = getattr(handler, "__wrapped__", None)
+        if wrapped is None:
+            break
+        handler = wrapped
+    return str(getattr(handler, "__name__", "handler"))
+
+
+def _error_value(error: BaseException) -> dict[str, str]:
+    try:
+        message = str(error)
+    except Exception:  # an exception whose __str__ fails must not replace the real error
+        message = f"<{type(error).__name__} whose str() failed>"
+    return {"type": type(error).__name__, "message": message}
+
+
 def _warn_once(key: str, message: str) -> None:
     """A tracing problem the handler must not pay for: said once per process (a JSON line
     inside Lambda, a ``RuntimeWarning`` elsewhere), then tracing carries on without whatever
@@ -92,28 +114,6 @@ def _safely(operation: str, call: Callable[..., Any], *args: Any) -> Any:
     except Exception as error:
         _provider_failed(operation, error)
         return None
-
-
-def _handler_name(handler: Any) -> str:
-    """The user's function under the middleware layers wrapped around it."""
-    for _ in range(64):
-        if isinstance(handler, functools.partial):
-            args = handler.args
-            handler = args[0] if args and callable(args[0]) else handler.func
-            continue
-        wrapped = getattr(handler, "__wrapped__", None)
-        if wrapped is None:
-            break
-        handler = wrapped
-    return str(getattr(handler, "__name__", "handler"))
-
-
-def _error_value(error: BaseException) -> dict[str, str]:
-    try:
-        message = str(error)
-    except Exception:  # an exception whose __str__ fails must not replace the real error
-        message = f"<{type(error).__name__} whose str() failed>"
-    return {"type": type(error).__name__, "message": message}
 
 
 class _NoSpan:
