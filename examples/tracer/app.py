@@ -1,5 +1,5 @@
 """A traced order handler: handler and method subsegments, annotations, metadata, a block,
-and AWS SDK calls appearing as subsegments (botocore is patched when tracing is on).
+and AWS SDK calls appearing as subsegments (botocore is patched when a sampled invocation begins).
 
 Deploy with active tracing on the function and ``aws-xray-sdk`` installed
 (``lambda-handler-toolkit[tracer]``); run ``python examples/tracer/app.py`` to see the

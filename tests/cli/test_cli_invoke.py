@@ -3,6 +3,7 @@ handler files written in tmp_path."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import signal
@@ -208,6 +209,21 @@ def test_file_spec_puts_its_directory_first_for_sibling_imports(tmp_path: Path) 
     assert response(toolkit(tmp_path, "invoke", "src/main.py:handler")) == "sibling"
 
 
+def test_file_without_function_and_outside_the_working_directory(tmp_path: Path) -> None:
+    src, cwd = tmp_path / "src", tmp_path / "work"
+    src.mkdir(), cwd.mkdir()
+    (src / "shared.py").write_text("VALUE = 'sibling'\n")
+    (src / "api.py").write_text(
+        "import shared\n"
+        "def lambda_handler(event, context):\n    return ['lambda_handler', shared.VALUE]\n"
+        "def handler(event, context):\n    return ['handler', shared.VALUE]\n"
+    )
+    (src / "other.py").write_text("def handler(event, context):\n    return 'handler'\n")
+    assert response(toolkit(cwd, "invoke", "../src/api.py")) == ["lambda_handler", "sibling"]
+    assert response(toolkit(cwd, "invoke", "../src/api.py:handler")) == ["handler", "sibling"]
+    assert response(toolkit(cwd, "invoke", "../src/other.py")) == "handler"
+
+
 @pytest.mark.parametrize(
     ("spec", "missing"),
     [
@@ -223,12 +239,15 @@ def test_file_spec_puts_its_directory_first_for_sibling_imports(tmp_path: Path) 
         ("app.py:NOT_CALLABLE", "app.NOT_CALLABLE is not callable (it is of type 'int')"),
         ("lib/json.py:handler", "module name 'json' is already taken"),
         ("notes.txt:handler", "cannot be imported as a Python module"),
+        ("plain.py", "module 'plain' has no function 'lambda_handler' or 'handler'"),
+        ("../app.handler", "'../app' is not a module name; for a file, use '../app.py:handler'"),
     ],
 )
 def test_bad_spec_is_a_usage_error_without_traceback(
     tmp_path: Path, app: Path, spec: str, missing: str
 ) -> None:
     (tmp_path / "notes.txt").write_text("def handler(event, context):\n    return 1\n")
+    (tmp_path / "plain.py").write_text("handler = 'not a function'\n")
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "json.py").write_text("def handler(event, context):\n    return 1\n")
     result = toolkit(tmp_path, "invoke", spec)
@@ -324,6 +343,41 @@ def test_bad_event_is_a_usage_error(
     assert message in result.stderr
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-8", codecs.BOM_UTF8),
+    ],
+)
+def test_event_file_with_a_byte_order_mark(
+    tmp_path: Path, app: Path, encoding: str, bom: bytes
+) -> None:
+    """What Windows PowerShell's `>` (UTF-16 LE) and Notepad's "UTF-8 with BOM" write."""
+    (tmp_path / "event.json").write_bytes(bom + '{"name": "Zoë"}'.encode(encoding))
+    body = response(toolkit(tmp_path, "invoke", "app.py:handler", "--event", "event.json"))
+    assert body["event"] == {"name": "Zoë"}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ('{"name": "Zoë"}'.encode("latin-1"), "is not UTF-8 text (byte 12 cannot be decoded)"),
+        ('{"a": 1}'.encode("utf-16-le"), "has NUL characters: UTF-16 or UTF-32 without a byte"),
+    ],
+)
+def test_event_file_in_another_encoding_is_one_line(
+    tmp_path: Path, app: Path, data: bytes, message: str
+) -> None:
+    (tmp_path / "event.json").write_bytes(data)
+    result = toolkit(tmp_path, "invoke", "app.py:handler", "--event", "event.json")
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("toolkit invoke: error: the event in 'event.json' ")
+    assert message in line and line.lower().endswith("save it as utf-8")
 
 
 def test_event_and_event_name_are_exclusive(tmp_path: Path, app: Path) -> None:

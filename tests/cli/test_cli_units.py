@@ -1,8 +1,9 @@
-"""The command line's pure pieces, in-process: trace headers, the log renderer and stream,
+"""The command line's pure pieces, in-process: the log stream name, the log renderer and stream,
 the REPORT line, marshalling, the environment table and spec parsing."""
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -27,27 +28,10 @@ from toolkit.cli.invoke import (
     marshal,
     report_line,
     summary_line,
-    trace_header,
 )
 from toolkit.cli.output import LogStream, pretty, pretty_plain, raw, renderer
 
-# --- trace header ------------------------------------------------------------------------
-
-
-def test_trace_header_has_xray_format() -> None:
-    header = trace_header(sampled=False, now=0x5759E988)
-    match = re.fullmatch(r"Root=1-5759e988-([0-9a-f]{24});Parent=([0-9a-f]{16});Sampled=0", header)
-    assert match is not None
-
-
-def test_trace_header_sampled_and_unique() -> None:
-    headers = {trace_header(sampled=True) for _ in range(50)}
-    assert len(headers) == 50
-    assert all(h.endswith(";Sampled=1") for h in headers)
-    epoch = int(next(iter(headers)).split("-")[1], 16)
-    import time
-
-    assert abs(epoch - time.time()) < 60
+# --- log stream ----------------------------------------------------------------------
 
 
 def test_log_stream_name_shape() -> None:
@@ -237,6 +221,8 @@ def test_parse_spec_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         tmp_path.resolve() / "app.py",
     )
     assert by_file.task_root == tmp_path.resolve()
+    bare = parse_spec("app.py")  # the function is found by name when the module is loaded
+    assert (bare.module, bare.attribute, bare.file) == ("app", None, tmp_path.resolve() / "app.py")
     dotted = parse_spec("pkg.mod.handler")
     assert (dotted.module, dotted.attribute, dotted.file) == ("pkg.mod", "handler", None)
     assert dotted.default_function_name == "mod"
@@ -245,7 +231,15 @@ def test_parse_spec_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.mark.parametrize(
     ("spec", "missing"),
-    [("handler", "format"), ("a.py:", "format"), (":h", "format"), ("x.py:h", "file")],
+    [
+        ("handler", "format"),
+        ("a.py:", "format"),
+        (":h", "format"),
+        ("x.py:h", "file"),
+        ("x.py", "file"),
+        ("../api.handler", "format"),
+        ("pkg..mod.handler", "format"),
+    ],
 )
 def test_parse_spec_errors(
     spec: str, missing: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -271,6 +265,29 @@ def test_samples_table_matches_the_files() -> None:
         assert required in SAMPLES
 
 
+ID_KEY = re.compile(r"(?:^|[a-z_])(?:id|Id|ID)$")
+PLACEHOLDER = re.compile(r"(?i)x{3,}|[<>]|^(?:id|api-id|request-id|record\d*|\d{1,3})=?$")
+
+
+def id_fields(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str) and ID_KEY.search(key):
+                yield f"{path}.{key}", item
+            yield from id_fields(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from id_fields(item, f"{path}[{index}]")
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_sample_ids_look_real(name: str) -> None:
+    """A sample's ids end up in the user's first log lines (a correlation id read from
+    requestContext.requestId, say): none may be a placeholder such as 'id=' or 'xxxx'."""
+    fields = id_fields(json.loads(sample_text(name)))
+    assert [(p, v) for p, v in fields if len(v) < 6 or PLACEHOLDER.search(v)] == []
+
+
 def test_read_event_text_errors(tmp_path: Path) -> None:
     assert read_event_text(None, None) == "{}"
     with pytest.raises(EventError) as caught:
@@ -278,6 +295,15 @@ def test_read_event_text_errors(tmp_path: Path) -> None:
     assert caught.value.source.endswith("absent.json")
     with pytest.raises(EventError, match="no built-in sample event 'nope'"):
         read_event_text(None, "nope")
+
+
+def test_event_from_standard_input_is_decoded_like_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = codecs.BOM_UTF16_LE + '{"name": "Zoë"}'.encode("utf-16-le")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert json.loads(read_event_text("-", None)) == {"name": "Zoë"}
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"a": "\xff"}')))
+    with pytest.raises(EventError, match="the event in standard input is not UTF-8 text"):
+        read_event_text("-", None)
 
 
 def test_main_events_in_process(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,9 +1,13 @@
 """End to end under AWS's runtime client: awslambdaric in a subprocess, driven by our local
-Runtime API server. Every record appears exactly once and no library record is swallowed."""
+Runtime API server. Every record appears exactly once and no library record is swallowed.
+
+Where awslambdaric cannot be imported the tests are skipped, saying why: the child would die
+at once while the test waited for invocations it never polls."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +19,45 @@ from toolkit.testing import RuntimeAPIServer
 
 APPS = Path(__file__).resolve().parent / "apps"
 TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+
+
+def awslambdaric_problem(env: dict[str, str]) -> str | None:
+    """Why ``python -m awslambdaric`` cannot start with ``env`` (``None`` when it can),
+    found in a child with that environment, where the runtime client runs."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import awslambdaric.__main__"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if result.returncode == 0:
+        return None
+    last = (result.stderr.strip().splitlines() or ["no error output"])[-1]
+    return f"awslambdaric cannot be imported ({last}); it comes with the 'dev' extra"
+
+
+@pytest.fixture(scope="module")
+def awslambdaric() -> None:
+    problem = awslambdaric_problem(subprocess_env())
+    if problem is not None:
+        pytest.skip(problem)
+
+
+def test_tests_are_skipped_with_the_reason_when_awslambdaric_cannot_be_imported(
+    tmp_path: Path,
+) -> None:
+    blocked = tmp_path / "awslambdaric"
+    blocked.mkdir()
+    (blocked / "__init__.py").write_text("raise ImportError('not installed for this test')\n")
+    env = subprocess_env()
+    env["PYTHONPATH"] = f"{tmp_path}{os.pathsep}{env['PYTHONPATH']}"
+    reason = awslambdaric_problem(env)
+    assert reason == (
+        "awslambdaric cannot be imported (ImportError: not installed for this test); "
+        "it comes with the 'dev' extra"
+    )
 
 
 def run_under_awslambdaric(log_format: str, log_level: str | None):
@@ -51,6 +94,7 @@ def run_under_awslambdaric(log_format: str, log_level: str | None):
 @pytest.mark.parametrize(
     ("log_format", "log_level"), [("Text", None), ("JSON", None), ("JSON", "DEBUG")]
 )
+@pytest.mark.usefixtures("awslambdaric")
 def test_every_record_appears_exactly_once(log_format, log_level):
     (ok, failed), out, err = run_under_awslambdaric(log_format, log_level)
     assert ok.ok and ok.json() == {"n": 1}
@@ -95,6 +139,7 @@ def test_every_record_appears_exactly_once(log_format, log_level):
     assert "Traceback" not in err
 
 
+@pytest.mark.usefixtures("awslambdaric")
 def test_runtime_reports_an_init_error_when_the_handler_is_missing():
     with RuntimeAPIServer() as api:
         env = subprocess_env(AWS_LAMBDA_RUNTIME_API=api.address)

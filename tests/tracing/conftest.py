@@ -13,3 +13,11 @@ from toolkit.testing import XRayCapture
 def xray() -> Iterator[XRayCapture]:
     with XRayCapture() as capture:
         yield capture
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tracing_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tracing problems are reported once per process; each test is a new process here."""
+    import toolkit.tracing.tracer
+
+    monkeypatch.setattr(toolkit.tracing.tracer, "_warned", set())

@@ -6,13 +6,16 @@ from typing import Any
 
 import pytest
 
+from tests.tracing.notices import tracing_notices
 from toolkit.errors import ToolkitError
 from toolkit.testing import XRayCapture, lambda_context
 from toolkit.tracing import AnnotationKeyError, AnnotationValueError, Tracer, TracerError
 from toolkit.tracing.xray import DOCUMENT_LIMIT, METADATA_BUDGET, bound
 
 
-def test_invalid_keys_are_sanitised_with_one_warning_per_key(xray: XRayCapture) -> None:
+def test_invalid_keys_are_sanitised_with_one_notice_per_key(
+    xray: XRayCapture, capsys: pytest.CaptureFixture[str]
+) -> None:
     tracer = Tracer("svc")
 
     @tracer.capture_lambda_handler
@@ -20,13 +23,18 @@ def test_invalid_keys_are_sanitised_with_one_warning_per_key(xray: XRayCapture) 
         tracer.put_annotation("order-id.v2", "a")
         tracer.put_annotation("order-id.v2", "b")
 
-    with pytest.warns(UserWarning) as caught:
-        handler({}, lambda_context())
-    messages = [str(w.message) for w in caught]
-    assert len(messages) == 1
-    assert "'order-id.v2'" in messages[0] and "'order_id_v2'" in messages[0]
+    handler({}, lambda_context())
+    (notice,) = tracing_notices(capsys.readouterr().out)  # inside Lambda: a JSON line
+    assert "'order-id.v2'" in notice["message"] and "'order_id_v2'" in notice["message"]
     (doc,) = xray.flush()
     assert doc["annotations"]["order_id_v2"] == "b"
+
+
+def test_outside_lambda_the_key_notice_is_a_warning_at_the_callers_line() -> None:
+    tracer = Tracer("svc")
+    with pytest.warns(UserWarning, match="'local-key' has characters X-Ray drops") as caught:
+        tracer.put_annotation("local-key", 1)
+    assert [w.filename for w in caught] == [__file__]
 
 
 def test_valid_keys_do_not_warn() -> None:

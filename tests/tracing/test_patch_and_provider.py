@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -10,6 +11,7 @@ import pytest
 
 from tests.conftest import subprocess_env
 from toolkit.testing import XRayCapture, lambda_context
+from toolkit.trace_header import TraceHeader
 from toolkit.tracing import Span, Tracer, TracerProvider
 
 AWS_ENV = {
@@ -25,7 +27,7 @@ def test_botocore_calls_appear_as_subsegments_under_the_caller() -> None:
     from botocore.config import Config
 
     with XRayCapture(extra_env=AWS_ENV) as xray:
-        tracer = Tracer("svc")  # in Lambda: patches botocore at construction
+        tracer = Tracer("svc")  # patches botocore when the first sampled invocation begins
         client = boto3.client(
             "sqs",
             endpoint_url="http://127.0.0.1:9",  # nothing listens: the call fails fast, locally
@@ -58,8 +60,8 @@ class Recording(TracerProvider):
         self.events: list[tuple[str, ...]] = []
         self.patched: list[Sequence[str]] = []
 
-    def begin_invocation(self, trace_header: str) -> Span | None:
-        self.events.append(("begin", trace_header.rpartition(";")[2]))
+    def begin_invocation(self, header: TraceHeader) -> Span | None:
+        self.events.append(("begin", f"sampled={header.sampled}"))
         return RecordingSpan("root", self) if self.sampled else None
 
     def start_span(self, name: str, parent: Span) -> Span:
@@ -107,7 +109,7 @@ def test_another_provider_plugs_in_without_changing_user_code() -> None:
         handler({}, lambda_context())
     assert provider.patched == [("json",)]  # once per process, not per Tracer or invocation
     assert provider.events[:8] == [
-        ("begin", "Sampled=1"),
+        ("begin", "sampled=True"),
         ("start", "## handler", "root"),
         ("annotation", "## handler", "ColdStart", "True"),
         ("annotation", "## handler", "Service", "'svc'"),
@@ -133,7 +135,7 @@ def test_provider_is_asked_only_for_sampled_invocations() -> None:
         assert provider.events == []
         capture.next_invocation(sampled=True)
         assert handler({}, lambda_context()) == 5  # the provider declines: not traced
-    assert provider.events == [("begin", "Sampled=1")]
+    assert provider.events == [("begin", "sampled=True")]
     assert provider.patched == []
 
 
@@ -147,6 +149,9 @@ def run_child(code: str, **env: str) -> subprocess.CompletedProcess[str]:
         timeout=60,
     )
 
+
+SAMPLED = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+UNSAMPLED = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0"
 
 DISABLED_CALLS = """
     import sys
@@ -184,26 +189,106 @@ DISABLED_CALLS = """
         {},  # outside Lambda
         {"LAMBDA_TASK_ROOT": "/var/task", "TOOLKIT_TRACE_DISABLED": "true"},
         {"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "true"},
+        # In Lambda with tracing on, an invocation that is not sampled loads nothing either.
+        {"LAMBDA_TASK_ROOT": "/var/task", "_X_AMZN_TRACE_ID": UNSAMPLED},
     ],
 )
-def test_disabled_tracing_never_imports_the_sdk(env: dict[str, str]) -> None:
+def test_untraced_invocations_never_import_the_sdk(env: dict[str, str]) -> None:
     result = run_child(DISABLED_CALLS, **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "clean"
 
 
-def test_missing_sdk_is_a_clear_error_when_tracing_is_on() -> None:
+def test_patching_waits_for_a_sampled_invocation_and_skips_libraries_not_imported() -> None:
     result = run_child(
         """
         import sys
-        sys.modules["aws_xray_sdk"] = None  # as if not installed
-        from toolkit.tracing import ProviderUnavailableError, Tracer
-        try:
-            Tracer("svc", patch_modules=["json"])
-        except ProviderUnavailableError as error:
-            print(error.requirement, "|", error)
-        """,
-        LAMBDA_TASK_ROOT="/var/task",
+        from importlib.util import find_spec
+        import botocore.client  # the function's own `import boto3`, at the top of its module
+        from toolkit.testing import XRayCapture, lambda_context
+        from toolkit.tracing import Tracer
+
+        assert find_spec("requests")  # installed, never imported
+        with XRayCapture(sampled=False) as xray:
+            tracer = Tracer("svc")
+
+            @tracer.capture_lambda_handler
+            def handler(event, context):
+                return hasattr(botocore.client, "_xray_enabled")
+
+            assert handler({}, lambda_context()) is False
+            assert "aws_xray_sdk" not in sys.modules
+            xray.next_invocation(sampled=True)
+            assert handler({}, lambda_context()) is True  # patched before the handler ran
+            assert len(xray.flush()) == 1
+        print(sorted({"aws_xray_sdk", "requests"} & set(sys.modules)))
+        """
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("aws-xray-sdk | the X-Ray tracer provider needs")
+    assert result.stdout.strip() == "['aws_xray_sdk']"
+
+
+BLOCK_SDK = """
+    import sys
+
+    class NotInstalled:
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] == "aws_xray_sdk":
+                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+    sys.meta_path.insert(0, NotInstalled())
+"""
+
+SAMPLED_CALLS = """
+    import json, os, warnings
+    warnings.simplefilter("always")  # "once" must be the Tracer's doing, not the registry's
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        from toolkit import config
+        from toolkit.testing import lambda_context
+        from toolkit.tracing import Tracer
+
+        if os.environ.get("LATE_LAMBDA"):  # built before Lambda's variables, as in a test
+            tracer, helper = Tracer("svc"), Tracer("svc")
+            config.set_environ({"LAMBDA_TASK_ROOT": "/var/task", "_X_AMZN_TRACE_ID": TRACE})
+        else:
+            tracer, helper = Tracer("svc"), Tracer("svc")
+
+        @helper.capture_method
+        def step(n):
+            helper.put_annotation("n", n)
+            return n * 2
+
+        @tracer.capture_lambda_handler
+        def handler(event, context):
+            with tracer.subsegment("block") as sub:
+                sub.put_metadata("m", 1)
+                return step(event["n"])
+
+        results = [handler({"n": n}, lambda_context()) for n in range(3)]
+    print(json.dumps({
+        "results": results,
+        "disabled": [tracer.disabled, helper.disabled],
+        "warnings": [(w.category.__name__, str(w.message)) for w in caught],
+    }))
+"""
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["built-in-lambda", "built-before-lambda"])
+def test_missing_sdk_warns_once_and_never_fails_a_sampled_invocation(late: bool) -> None:
+    env = (
+        {"LATE_LAMBDA": "1"}
+        if late
+        else {"LAMBDA_TASK_ROOT": "/var/task", "_X_AMZN_TRACE_ID": SAMPLED}
+    )
+    code = textwrap.dedent(BLOCK_SDK) + f"TRACE = {SAMPLED!r}\n" + textwrap.dedent(SAMPLED_CALLS)
+    result = run_child(code, **env)
+    assert result.returncode == 0, result.stderr
+    *notices, report = map(json.loads, result.stdout.splitlines())
+    assert report["results"] == [0, 2, 4]
+    assert report["warnings"] == []  # inside Lambda, a notice is a JSON line on stdout
+    ((level, message),) = [(n["level"], n["message"]) for n in notices]
+    assert level == "WARNING"
+    assert "aws-xray-sdk" in message and "lambda-handler-toolkit[tracer]" in message
+    # Found when built in Lambda: tracing off, the decorators add nothing.
+    assert report["disabled"] == [not late, not late]

@@ -7,7 +7,7 @@ import pytest
 
 from toolkit import config
 from toolkit.testing import XRayCapture
-from toolkit.testing.xray import HEADER, new_trace_header
+from toolkit.testing.xray import HEADER
 
 
 def send(address: str, payload: bytes) -> None:
@@ -67,6 +67,8 @@ def test_unstarted_capture_says_how_to_use_it() -> None:
         xray.flush()
 
 
-def test_trace_headers_are_fresh() -> None:
-    assert new_trace_header() != new_trace_header()
-    assert new_trace_header(sampled=False).endswith("Sampled=0")
+def test_each_invocation_gets_a_fresh_trace() -> None:
+    with XRayCapture() as xray:
+        first = (xray.trace_id, xray.parent_id)
+        assert xray.next_invocation().endswith(";Sampled=1")
+        assert (xray.trace_id, xray.parent_id) != first

@@ -6,6 +6,7 @@ The samples are real payloads (see ``events/NOTICE``) stored next to this module
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from pathlib import Path
@@ -52,19 +53,59 @@ def read_event_text(path: str | None, name: str | None) -> str:
     elif path is None:
         return "{}"
     elif path == "-":
-        source, text = "-", sys.stdin.read()
+        source = "-"
+        stdin = getattr(sys.stdin, "buffer", None)  # None when replaced by a text-only stream
+        text = sys.stdin.read() if stdin is None else decode_event(stdin.read(), source)
     else:
         source = path
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            data = Path(path).read_bytes()
         except OSError as exc:
             raise EventError(path, f"cannot read event file {path!r}: {exc.strerror}") from None
+        text = decode_event(data, source)
     try:
         json.loads(text)
     except ValueError as exc:
-        where = "standard input" if source == "-" else repr(source)
-        raise EventError(source, f"the event in {where} is not valid JSON: {exc}") from None
+        raise EventError(
+            source, f"the event in {_where(source)} is not valid JSON: {exc}"
+        ) from None
     return text
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),  # what Windows PowerShell's `>` writes
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_event(data: bytes, source: str) -> str:
+    """The text of an event file: UTF-8, or UTF-8 and UTF-16 with a byte order mark (editors
+    and shells on Windows write those); anything else is an :class:`EventError` naming the
+    file and what is wrong with it."""
+    codec = next((codec for bom, codec in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise EventError(
+            source,
+            f"the event in {_where(source)} is not {_NAMES[codec]} text (byte {exc.start} "
+            "cannot be decoded); save it as UTF-8",
+        ) from None
+    if "\x00" in text:
+        raise EventError(
+            source,
+            f"the event in {_where(source)} has NUL characters: UTF-16 or UTF-32 without a "
+            "byte order mark? Save it as UTF-8",
+        )
+    return text
+
+
+_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16"}
+
+
+def _where(source: str) -> str:
+    return "standard input" if source == "-" else repr(source)
 
 
 def list_samples() -> str:

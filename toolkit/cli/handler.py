@@ -1,4 +1,5 @@
-"""Turning ``path/to/app.py:handler`` or ``package.module.handler`` into the function.
+"""Turning ``path/to/app.py:handler``, ``path/to/app.py`` (its ``lambda_handler`` or
+``handler``) or ``package.module.handler`` into the function.
 
 Resolution is split in two so that the environment can be set between the steps: the spec is
 checked first (:func:`parse_spec`: which file or module, the task root, the default function
@@ -18,16 +19,20 @@ from typing import Any
 
 from toolkit.cli.errors import HandlerSpecError
 
-_FORMS = "use 'path/to/file.py:function' or 'package.module.function'"
+_FORMS = "use 'path/to/file.py:function', 'path/to/file.py' or 'package.module.function'"
+
+DEFAULT_HANDLERS = ("lambda_handler", "handler")
+"""The functions looked for, in this order, when the spec is a file without ``:function``."""
 
 
 @dataclass(frozen=True)
 class HandlerSpec:
-    """A checked spec: ``file`` is set for the path form, ``module`` is the module name."""
+    """A checked spec: ``file`` is set for the path form, ``module`` is the module name, and
+    ``attribute`` is ``None`` when the function is to be found by its default name."""
 
     text: str
     module: str
-    attribute: str
+    attribute: str | None
     task_root: Path
     file: Path | None = None
 
@@ -38,18 +43,27 @@ class HandlerSpec:
 
 def parse_spec(text: str) -> HandlerSpec:
     """Check the spec's shape and, for the path form, that the file exists."""
-    if ":" in text:
+    if text.endswith(".py"):
+        location, attribute = text, None
+    elif ":" in text:
         location, _, attribute = text.rpartition(":")
         if not location or not attribute:
             raise HandlerSpecError(text, "format", f"expected a file and a function; {_FORMS}")
-        path = Path(location).expanduser().resolve()
-        if not path.is_file():
-            raise HandlerSpecError(text, "file", f"handler file {location!r} does not exist")
-        return HandlerSpec(text, path.stem, attribute, path.parent, path)
-    module, _, attribute = text.rpartition(".")
-    if not module or not attribute:
-        raise HandlerSpecError(text, "format", f"no module and function in it; {_FORMS}")
-    return HandlerSpec(text, module, attribute, Path.cwd())
+    else:
+        module, _, function = text.rpartition(".")
+        if not module or not function:
+            raise HandlerSpecError(text, "format", f"no module and function in it; {_FORMS}")
+        if not all(part.isidentifier() for part in text.split(".")):
+            raise HandlerSpecError(
+                text,
+                "format",
+                f"{module!r} is not a module name; for a file, use '{module}.py:{function}'",
+            )
+        return HandlerSpec(text, module, function, Path.cwd())
+    path = Path(location).expanduser().resolve()
+    if not path.is_file():
+        raise HandlerSpecError(text, "file", f"handler file {location!r} does not exist")
+    return HandlerSpec(text, path.stem, attribute, path.parent, path)
 
 
 def load_handler(spec: HandlerSpec) -> Callable[[Any, Any], Any]:
@@ -64,8 +78,9 @@ def load_handler(spec: HandlerSpec) -> Callable[[Any, Any], Any]:
     if root not in sys.path:
         sys.path.insert(0, root)
     module = _import_module(spec) if spec.file is None else _import_file(spec, spec.file)
+    attribute = spec.attribute or _default_handler(spec, module)
     target: Any = module
-    for part in spec.attribute.split("."):
+    for part in attribute.split("."):
         try:
             target = getattr(target, part)
         except AttributeError:
@@ -76,10 +91,21 @@ def load_handler(spec: HandlerSpec) -> Callable[[Any, Any], Any]:
         raise HandlerSpecError(
             spec.text,
             "callable",
-            f"{spec.module}.{spec.attribute} is not callable (it is of type "
-            f"{type(target).__name__!r})",
+            f"{spec.module}.{attribute} is not callable (it is of type {type(target).__name__!r})",
         )
     return target  # type: ignore[no-any-return]
+
+
+def _default_handler(spec: HandlerSpec, module: Any) -> str:
+    for name in DEFAULT_HANDLERS:
+        if callable(getattr(module, name, None)):
+            return name
+    names = " or ".join(repr(name) for name in DEFAULT_HANDLERS)
+    raise HandlerSpecError(
+        spec.text,
+        "attribute",
+        f"module {spec.module!r} has no function {names}; name yours: '{spec.text}:function'",
+    )
 
 
 def _import_file(spec: HandlerSpec, file: Path) -> Any:

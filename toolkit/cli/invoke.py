@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import secrets
 import statistics
 import sys
 import threading
@@ -32,6 +31,7 @@ from toolkit.cli.events import read_event_text
 from toolkit.cli.handler import HandlerSpec, load_handler, parse_spec
 from toolkit.cli.output import LogStream, renderer
 from toolkit.testing.context import lambda_context, log_stream_name
+from toolkit.trace_header import new_trace_header
 
 MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
 MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1, 900
@@ -54,17 +54,6 @@ class InvokeOptions:
     color: str = "auto"
 
 
-def trace_header(sampled: bool, now: float | None = None) -> str:
-    """A new ``_X_AMZN_TRACE_ID`` in X-Ray's header format.
-
-    Root is ``1-`` + the epoch seconds as 8 hex digits + 96 random bits as 24 hex digits;
-    Parent is a 64-bit segment id as 16 hex digits.
-    """
-    epoch = int(time.time() if now is None else now)
-    return (
-        f"Root=1-{epoch:08x}-{secrets.token_hex(12)};"
-        f"Parent={secrets.token_hex(8)};Sampled={1 if sampled else 0}"
-    )
 
 
 def lambda_environment(
@@ -268,7 +257,9 @@ class Runtime:
     def invoke(
         self, handler: Callable[[Any, Any], Any], init_ms: float | None
     ) -> tuple[bool, float]:
-        config.set_environ({config.XRAY_TRACE_ID.name: trace_header(self.options.trace)})
+        config.set_environ(
+            {config.XRAY_TRACE_ID.name: new_trace_header(sampled=self.options.trace)}
+        )
         context = lambda_context(
             function_name=self.function_name,
             memory_limit_in_mb=str(self.options.memory),

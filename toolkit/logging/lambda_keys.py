@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from toolkit._typing import TYPE_CHECKING
 from toolkit.logging.formatter import safe_str
+from toolkit.trace_header import parse_trace_header
 
 if TYPE_CHECKING:
     from typing import Any
@@ -14,12 +15,7 @@ __all__ = ["lambda_keys", "xray_trace_id"]
 
 def xray_trace_id(header: str | None) -> str | None:
     """The ``Root=`` part of ``_X_AMZN_TRACE_ID``, which is what X-Ray calls the trace id."""
-    if not header:
-        return None
-    for part in header.split(";"):
-        if part.startswith("Root="):
-            return part[5:]
-    return None
+    return parse_trace_header(header).root
 
 
 def lambda_keys(lambda_context: Any, cold_start: bool) -> dict[str, Any]:

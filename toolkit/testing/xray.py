@@ -9,27 +9,20 @@ aws-xray-sdk sends, plus the environment of a sampled Lambda invocation pointing
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
-import time
 from collections.abc import Mapping
 from contextlib import ExitStack
 from types import TracebackType
 from typing import Any
 
 from toolkit.config import environ, set_environ
+from toolkit.trace_header import new_trace_header, parse_trace_header
 
 __all__ = ["XRayCapture"]
 
 HEADER = b'{"format":"json","version":1}'
 _FLUSH = b"toolkit-xray-capture-flush"
-
-
-def new_trace_header(sampled: bool = True) -> str:
-    """A fresh ``_X_AMZN_TRACE_ID`` as Lambda sets it: new root, new parent."""
-    root = f"1-{int(time.time()):08x}-{os.urandom(12).hex()}"
-    return f"Root={root};Parent={os.urandom(8).hex()};Sampled={int(sampled)}"
 
 
 class XRayCapture:
@@ -71,16 +64,12 @@ class XRayCapture:
 
     @property
     def trace_id(self) -> str:
-        return self._field("Root")
+        return parse_trace_header(self.trace_header).root or ""
 
     @property
     def parent_id(self) -> str:
         """The id of the (facade) function segment: the ``parent_id`` of handler subsegments."""
-        return self._field("Parent")
-
-    def _field(self, name: str) -> str:
-        fields = dict(part.partition("=")[::2] for part in self.trace_header.split(";"))
-        return fields.get(name, "")
+        return parse_trace_header(self.trace_header).parent or ""
 
     def __enter__(self) -> XRayCapture:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -89,7 +78,7 @@ class XRayCapture:
         self._socket = sock
         self._thread = threading.Thread(target=self._receive, name="xray-capture", daemon=True)
         self._thread.start()
-        self.trace_header = new_trace_header(self.sampled)
+        self.trace_header = new_trace_header(sampled=self.sampled)
         self._stack.enter_context(
             environ(
                 {
@@ -120,7 +109,7 @@ class XRayCapture:
         """Start a new trace (what Lambda does before each invocation); returns the header."""
         if sampled is not None:
             self.sampled = sampled
-        self.trace_header = new_trace_header(self.sampled)
+        self.trace_header = new_trace_header(sampled=self.sampled)
         set_environ({"_X_AMZN_TRACE_ID": self.trace_header})
         return self.trace_header
 

@@ -3,16 +3,16 @@
 X-Ray keeps only ASCII letters, digits and ``_`` in annotation keys and drops the whole
 annotation otherwise (the SDK only logs at WARNING); values other than str, int, float and bool
 are dropped the same way. Here a key is made valid (each other character becomes ``_``) with a
-warning naming both spellings, once per key, and a bad value is an error: nothing is lost
-without a word.
+notice naming both spellings, once per key (:mod:`toolkit._notice`: a JSON line inside Lambda,
+a ``UserWarning`` elsewhere), and a bad value is an error: nothing is lost without a word.
 """
 
 from __future__ import annotations
 
 import string
 import threading
-import warnings
 
+from toolkit import _notice
 from toolkit.tracing.errors import AnnotationKeyError, AnnotationValueError
 from toolkit.tracing.provider import AnnotationValue
 
@@ -35,14 +35,14 @@ def annotation_key(key: str) -> str:
     if not sanitised or (sanitised != key and not sanitised.strip("_")):
         raise AnnotationKeyError(key)
     with _lock:
-        if key not in _keys and sanitised != key:
-            warnings.warn(
-                f"X-Ray annotation key {key!r} has characters X-Ray drops (it keeps letters, "
-                f"digits and '_'); it is recorded as {sanitised!r}",
-                UserWarning,
-                stacklevel=3,
-            )
+        first = key not in _keys
         _keys[key] = sanitised
+    if first and sanitised != key:
+        _notice.warn(
+            f"X-Ray annotation key {key!r} has characters X-Ray drops (it keeps letters, "
+            f"digits and '_'); it is recorded as {sanitised!r}",
+            UserWarning,
+        )
     return sanitised
 
 

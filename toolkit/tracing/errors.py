@@ -35,7 +35,8 @@ class AnnotationValueError(TracerError, TypeError):
 
 
 class ProviderUnavailableError(TracerError, ImportError):
-    """Tracing is on but the provider's library is not installed."""
+    """The provider's library is not installed. A Tracer never raises it into a handler: it
+    reports it once as a notice and traces nothing; calling the provider directly raises it."""
 
     def __init__(self, provider: str, requirement: str) -> None:
         self.provider = provider

@@ -17,6 +17,8 @@ from toolkit._typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from typing import Any
 
+    from toolkit.trace_header import TraceHeader
+
 AnnotationValue = str | int | float | bool
 
 
@@ -40,11 +42,11 @@ class TracerProvider(ABC):
     """
 
     @abstractmethod
-    def begin_invocation(self, trace_header: str) -> Span | None:
+    def begin_invocation(self, header: TraceHeader) -> Span | None:
         """The root span of the current invocation, or ``None`` if it cannot be traced (then
-        nothing is recorded or emitted). Called once per invocation with Lambda's trace header
-        (``_X_AMZN_TRACE_ID``, set whatever the backend), which the Tracer has already seen
-        say ``Sampled=1``."""
+        nothing is recorded or emitted). Called once per sampled invocation with Lambda's trace
+        header (``_X_AMZN_TRACE_ID``, set whatever the backend), parsed: ``header.sampled`` is
+        true, ``header.root`` and ``header.parent`` may be ``None``."""
 
     @abstractmethod
     def start_span(self, name: str, parent: Span) -> Span:
@@ -57,4 +59,5 @@ class TracerProvider(ABC):
     @abstractmethod
     def patch(self, modules: Sequence[str]) -> None:
         """Instrument third-party libraries (botocore, requests, ...) so their calls become
-        spans; called at most once per module and process by the Tracer."""
+        spans. The Tracer calls it at most once per module and process, when a sampled
+        invocation begins, with the modules the function has imported by then."""

@@ -12,15 +12,17 @@ one; when the Tracer is disabled outright the decorators return the function unc
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar, Token
 from types import TracebackType
 
-from toolkit import config
+from toolkit import _notice, config
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, TypeVar, overload
 from toolkit.middleware import NO_LAYER, Target, middleware_method
+from toolkit.trace_header import parse_trace_header
 from toolkit.tracing.annotations import annotation_key, check_value
 from toolkit.tracing.provider import Span, TracerProvider
 
@@ -37,9 +39,17 @@ _current: ContextVar[Frame | None] = ContextVar("toolkit_trace_span", default=No
 
 DEFAULT_PATCH_MODULES = ("botocore", "requests", "httpx")
 
-_patch_lock = threading.Lock()
+# aws-xray-sdk patch names whose library is imported under another name.
+_IMPORTED_AS = {
+    "httplib": "http.client",
+    "sqlalchemy_core": "sqlalchemy",
+    "mysql": "mysql.connector",
+}
+
+_lock = threading.Lock()  # guards _patched and _warned
 _patched: set[tuple[type, str]] = set()
 _default_provider: TracerProvider | None = None
+_warned: set[str] = set()
 
 
 def _xray_provider() -> TracerProvider:
@@ -59,8 +69,61 @@ def _error_value(error: BaseException) -> dict[str, str]:
     return {"type": type(error).__name__, "message": message}
 
 
+def _warn_once(key: str, message: str) -> None:
+    """A tracing problem the handler must not pay for: said once per process (a JSON line
+    inside Lambda, a ``RuntimeWarning`` elsewhere), then tracing carries on without whatever
+    failed."""
+    with _lock:
+        if key in _warned:
+            return
+        _warned.add(key)
+    _notice.warn(message, RuntimeWarning)
+
+
+def _provider_failed(operation: str, error: Exception) -> None:
+    value = _error_value(error)
+    kind, reason = value["type"], value["message"]
+    _warn_once(
+        f"{operation}:{kind}",
+        f"tracing: the provider raised {kind} while it {operation} ({reason}); the handler "
+        "goes on and what could not be recorded is left out of the trace (said once per "
+        "process)",
+    )
+
+
+def _safely(operation: str, call: Callable[..., Any], *args: Any) -> Any:
+    """``call(*args)``, or ``None`` if the provider raised: a tracer never fails a handler."""
+    try:
+        return call(*args)
+    except Exception as error:
+        _provider_failed(operation, error)
+        return None
+
+
+class _NoSpan:
+    """Stands for a span the provider failed to open: records nothing."""
+
+    __slots__ = ()
+
+    def put_annotation(self, key: str, value: str | int | float | bool) -> None:
+        pass
+
+    def put_metadata(self, key: str, value: Any, namespace: str) -> None:
+        pass
+
+    def add_error(self, error: BaseException) -> None:
+        pass
+
+
+_NO_SPAN = _NoSpan()
+
+
 class _Span:
     """A span opened under ``parent`` and made current; :meth:`close` ends it.
+
+    Every call into the provider goes through :func:`_safely`: if the provider fails to open
+    the span, the code it covers runs all the same, untraced, and spans opened inside it attach
+    to ``parent``.
 
     Plain calls and blocks restore the previous current span with their token. Generators use
     ``restore_by_set``: they may be finished in another context than the one they started in
@@ -75,21 +138,33 @@ class _Span:
         self.parent = parent
         self.namespace = namespace
         self.error_key = error_key
-        self.span: Span = provider.start_span(name, parent[1])
-        self.current: Frame = (provider, self.span)
+        span = _safely("opened a subsegment", provider.start_span, name, parent[1])
+        if span is None:
+            self.span: Span = _NO_SPAN
+            self.current: Frame = parent
+        else:
+            self.span = span
+            self.current = (provider, span)
         self.token: Token[Frame | None] = _current.set(self.current)
+
+    def annotate(self, key: str, value: str | int | float | bool) -> None:
+        _safely("recorded an annotation", self.span.put_annotation, key, value)
+
+    def attach(self, key: str, value: Any) -> None:
+        _safely("recorded metadata", self.span.put_metadata, key, value, self.namespace)
 
     def fail(self, error: BaseException) -> None:
         if self.error_key is not None:
-            self.span.put_metadata(self.error_key, _error_value(error), self.namespace)
-        self.span.add_error(error)
+            self.attach(self.error_key, _error_value(error))
+        _safely("recorded an error", self.span.add_error, error)
 
     def close(self, restore_by_set: bool = False) -> None:
         if not restore_by_set:
             _current.reset(self.token)
         elif _current.get() is self.current:
             _current.set(self.parent)
-        self.parent[0].end_span(self.span)
+        if self.span is not _NO_SPAN:
+            _safely("closed a subsegment", self.parent[0].end_span, self.span)
 
 
 class Subsegment:
@@ -107,11 +182,17 @@ class Subsegment:
         key = annotation_key(key)
         value = check_value(key, value)
         if self._span is not None:
-            self._span.put_annotation(key, value)
+            _safely("recorded an annotation", self._span.put_annotation, key, value)
 
     def put_metadata(self, key: str, value: Any, namespace: str | None = None) -> None:
         if self._span is not None:
-            self._span.put_metadata(key, value, namespace or self._tracer.service)
+            _safely(
+                "recorded metadata",
+                self._span.put_metadata,
+                key,
+                value,
+                namespace or self._tracer.service,
+            )
 
 
 class _Block:
@@ -185,17 +266,22 @@ class Tracer:
         self._provider = provider
         self._patch_modules: tuple[str, ...] = ()
         if auto_patch:
-            modules = DEFAULT_PATCH_MODULES if patch_modules is None else tuple(patch_modules)
-            from importlib.util import find_spec  # only a Tracer that patches needs it
-
-            self._patch_modules = tuple(m for m in modules if find_spec(m))
+            self._patch_modules = tuple(
+                DEFAULT_PATCH_MODULES if patch_modules is None else patch_modules
+            )
         # Set in Lambda from start to end of the process, so once seen it is never read again;
         # when absent it is read per invocation, so a Tracer built at import time in a test
         # still traces the invocations run inside an XRayCapture.
         self._in_lambda = bool(config.LAMBDA_TASK_ROOT.read())
-        if not self.disabled and self._in_lambda:
-            # Patch during init, when Lambda gives the most CPU, rather than in the first call.
-            self._patch(self.provider)
+        if not self.disabled and self._in_lambda and provider is None:
+            from toolkit.tracing.xray import missing_sdk
+
+            missing = missing_sdk()
+            if missing is not None:
+                # Tracing would be on: rather than failing every sampled invocation, say it
+                # once now and trace nothing, as if disabled.
+                _warn_once("missing-sdk", f"tracing is off: {missing}")
+                self.disabled = True
 
     def __repr__(self) -> str:
         return f"Tracer(service={self.service!r}, disabled={self.disabled})"
@@ -207,15 +293,23 @@ class Tracer:
         return self._provider
 
     def _patch(self, provider: TracerProvider) -> None:
+        """Instrument the libraries of ``patch_modules`` that the function has imported by now,
+        once per process and kind of provider. Called when a sampled invocation begins, before
+        the handler runs: never at construction, so an unsampled invocation loads nothing of the
+        provider's, and never importing a library the function does not use."""
         kind = type(provider)
-        missing = [m for m in self._patch_modules if (kind, m) not in _patched]
-        if not missing:
+        ready = [
+            m
+            for m in self._patch_modules
+            if (kind, m) not in _patched and _IMPORTED_AS.get(m, m) in sys.modules
+        ]
+        if not ready:
             return
-        with _patch_lock:
-            missing = [m for m in missing if (kind, m) not in _patched]
-            if missing:
-                provider.patch(missing)
-                _patched.update((kind, m) for m in missing)
+        with _lock:
+            ready = [m for m in ready if (kind, m) not in _patched]
+            _patched.update((kind, m) for m in ready)  # tried once, whatever happens
+        if ready:
+            _safely("patched libraries", provider.patch, ready)
 
     # --- the handler -----------------------------------------------------------------------
 
@@ -243,11 +337,11 @@ class Tracer:
             if not (self._in_lambda or config.LAMBDA_TASK_ROOT.read()):
                 return handler(event, context)
             # Lambda rewrites the header before each invocation: read once per invocation.
-            header = config.XRAY_TRACE_ID.read()
-            if header is None or "Sampled=1" not in header:
+            header = parse_trace_header(config.XRAY_TRACE_ID.read())
+            if not header.sampled:
                 return handler(event, context)
             provider = self.provider
-            root = provider.begin_invocation(header)
+            root = _safely("began an invocation", provider.begin_invocation, header)
             if root is None:
                 return handler(event, context)
             self._patch(provider)
@@ -261,16 +355,15 @@ class Tracer:
             if (self.capture_error if capture_error is None else capture_error)
             else None,
         )
-        opened = span.span
         try:
-            opened.put_annotation("ColdStart", _context.is_cold_start())
-            opened.put_annotation("Service", self.service)
+            span.annotate("ColdStart", _context.is_cold_start())
+            span.annotate("Service", self.service)
             invocation = _context.current()
             if began and invocation is not None:
                 invocation.add_scope_listener(functools.partial(self._scope, span.current))
             response = handler(event, context)
             if self.capture_response if capture_response is None else capture_response:
-                opened.put_metadata(f"{name} response", response, self.service)
+                span.attach(f"{name} response", response)
             return response
         except BaseException as error:
             span.fail(error)
@@ -347,11 +440,10 @@ class Tracer:
             if frame is None:
                 return method(*args, **kwargs)
             span = _Span(frame, name, service, error_key)
-            opened = span.span
             try:
                 result = method(*args, **kwargs)
                 if response_key is not None:
-                    opened.put_metadata(response_key, result, service)
+                    span.attach(response_key, result)
                 return result
             except BaseException as error:
                 span.fail(error)
@@ -375,11 +467,10 @@ class Tracer:
             if frame is None:
                 return await method(*args, **kwargs)
             span = _Span(frame, name, service, error_key)
-            opened = span.span
             try:
                 result = await method(*args, **kwargs)
                 if response_key is not None:
-                    opened.put_metadata(response_key, result, service)
+                    span.attach(response_key, result)
                 return result
             except BaseException as error:
                 span.fail(error)
@@ -443,7 +534,7 @@ class Tracer:
         value = check_value(key, value)
         frame = _current.get()
         if frame is not None:
-            frame[1].put_annotation(key, value)
+            _safely("recorded an annotation", frame[1].put_annotation, key, value)
 
     def put_metadata(self, key: str, value: Any, namespace: str | None = None) -> None:
         """Attach ``value`` (anything JSON-serialisable; not indexed) to the current subsegment
@@ -451,7 +542,9 @@ class Tracer:
         document are replaced by a marker with their size and a preview."""
         frame = _current.get()
         if frame is not None:
-            frame[1].put_metadata(key, value, namespace or self.service)
+            _safely(
+                "recorded metadata", frame[1].put_metadata, key, value, namespace or self.service
+            )
 
     def subsegment(self, name: str) -> _Block:
         """A subsegment for a block: ``with tracer.subsegment("name") as s:`` (or
@@ -475,13 +568,12 @@ class _Scope:
 
     def __enter__(self) -> None:
         span = _Span(self._frame, f"## {self._name}", self._tracer.service, None)
-        opened = span.span
         self._span = span
         for key, value in self._keys.items():
             if isinstance(value, (str, int, float, bool)):
-                opened.put_annotation(annotation_key(key), value)
+                span.annotate(annotation_key(key), value)
             else:
-                opened.put_metadata(key, value, self._tracer.service)
+                span.attach(key, value)
 
     def __exit__(
         self,

@@ -23,7 +23,16 @@ from toolkit.tracing.provider import AnnotationValue, Span, TracerProvider
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["DOCUMENT_LIMIT", "METADATA_BUDGET", "XRayProvider", "XRaySpan", "bound"]
+    from toolkit.trace_header import TraceHeader
+
+__all__ = [
+    "DOCUMENT_LIMIT",
+    "METADATA_BUDGET",
+    "XRayProvider",
+    "XRaySpan",
+    "bound",
+    "missing_sdk",
+]
 
 DOCUMENT_LIMIT = 64 * 1024
 """X-Ray's maximum segment document size, the daemon's header line included."""
@@ -35,6 +44,18 @@ timings, annotations and an exception with its stack (messages are capped too)."
 _MESSAGE_LIMIT = 2048
 _PREVIEW_CHARS = 1024
 _MAX_FRAMES = 10
+
+
+def missing_sdk() -> ProviderUnavailableError | None:
+    """The error to report if aws-xray-sdk cannot be imported, found without importing it (a
+    Tracer in Lambda asks once, when it is built)."""
+    from importlib.util import find_spec
+
+    try:
+        found = find_spec("aws_xray_sdk") is not None
+    except (ImportError, ValueError):  # a finder refusing it, a broken entry in sys.modules
+        found = False
+    return None if found else ProviderUnavailableError("X-Ray", "aws-xray-sdk")
 
 
 def bound(value: Any, budget: int) -> tuple[Any, int]:
@@ -108,6 +129,7 @@ class XRayProvider(TracerProvider):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._recorder_instance: Any = None
+        self._setup_error: Exception | None = None
         self._facade_class: Any = None
         self._subsegment_class: Any = None
         self._daemon_address: str | None = None
@@ -117,27 +139,38 @@ class XRayProvider(TracerProvider):
         if recorder is not None:
             return recorder
         with self._lock:
+            if self._setup_error is not None:
+                # Importing the SDK runs its configuration (the daemon address, say): once it
+                # failed it fails the same way, so it is not imported again at each invocation.
+                raise self._setup_error.with_traceback(None)
             if self._recorder_instance is None:
                 try:
-                    from aws_xray_sdk.core import xray_recorder
-                    from aws_xray_sdk.core.lambda_launcher import LambdaContext
-                    from aws_xray_sdk.core.models.facade_segment import FacadeSegment
-                    from aws_xray_sdk.core.models.subsegment import Subsegment
+                    self._recorder_instance = self._set_up()
                 except ImportError:
-                    raise ProviderUnavailableError("X-Ray", "aws-xray-sdk") from None
-                if not isinstance(xray_recorder.context, LambdaContext):
-                    # The SDK was imported before LAMBDA_TASK_ROOT was set (a test, say).
-                    xray_recorder.configure(context=LambdaContext())
-                xray_recorder.configure(streaming_threshold=0)
-                self._facade_class = FacadeSegment
-                self._subsegment_class = Subsegment
-                self._recorder_instance = xray_recorder
+                    self._setup_error = ProviderUnavailableError("X-Ray", "aws-xray-sdk")
+                    raise self._setup_error from None
+                except Exception as error:
+                    self._setup_error = error
+                    raise
         return self._recorder_instance
 
-    def begin_invocation(self, trace_header: str) -> Span | None:
-        fields = dict(part.partition("=")[::2] for part in trace_header.split(";"))
-        root, parent = fields.get("Root"), fields.get("Parent")
-        if not root or not parent:
+    def _set_up(self) -> Any:
+        from aws_xray_sdk.core import xray_recorder
+        from aws_xray_sdk.core.lambda_launcher import LambdaContext
+        from aws_xray_sdk.core.models.facade_segment import FacadeSegment
+        from aws_xray_sdk.core.models.subsegment import Subsegment
+
+        if not isinstance(xray_recorder.context, LambdaContext):
+            # The SDK was imported before LAMBDA_TASK_ROOT was set (a test, say).
+            xray_recorder.configure(context=LambdaContext())
+        xray_recorder.configure(streaming_threshold=0)
+        self._facade_class = FacadeSegment
+        self._subsegment_class = Subsegment
+        return xray_recorder
+
+    def begin_invocation(self, header: TraceHeader) -> Span | None:
+        root, parent = header.root, header.parent
+        if root is None or parent is None:
             return None
         recorder = self._recorder()
         address = config.XRAY_DAEMON_ADDRESS.read()
