@@ -18,7 +18,7 @@ from contextvars import ContextVar
 
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, cast
-from toolkit.jsonline import Encoder, write_line
+from toolkit.jsonline import SCALARS, Encoder, flat, write_line
 from toolkit.logging.buffer import LogBuffer, PendingLines
 from toolkit.logging.formatter import (
     KEEP,
@@ -277,12 +277,14 @@ class Family:
         logger_name: str | None = None,
     ) -> str:
         structured = None
+        render = self.render
         if msg.__class__ is str and not args:
             message, error = msg, None
         elif isinstance(msg, dict) and not args:
             # A dict message is structured data: its keys join the line's, and its own
             # "message" entry, if any, is the message.
-            structured, message, error = msg, msg.get("message", ""), None
+            structured = msg if flat(msg) else render.members(msg)
+            message, error = structured.get("message", ""), None
         else:
             message, error = format_message(msg, args)
         data: dict[str, Any] = {
@@ -291,24 +293,35 @@ class Family:
             "message": message,
             "timestamp": timestamp(created),
         }
-        data.update(self.merged)
+        # Every part is made JSON-safe on its own (the merged keys once per change), so the
+        # encoder can go straight to the C encoder: cheaper than walking the whole line.
+        data.update(render.members_shared(self.merged))
         block = self.block.get()
         if block:
-            _add_keys(data, block)
+            _add_keys(data, block if flat(block) else render.members(block))
         scoped = _scope_keys()
         if scoped:
-            _add_keys(data, scoped)
+            _add_keys(data, scoped if flat(scoped) else render.members(scoped))
         if structured:
             _add_keys(data, structured)
         if keys:
-            _add_keys(data, keys)
+            # flat(keys) and _add_keys written out: this is the usual line's path, with a key
+            # or two, where a loop costs less than building iterators
+            for key, value in keys.items():
+                if value.__class__ not in SCALARS or key.__class__ is not str:
+                    keys = render.members(keys)
+                    break
+            if OWN_FIELDS.isdisjoint(keys):
+                data.update(keys)
+            else:
+                _add_keys(data, keys)
         if logger_name is not None:
             data["logger"] = logger_name
         if error is not None:
             data["message_args_error"] = error
         if exc_info is not None:
-            data.update(exception_fields(exc_info))
-        return self.render(data, KEEP)
+            data.update(exception_fields(exc_info))  # JSON-safe as built
+        return render(data, KEEP, True)
 
     def deliver(self, level: int, line: str) -> None:
         """Write ``line``, hold it in the invocation's buffer, or drop it, by level."""
