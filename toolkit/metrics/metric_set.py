@@ -20,10 +20,11 @@ import math
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from enum import Enum
 
 from toolkit._typing import TYPE_CHECKING, TypeVar
+from toolkit.jsonline import EMF_NUMBER_BOUND, MAX_LINE_BYTES, Encoder, write_lines
 from toolkit.metrics.errors import (
     DimensionError,
     DimensionLimitError,
@@ -54,28 +55,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
-
-
-def _plain_encoder() -> Callable[[Any], str]:
-    """An encoder for documents that hold only strings and numbers (no metadata): the C
-    encoder made once, without the circular-reference bookkeeping such a document cannot
-    need. ``JSONEncoder.encode`` builds a new C encoder on every call, which costs more than
-    encoding a small document."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # pragma: no cover - a Python without the _json accelerator
-        return _encode
-    chunks = make(
-        None, str, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
-    )
-    join = "".join
-
-    def encode(value: Any) -> str:
-        return join(chunks(value, 0))
-
-    return encode
-
-
-_encode_plain = _plain_encoder()
 
 
 def _plain(value: object) -> object:
@@ -375,13 +354,11 @@ class MetricSet:
             else self._directive(dimension_sets)
         )
         aws = f'"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":[{{{directive},"Metrics":['
-        # Metadata may hold anything (str() for what JSON cannot encode, a circular structure
-        # refused); without it the members are strings and numbers only.
-        encode = _encode_plain if plain else _encode
         documents = _single(metrics, root)
         return [
             # members is never empty (it holds at least one metric), so "{...}" loses its "}"
-            f"{encode(members)[:-1]},{aws}{','.join([d[3] for d in definitions])}]}}]}}}}"
+            f"{_encode_members(members, definitions, plain)[:-1]},{aws}"
+            f"{','.join([d[3] for d in definitions])}]}}]}}}}"
             for members, definitions in (split(metrics, root) if documents is None else documents)
         ]
 
@@ -422,6 +399,33 @@ class MetricSet:
         if self.namespace is None:
             raise SchemaValidationError(NO_NAMESPACE)
         return metrics, root, dimension_sets, plain, int(time.time() * 1000)
+
+
+# The members of a document (metric values, dimension values, metadata) go through the shared
+# encoder: strict JSON, numbers within CloudWatch's range, metadata that cannot be encoded
+# marked in place, and cut (metadata only, never a metric) to leave room for the "_aws" object
+# (at most 100 definitions of names up to 255 characters, 30 dimension names, the namespace).
+_AWS_ROOM = 64 * 1024
+_emf = Encoder(number_bound=EMF_NUMBER_BOUND, limit=MAX_LINE_BYTES - _AWS_ROOM)
+
+
+def _encode_members(members: dict[str, Any], definitions: list[Definition], plain: bool) -> str:
+    """Without metadata the members are dimension strings and metric values checked when
+    added, so the encoder is told they need no walk."""
+    return _emf(members, _MetricNames(definitions), plain or None)
+
+
+class _MetricNames:
+    """The metric names of a document, for the encoder's ``keep``: looked up only when a
+    document is over the size limit, so not made into a set at every flush."""
+
+    __slots__ = ("definitions",)
+
+    def __init__(self, definitions: list[Definition]) -> None:
+        self.definitions = definitions
+
+    def __contains__(self, name: object) -> bool:
+        return any(definition[0] == name for definition in self.definitions)
 
 
 _MAX_DIRECTIVES = 64  # bounds the cache when dimension names are made up at run time
@@ -473,10 +477,6 @@ def split(
 
 
 def write(lines: list[str]) -> None:
-    """One ``write`` per document (so concurrent writers never interleave inside a line),
-    to the ``sys.stdout`` of the moment (test capture and the local invoker replace it).
-    Metadata that JSON cannot encode was written with ``str()`` rather than failing the flush."""
-    stream = sys.stdout
-    for line in lines:
-        stream.write(line + "\n")
-    stream.flush()
+    """Each document whole (:func:`toolkit.jsonline.write_lines`), to the ``sys.stdout`` of the
+    moment (test capture and the local invoker replace it)."""
+    write_lines(sys.stdout, lines)
