@@ -499,12 +499,12 @@ def _cut_member(key: str, piece: str, room: int) -> str:
     value_text = piece[len(name) + 1 :]
     # a string is decoded so that it is cut on character boundaries, not inside an escape
     text = json.loads(value_text) if value_text.startswith('"') else value_text
-    keep = max(0, room - len(name) - 1 - 2 - len(_CUT))
-    cut = text[:keep]
+    space = room - len(name) - 1  # for the encoded value, quotes included
+    cut = text[: max(0, space - 2 - len(_CUT))]
     encoded = _encode_str(cut + _CUT)
-    while len(name) + 1 + len(encoded) > room and cut:
-        # escapes made it longer than its length: shorten by the excess
-        cut = cut[: max(0, len(cut) - (len(name) + 1 + len(encoded) - room))]
+    while len(encoded) > space and cut:
+        # escapes made it longer than its length: shorten in proportion
+        cut = cut[: len(cut) * (space - 2 - len(_CUT)) // (len(encoded) - 2 - len(_CUT)) - 1]
         encoded = _encode_str(cut + _CUT)
     return f"{name}:{encoded}"
 

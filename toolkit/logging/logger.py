@@ -84,6 +84,22 @@ def _warn_lambda_level(family: Family, requested: int, lambda_level: int) -> Non
     )
 
 
+_MAX_CORRELATION_ID = 256
+
+
+def _one_correlation_id(found: Any) -> str | int | float | bool | None:
+    """What a correlation path found, as the one short value a correlation id is: a list (a
+    ``[*]`` projection over a batch's records) gives its first element; a string is cut to
+    256 characters; a number or boolean is kept; anything else (an object) gives no id."""
+    if isinstance(found, list):
+        found = found[0] if found else None
+    if isinstance(found, str):
+        return found[:_MAX_CORRELATION_ID]
+    if isinstance(found, (int, float)):
+        return found
+    return None
+
+
 def _register(logger: logging.Logger) -> None:
     """Make ``logging.getLogger(logger.name)`` return ``logger``, re-parenting the loggers
     below the name (a placeholder or a plain logger created earlier) onto it."""
@@ -445,6 +461,7 @@ class Logger(logging.Logger):
                 raise
             except Exception:
                 correlation_id = None
+            correlation_id = _one_correlation_id(correlation_id)
             if correlation_id is not None:
                 fixed["correlation_id"] = correlation_id
         header = config.XRAY_TRACE_ID.read()
