@@ -21,14 +21,16 @@ Contract of :class:`Encoder` (``encode = Encoder(default); line = encode(data, k
   name: a converted key that collides with another key gets its type appended,
   ``{1: "a", "1": "b"}`` gives ``{"1 (int)":"a","1":"b"}``.
 * **Bounded.** Logging any value finishes promptly: each top-level value's walk has a size
-  budget (and shared or circular references are not followed twice down one path), and the
-  line is at most ``limit`` bytes (default :data:`MAX_LINE_BYTES`, CloudWatch Logs' event
-  limit). A longer line is cut to fit: the members named in ``keep`` stay whole, then small
-  members are kept in order, then large ones are cut (a string keeps its start, another value
-  becomes the start of its JSON text, each ending in ``"..."``) or dropped when no room is left,
-  and a ``"line_truncated"`` member says so: ``{"original_bytes": N, "cut": [...names],
-  "dropped": [...names]}``. If the ``keep`` members alone exceed the limit the line is
-  returned over it: a caller that keeps members (EMF metrics) must bound them itself.
+  budget (about half the limit, so a huge value keeps its shape and ends in a marker), a
+  container is never followed twice down one path (a cycle), and the line is at most
+  ``limit`` bytes (default :data:`MAX_LINE_BYTES`, CloudWatch Logs' event limit). A longer
+  line is cut to fit: the members named in ``keep`` stay whole, then small members are kept
+  in order, then large ones are cut (a string keeps its start, another value becomes the
+  start of its JSON text, each ending in ``"..."``) or dropped when no room is left, and a
+  ``"line_truncated"`` member says so: ``{"original_bytes": N, "cut": [...names],
+  "dropped": [...names]}`` (N: the line's size before cutting, after the walk's bounds). If
+  the ``keep`` members alone exceed the limit the line is returned over it: a caller that
+  keeps members (EMF metrics) must bound them itself.
 
 Fast path: a line whose top-level values are all str, int, float, bool or None and whose keys
 are all strings goes straight to the C encoder (built once, without circular checking); only
@@ -228,10 +230,16 @@ class _Walk:
         """``value`` with string keys and JSON-safe values. At the top (a whole line) each
         member gets the full budget, so one huge member cannot starve the others."""
         items = list(value.items())
-        self.spent += 2 * len(items)
+        self.spent += 8 * len(items)  # a short key, its quotes, ':' and ','
+
         out: dict[str, Any] | None = None if value.__class__ is dict else {}
         int_limit, float_limit = self.int_limit, self.float_limit
         for index, (key, item) in enumerate(items):
+            if self.spent > self.budget and not top:
+                if out is None:
+                    out = dict(items[:index])
+                out["<truncated>"] = f"{len(items) - index} more members"
+                break
             cls = item.__class__
             if cls is str:
                 self.spent += len(item)
@@ -246,11 +254,6 @@ class _Walk:
             else:
                 if top:
                     self.spent = 0
-                elif self.spent > self.budget:
-                    if out is None:
-                        out = dict(items[:index])
-                    out["<truncated>"] = f"{len(items) - index} more members"
-                    break
                 clean = self.other(item, depth)
             if key.__class__ is not str:
                 if out is None:
@@ -266,10 +269,15 @@ class _Walk:
     def sequence(
         self, value: list[Any] | tuple[Any, ...], depth: int
     ) -> list[Any] | tuple[Any, ...]:
-        self.spent += len(value)
+        self.spent += 2 * len(value)
         out: list[Any] | None = None if value.__class__ in (list, tuple) else []
         int_limit, float_limit = self.int_limit, self.float_limit
         for index, item in enumerate(value):
+            if self.spent > self.budget:
+                if out is None:
+                    out = list(value[:index])
+                out.append(f"<truncated: {len(value) - index} more items>")
+                break
             cls = item.__class__
             if cls is str:
                 self.spent += len(item)
@@ -281,11 +289,6 @@ class _Walk:
                 clean = item if ok else self.number(item)
             elif cls is bool or item is None:
                 clean = item
-            elif self.spent > self.budget:
-                if out is None:
-                    out = list(value[:index])
-                out.append(f"<truncated: {len(value) - index} more items>")
-                break
             else:
                 clean = self.other(item, depth)
             if out is not None:
@@ -409,8 +412,8 @@ class Encoder:
     def _walk(self) -> _Walk:
         bound = self.bound
         if bound is None:
-            return _Walk(self._default, None, self.limit, _INT_FAST, _INFINITY)
-        return _Walk(self._default, bound, self.limit, min(_INT_FAST, bound), float(bound))
+            return _Walk(self._default, None, self.limit // 2, _INT_FAST, _INFINITY)
+        return _Walk(self._default, bound, self.limit // 2, min(_INT_FAST, bound), float(bound))
 
     def _plain(self, data: Mapping[str, Any]) -> str | None:
         """The C encoder's line, or ``None`` when it refuses the data (NaN, an int too long to

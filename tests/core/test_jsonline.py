@@ -122,3 +122,52 @@ def test_members_shares_what_needed_no_change() -> None:
     clean = {"a": [1, "b", {"c": None}]}
     assert encode.members(clean) is clean
     assert encode.members({1: "x"}) == {"1": "x"}
+
+
+def test_subclasses_and_odd_keys_become_plain_json() -> None:
+    import enum
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    class Text(str):
+        pass
+
+    class Ratio(float):
+        pass
+
+    encode = Encoder()
+    value = {True: 1, False: 2, float("inf"): 3, "1 (int)": 4, "x": (Text("t"), Ratio(0.5))}
+    record = strict(encode({"message": "m", "value": value, "level": Level.HIGH}))
+    assert record["value"] == {
+        "true": 1,
+        "false": 2,
+        "Infinity": 3,
+        "1 (int)": 4,
+        "x": ["t", 0.5],
+    }
+    assert record["level"] == 3
+    assert encode.clean([Ratio(float("nan")), Level.HIGH, {3}]) == ["NaN", 3, "{3}"]
+
+
+def test_a_converted_key_never_takes_a_name_already_there() -> None:
+    record = strict(Encoder()({"v": {1: "a", "1": "b", "1 (int)": "c"}}))
+    assert record["v"] == {"1 (int) #2": "a", "1": "b", "1 (int)": "c"}
+
+
+def test_wide_containers_are_cut_with_a_count_of_what_is_left() -> None:
+    wide = {f"k{index}": "v" * 100 for index in range(5000)}
+    encode = Encoder()
+    # each member is walked with a budget of the line limit, then the line is cut to fit
+    record = strict(encode({"wide": {"nested": wide}}))
+    assert record["wide"]["nested"]["<truncated>"].endswith("more members")
+    line = encode({"long": [["w" * 100] * 5000]})
+    assert strict(line)["long"][0][-1].startswith("<truncated: ")
+    assert len(line) <= MAX_LINE_BYTES
+
+
+def test_the_marker_lists_a_few_names_and_counts_the_rest() -> None:
+    data = {"message": "m", **{f"big{index}": "b" * 5000 for index in range(20)}}
+    record = strict(Encoder(limit=3000)(data))
+    assert record["line_truncated"]["cut"] == ["big0"]
+    assert record["line_truncated"]["dropped"][-1] == "... 11 more"
