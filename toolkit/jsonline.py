@@ -369,21 +369,23 @@ class Encoder:
         if checked is None:
             checked = self.bound is None and flat(data)
         if checked:
-            try:
-                line: str | None = _encode_plain(data)
-            except LambdaTimeoutError:  # delivered by a signal: never swallow it
-                raise
-            except Exception:  # NaN, an int too long to print: the careful path marks them
-                line = None
-            else:
-                if len(line) > self.limit:  # type: ignore[arg-type]
-                    line = None
-        elif self.bound is None:
+            return self.checked(data, keep)
+        if self.bound is None:
             walked = self._walk_containers(data)
             line = None if walked is None else self._plain(walked)
         else:
             line = None
         return self._careful(data, keep) if line is None else line
+
+    def checked(self, data: Mapping[str, Any], keep: Container[str] = ()) -> str:
+        """``self(data, keep, checked=True)``, for the Logger's per-line path."""
+        try:
+            line = _encode_plain(data)
+        except LambdaTimeoutError:  # delivered by a signal: never swallow it
+            raise
+        except Exception:  # NaN, an int too long to print: the careful path marks them
+            return self._careful(data, keep)
+        return line if len(line) <= self.limit else self._careful(data, keep)
 
     def members(self, mapping: Mapping[Any, Any]) -> Mapping[str, Any]:
         """``mapping`` with string keys (no two alike) and JSON-safe values, each member walked

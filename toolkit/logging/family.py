@@ -305,23 +305,21 @@ class Family:
         if structured:
             _add_keys(data, structured)
         if keys:
-            # flat(keys) and _add_keys written out: this is the usual line's path, with a key
+            # flat(keys) and _add_keys in one loop: this is the usual line's path, with a key
             # or two, where a loop costs less than building iterators
             for key, value in keys.items():
-                if value.__class__ not in SCALARS or key.__class__ is not str:
-                    keys = render.members(keys)
+                if value.__class__ not in SCALARS or key.__class__ is not str or key in OWN_FIELDS:
+                    _add_keys(data, keys if flat(keys) else render.members(keys))
                     break
-            if OWN_FIELDS.isdisjoint(keys):
-                data.update(keys)
             else:
-                _add_keys(data, keys)
+                data.update(keys)
         if logger_name is not None:
             data["logger"] = logger_name
         if error is not None:
             data["message_args_error"] = error
         if exc_info is not None:
             data.update(exception_fields(exc_info))  # JSON-safe as built
-        return render(data, KEEP, True)
+        return render.checked(data, KEEP)
 
     def deliver(self, level: int, line: str) -> None:
         """Write ``line``, hold it in the invocation's buffer, or drop it, by level."""
