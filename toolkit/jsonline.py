@@ -21,14 +21,16 @@ Contract of :class:`Encoder` (``encode = Encoder(default); line = encode(data, k
   name: a converted key that collides with another key gets its type appended,
   ``{1: "a", "1": "b"}`` gives ``{"1 (int)":"a","1":"b"}``.
 * **Bounded.** Logging any value finishes promptly: each top-level value's walk has a size
-  budget (and shared or circular references are not followed twice down one path), and the
-  line is at most ``limit`` bytes (default :data:`MAX_LINE_BYTES`, CloudWatch Logs' event
-  limit). A longer line is cut to fit: the members named in ``keep`` stay whole, then small
-  members are kept in order, then large ones are cut (a string keeps its start, another value
-  becomes the start of its JSON text, each ending in ``"..."``) or dropped when no room is left,
-  and a ``"line_truncated"`` member says so: ``{"original_bytes": N, "cut": [...names],
-  "dropped": [...names]}``. If the ``keep`` members alone exceed the limit the line is
-  returned over it: a caller that keeps members (EMF metrics) must bound them itself.
+  budget (about half the limit, so a huge value keeps its shape and ends in a marker), a
+  container is never followed twice down one path (a cycle), and the line is at most
+  ``limit`` bytes (default :data:`MAX_LINE_BYTES`, CloudWatch Logs' event limit). A longer
+  line is cut to fit: the members named in ``keep`` stay whole, then small members are kept
+  in order, then large ones are cut (a string keeps its start, another value becomes the
+  start of its JSON text, each ending in ``"..."``) or dropped when no room is left, and a
+  ``"line_truncated"`` member says so: ``{"original_bytes": N, "cut": [...names],
+  "dropped": [...names]}`` (N: the line's size before cutting, after the walk's bounds). If
+  the ``keep`` members alone exceed the limit the line is returned over it: a caller that
+  keeps members (EMF metrics) must bound them itself.
 
 Fast path: a line whose top-level values are all str, int, float, bool or None and whose keys
 are all strings goes straight to the C encoder (built once, without circular checking); only
@@ -49,7 +51,6 @@ import stat
 from collections.abc import Callable, Container, Mapping
 
 from toolkit._typing import TYPE_CHECKING
-from toolkit.middleware import LambdaTimeoutError
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -57,7 +58,9 @@ if TYPE_CHECKING:
 __all__ = [
     "EMF_NUMBER_BOUND",
     "MAX_LINE_BYTES",
+    "SCALARS",
     "Encoder",
+    "flat",
     "safe_str",
     "write_line",
     "write_lines",
@@ -76,10 +79,12 @@ _MIN_CUT = 64  # bytes: a large member is cut only when at least this much room 
 _MARKER_ROOM = 1024  # bytes kept free for the "line_truncated" member
 _MARKER_NAMES = 8  # names listed per kind in the marker
 _CUT = "..."
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+# the types a member can have without a walk (see flat)
+SCALARS = frozenset({str, int, float, bool, type(None)})
 _STR = frozenset({str})
 # ints of up to 18 digits print in any Python; longer ones are checked (4,300-digit limit)
 _INT_FAST = 10**18
+_INFINITY = float("inf")
 
 
 def safe_str(value: object) -> str:
@@ -89,8 +94,6 @@ def safe_str(value: object) -> str:
         return value
     try:
         return str(value)
-    except LambdaTimeoutError:  # delivered by a signal: never swallow it
-        raise
     except Exception as exc:
         return f"<unprintable {type(value).__name__}: str() raised {type(exc).__name__}>"
 
@@ -132,123 +135,162 @@ def _int_text(value: int) -> str | None:
 
 
 class _Walk:
-    """One careful pass over one top-level value: a JSON-safe equivalent of it, sharing every
-    part that needed no change. ``spent`` counts (roughly) the bytes produced so far; past
-    ``budget`` the rest becomes ``"<truncated>"``."""
+    """The careful pass: a JSON-safe equivalent of a value, sharing every part that needed no
+    change (so a clean nested value costs a walk but no copy). ``spent`` counts (roughly) the
+    bytes produced for the current top-level member; past ``budget`` the rest of a container
+    becomes a ``"<truncated...>"`` marker. ``path`` holds the ids of the containers on the
+    current path: a container met again on it is a cycle. Plain scalars are tested inline
+    (``int_limit``, ``float_limit``: the magnitudes that need no closer look)."""
 
-    __slots__ = ("bound", "budget", "default", "path", "spent")
+    __slots__ = ("bound", "budget", "default", "float_limit", "int_limit", "path", "spent")
 
-    def __init__(self, default: Callable[[Any], Any], bound: int | None, budget: int) -> None:
+    def __init__(
+        self,
+        default: Callable[[Any], Any],
+        bound: int | None,
+        budget: int,
+        int_limit: int,
+        float_limit: float,
+    ) -> None:
         self.default = default
         self.bound = bound
         self.budget = budget
+        self.int_limit = int_limit
+        self.float_limit = float_limit
         self.spent = 0
-        self.path: set[int] = set()  # ids of the containers being walked (the current path)
+        self.path: set[int] = set()
 
     def number(self, value: Any) -> Any:
-        """An int or float (or a subclass) as JSON can take it."""
+        """An int or float (or a subclass) that the quick range test did not pass."""
         bound = self.bound
         if isinstance(value, float):
             if value - value != 0.0:  # NaN or an infinity
                 return _non_finite(value)
             if bound is not None and not -bound <= value <= bound:
                 return float.__repr__(value)
-            return value if value.__class__ is float else float(value)
-        if (bound is None or -bound <= value <= bound) and -_INT_FAST < value < _INT_FAST:
-            return value if value.__class__ is int else int(value)
+            return float(value)
         text = _int_text(value)
         if text is None:
             return f"<int of {value.bit_length()} bits>"
         if bound is not None and not -bound <= value <= bound:
             return text
-        return value if value.__class__ is int else int(value)
+        return int(value)
 
     def value(self, value: Any, depth: int) -> Any:
         cls = value.__class__
-        if cls is str:
-            self.spent += len(value) + 3
+        if cls is str or cls is bool or value is None:
             return value
-        if value is None or cls is bool:
-            self.spent += 6
-            return value
-        if isinstance(value, (int, float)):
-            self.spent += 8
-            return self.number(value)
-        if isinstance(value, str):
-            self.spent += len(value) + 3
-            return value
-        self.spent += 20  # what a container costs at least, or the marker written instead
+        if cls is int:
+            int_limit = self.int_limit
+            return value if -int_limit < value < int_limit else self.number(value)
+        if cls is float:
+            float_limit = self.float_limit
+            ok = value - value == 0.0 and -float_limit <= value <= float_limit
+            return value if ok else self.number(value)
+        return self.other(value, depth)
+
+    def other(self, value: Any, depth: int) -> Any:
+        """Anything but a plain str, int, float, bool or None."""
+        is_dict = isinstance(value, dict)
+        if not is_dict and not isinstance(value, (list, tuple)):
+            if isinstance(value, (int, float)):
+                return self.number(value)
+            if isinstance(value, str):
+                return value
+        self.spent += 16  # what a container costs at least, or the marker written instead
         if self.spent > self.budget:
             return "<truncated>"
         if depth >= _MAX_DEPTH:
             return "<nested too deep>"
         ident = id(value)
-        if ident in self.path:
+        path = self.path
+        if ident in path:
             return "<circular reference>"
-        self.path.add(ident)
+        path.add(ident)
         try:
-            if isinstance(value, dict):
+            if is_dict:
                 return self.mapping(value, depth + 1)
             if isinstance(value, (list, tuple)):
                 return self.sequence(value, depth + 1)
-            try:
-                converted = self.default(value)
-            except LambdaTimeoutError:  # delivered by a signal: never swallow it
-                raise
-            except Exception as exc:
-                return f"<unserializable {type(value).__name__}: {type(exc).__name__}>"
+            converted = self.default(value)
             if converted is value:
                 return f"<unserializable {type(value).__name__}>"
             return self.value(converted, depth + 1)
-        except LambdaTimeoutError:  # delivered by a signal: never swallow it
-            raise
-        except Exception as exc:  # a container that cannot be read (a broken items())
+        except Exception as exc:  # default raised, or the container cannot be read
             return f"<unserializable {type(value).__name__}: {type(exc).__name__}>"
         finally:
-            self.path.discard(ident)
+            path.discard(ident)
 
-    def mapping(self, value: dict[Any, Any], depth: int) -> dict[str, Any]:
+    def mapping(self, value: Mapping[Any, Any], depth: int, top: bool = False) -> dict[str, Any]:
+        """``value`` with string keys and JSON-safe values. At the top (a whole line) each
+        member gets the full budget, so one huge member cannot starve the others."""
         items = list(value.items())
-        self.spent += 2 * len(items) + 2
+        self.spent += 8 * len(items)  # a short key, its quotes, ':' and ','
+
         out: dict[str, Any] | None = None if value.__class__ is dict else {}
-        for index, (original, item) in enumerate(items):
-            key = original
-            if self.spent > self.budget:
+        int_limit, float_limit = self.int_limit, self.float_limit
+        for index, (key, item) in enumerate(items):
+            if self.spent > self.budget and not top:
                 if out is None:
                     out = dict(items[:index])
                 out["<truncated>"] = f"{len(items) - index} more members"
                 break
+            cls = item.__class__
+            if cls is str:
+                self.spent += len(item)
+                clean = item
+            elif cls is int:
+                clean = item if -int_limit < item < int_limit else self.number(item)
+            elif cls is float:
+                ok = item - item == 0.0 and -float_limit <= item <= float_limit
+                clean = item if ok else self.number(item)
+            elif cls is bool or item is None:
+                clean = item
+            else:
+                if top:
+                    self.spent = 0
+                clean = self.other(item, depth)
             if key.__class__ is not str:
-                key = _key(original, value, out if out is not None else {})
                 if out is None:
                     out = dict(items[:index])
-            clean = self.value(item, depth)
-            if out is None:
-                if clean is item:
-                    self.spent += len(key)
-                    continue
+                out[_key(key, value, out)] = clean
+            elif out is not None:
+                out[key] = clean
+            elif clean is not item:
                 out = dict(items[:index])
-            self.spent += len(key)
-            out[key] = clean
-        return value if out is None else out
+                out[key] = clean
+        return value if out is None else out  # type: ignore[return-value]
 
     def sequence(
         self, value: list[Any] | tuple[Any, ...], depth: int
     ) -> list[Any] | tuple[Any, ...]:
-        self.spent += len(value) + 2
+        self.spent += 2 * len(value)
         out: list[Any] | None = None if value.__class__ in (list, tuple) else []
+        int_limit, float_limit = self.int_limit, self.float_limit
         for index, item in enumerate(value):
             if self.spent > self.budget:
                 if out is None:
                     out = list(value[:index])
                 out.append(f"<truncated: {len(value) - index} more items>")
                 break
-            clean = self.value(item, depth)
-            if out is None:
-                if clean is item:
-                    continue
+            cls = item.__class__
+            if cls is str:
+                self.spent += len(item)
+                clean = item
+            elif cls is int:
+                clean = item if -int_limit < item < int_limit else self.number(item)
+            elif cls is float:
+                ok = item - item == 0.0 and -float_limit <= item <= float_limit
+                clean = item if ok else self.number(item)
+            elif cls is bool or item is None:
+                clean = item
+            else:
+                clean = self.other(item, depth)
+            if out is not None:
+                out.append(clean)
+            elif clean is not item:
                 out = list(value[:index])
-            out.append(clean)
+                out.append(clean)
         return value if out is None else out
 
 
@@ -283,6 +325,12 @@ def _key(key: Any, original: Mapping[Any, Any], taken: Mapping[str, Any]) -> str
     return name
 
 
+def flat(mapping: Mapping[Any, Any]) -> bool:
+    """Whether every value of ``mapping`` is a str, int, float, bool or None and every key a
+    str: such a mapping needs no walk (the C encoder itself refuses NaN and overlong ints)."""
+    return SCALARS.issuperset(map(type, mapping.values())) and _STR.issuperset(map(type, mapping))
+
+
 class Encoder:
     """Encodes one dict as one line under the module's contract (see the module docstring).
 
@@ -291,7 +339,7 @@ class Encoder:
     :data:`EMF_NUMBER_BOUND`).
     """
 
-    __slots__ = ("_default", "bound", "limit")
+    __slots__ = ("_default", "_memo", "bound", "limit")
 
     def __init__(
         self,
@@ -303,50 +351,99 @@ class Encoder:
         self._default = default
         self.limit = limit
         self.bound = number_bound
+        self._memo: tuple[object, Mapping[str, Any]] = (None, {})
 
-    def __call__(self, data: Mapping[str, Any], keep: Container[str] = ()) -> str:
-        if (
-            self.bound is None
-            and _SCALARS.issuperset(map(type, data.values()))
-            and _STR.issuperset(map(type, data))
-        ):
-            try:
-                line = _encode_plain(data)
-            except LambdaTimeoutError:  # delivered by a signal: never swallow it
-                raise
-            except Exception:  # NaN, an int too long to print: the careful path marks them
-                pass
-            else:
-                if len(line) <= self.limit:
-                    return line
-        return self._careful(data, keep)
+    def __call__(
+        self, data: Mapping[str, Any], keep: Container[str] = (), checked: bool | None = None
+    ) -> str:
+        """``data`` as one line. ``keep`` names the members a line over the limit keeps whole.
+        ``checked``: ``True`` when the caller vouches that every value is already JSON-safe
+        (scalars, or parts it built itself or passed through :meth:`clean`) and every key a
+        string, so no walk is made (if the C encoder still refuses the data, the careful path
+        runs anyway); ``False`` when it knows some value is not a scalar; ``None`` to find out."""
+        if checked is None:
+            checked = self.bound is None and flat(data)
+        if checked:
+            return self.checked(data, keep)
+        if self.bound is None:
+            walked = self._walk_containers(data)
+            line = None if walked is None else self._plain(walked)
+        else:
+            line = None
+        return self._careful(data, keep) if line is None else line
+
+    def checked(self, data: Mapping[str, Any], keep: Container[str] = ()) -> str:
+        """``self(data, keep, checked=True)``, for the Logger's per-line path."""
+        try:
+            line = _encode_plain(data)
+        except Exception:  # NaN, an int too long to print: the careful path marks them
+            return self._careful(data, keep)
+        return line if len(line) <= self.limit else self._careful(data, keep)
+
+    def members(self, mapping: Mapping[Any, Any]) -> Mapping[str, Any]:
+        """``mapping`` with string keys (no two alike) and JSON-safe values, each member walked
+        with its own budget; ``mapping`` itself when nothing needed a change. For a caller that
+        assembles a line from parts and then passes ``checked=True``."""
+        try:
+            return self._walk().mapping(mapping, 0, top=True)
+        except Exception as exc:  # the mapping itself cannot be read
+            return {"<unserializable>": f"{type(mapping).__name__}: {type(exc).__name__}"}
 
     def clean(self, value: Any) -> Any:
         """A JSON-safe equivalent of ``value`` (the walk ``__call__`` makes of each member),
         sharing what needed no change: for callers that assemble a document from parts."""
-        return _Walk(self._default, self.bound, self.limit).value(value, 0)
+        return self._walk().value(value, 0)
+
+    def members_shared(self, mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+        """:meth:`members` of a mapping that is replaced, never mutated (the Logger's merged
+        keys): remembered for the last mapping asked about, so a line pays one identity test."""
+        memo = self._memo
+        if memo[0] is not mapping:
+            memo = self._memo = (mapping, mapping if flat(mapping) else self.members(mapping))
+        return memo[1]
+
+    def _walk(self) -> _Walk:
+        bound = self.bound
+        if bound is None:
+            return _Walk(self._default, None, self.limit // 2, _INT_FAST, _INFINITY)
+        return _Walk(self._default, bound, self.limit // 2, min(_INT_FAST, bound), float(bound))
+
+    def _plain(self, data: Mapping[str, Any]) -> str | None:
+        """The C encoder's line, or ``None`` when it refuses the data (NaN, an int too long to
+        print, a cycle it met) or the line is over the limit: the careful path then runs."""
+        try:
+            line = _encode_plain(data)
+        except Exception:
+            return None
+        return line if len(line) <= self.limit else None
+
+    def _walk_containers(self, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """``data`` with its non-scalar members walked (the usual line with a nested value),
+        the scalar ones being left to the C encoder, which refuses the bad ones; ``None`` when
+        a key is not a string (the careful path converts it)."""
+        walk = self._walk()
+        changed: dict[str, Any] | None = None
+        for key, value in [
+            item
+            for item in data.items()
+            if item[1].__class__ not in SCALARS or item[0].__class__ is not str
+        ]:
+            if key.__class__ is not str:
+                return None
+            walk.spent = 0  # each member has the whole budget
+            clean = walk.other(value, 0)
+            if clean is not value:
+                if changed is None:
+                    changed = dict(data)
+                changed[key] = clean
+        return data if changed is None else changed
 
     def _careful(self, data: Mapping[str, Any], keep: Container[str]) -> str:
-        members = self._members(data)
+        members = dict(self.members(data))
         line = _encode_plain(members)
         if len(line) <= self.limit:
             return line
         return self._fit(members, keep, len(line))
-
-    def _members(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``data`` made JSON-safe, member by member: each value has its own walk and budget,
-        so one huge or broken value cannot take the others' place."""
-        try:
-            items = list(data.items())
-        except LambdaTimeoutError:  # delivered by a signal: never swallow it
-            raise
-        except Exception as exc:  # the mapping itself cannot be read
-            return {"message": f"<unserializable {type(data).__name__}: {type(exc).__name__}>"}
-        members: dict[str, Any] = {}
-        for original, value in items:
-            key = original if original.__class__ is str else _key(original, data, members)
-            members[key] = _Walk(self._default, self.bound, self.limit).value(value, 0)
-        return members
 
     def _fit(self, members: dict[str, Any], keep: Container[str], size: int) -> str:
         """Cut a line of ``size`` bytes down to the limit (see the module docstring)."""
@@ -396,12 +493,12 @@ def _cut_member(key: str, piece: str, room: int) -> str:
     value_text = piece[len(name) + 1 :]
     # a string is decoded so that it is cut on character boundaries, not inside an escape
     text = json.loads(value_text) if value_text.startswith('"') else value_text
-    keep = max(0, room - len(name) - 1 - 2 - len(_CUT))
-    cut = text[:keep]
+    space = room - len(name) - 1  # for the encoded value, quotes included
+    cut = text[: max(0, space - 2 - len(_CUT))]
     encoded = _encode_str(cut + _CUT)
-    while len(name) + 1 + len(encoded) > room and cut:
-        # escapes made it longer than its length: shorten by the excess
-        cut = cut[: max(0, len(cut) - (len(name) + 1 + len(encoded) - room))]
+    while len(encoded) > space and cut:
+        # escapes made it longer than its length: shorten in proportion
+        cut = cut[: len(cut) * (space - 2 - len(_CUT)) // (len(encoded) - 2 - len(_CUT)) - 1]
         encoded = _encode_str(cut + _CUT)
     return f"{name}:{encoded}"
 
@@ -419,15 +516,10 @@ def _pipe_writer(stream: object) -> io.BufferedWriter | None:
     (where a write can block, and so be interrupted half-way); ``None`` otherwise. Cached for
     the last stream asked about: the Logger's stream and ``sys.stdout`` rarely change."""
     global _last
-    cached = _last
-    if cached[0] is stream:
-        return cached[1]
     writer = None
     try:
         fd = stream.fileno()  # type: ignore[attr-defined]
         mode = os.fstat(fd).st_mode
-    except LambdaTimeoutError:  # delivered by a signal: never swallow it
-        raise
     except Exception:  # no descriptor (StringIO, pytest's capture): write to the stream
         fd = -1
         mode = 0
@@ -453,7 +545,8 @@ def write_line(stream: IO[str], line: str) -> None:
     before the exception goes on. Elsewhere (files, ``/dev/null``, ``StringIO``) a write
     cannot be interrupted half-way, and the stream is used as it is.
     """
-    writer = _pipe_writer(stream)
+    cached = _last
+    writer = cached[1] if cached[0] is stream else _pipe_writer(stream)
     if writer is None:
         stream.write(line + "\n")
         return

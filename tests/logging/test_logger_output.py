@@ -84,12 +84,9 @@ def test_lines_on_a_real_event_carry_the_powertools_keys(stream, service):
             correlation_paths.EVENT_BRIDGE,
             "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
         ),
-        ("s3Event.json", correlation_paths.S3, ["D82B88E5F771F645"]),
-        (
-            "sqsEvent.json",
-            correlation_paths.SQS,
-            ["059f36b4-87a3-44ab-83d2-661975830a7d", "2e1424d4-f796-459a-8184-9c92662be6da"],
-        ),
+        # a path over a batch's records gives the first record's id: one short value
+        ("s3Event.json", correlation_paths.S3, "D82B88E5F771F645"),
+        ("sqsEvent.json", correlation_paths.SQS, "059f36b4-87a3-44ab-83d2-661975830a7d"),
     ],
 )
 def test_correlation_paths_find_the_id_in_sample_events(

@@ -54,8 +54,6 @@ class InvokeOptions:
     color: str = "auto"
 
 
-
-
 def lambda_environment(
     *, function_name: str, memory: int, region: str, task_root: str, stream: str, trace: bool
 ) -> dict[str, str | None]:

@@ -66,6 +66,7 @@ __all__ = ["Logger"]
 
 _SPECIAL = frozenset({"exc_info", "extra", "stack_info", "stacklevel"})
 _manager = logging.Logger.manager
+_scope_keys = _context.scope_keys
 _current_invocation = _context.current
 _now = time.time
 _getframe = sys._getframe
@@ -112,6 +113,22 @@ def _lambda_level() -> int | None:
     """``AWS_LAMBDA_LOG_LEVEL`` as a number, when Lambda's logging controls set it."""
     name = config.LAMBDA_LOG_LEVEL.read()
     return None if name is None else parse_level(name)
+
+
+_MAX_CORRELATION_ID = 256
+
+
+def _one_correlation_id(found: Any) -> str | int | float | bool | None:
+    """What a correlation path found, as the one short value a correlation id is: a list (a
+    ``[*]`` projection over a batch's records) gives its first element; a string is cut to
+    256 characters; a number or boolean is kept; anything else (an object) gives no id."""
+    if isinstance(found, list):
+        found = found[0] if found else None
+    if isinstance(found, str):
+        return found[:_MAX_CORRELATION_ID]
+    if isinstance(found, (int, float)):
+        return found
+    return None
 
 
 def _register(logger: logging.Logger) -> None:
@@ -370,9 +387,13 @@ class Logger(logging.Logger):
 
     def get_current_keys(self) -> dict[str, Any]:
         """The keys every line gets right now (without level, message, time, location)."""
-        keys: dict[str, Any] = {}
-        self._family.add_keys(keys, self._family.current(), None, None)
-        return keys
+        family = self._family
+        record = family.current()
+        return {
+            **(family.merged if record is None else record.merged),
+            **family.block.get(),
+            **_scope_keys(),
+        }
 
     def set_correlation_id(self, value: str | None) -> None:
         """Set (or with ``None`` remove) ``correlation_id``, scoped like :meth:`append_keys`."""
@@ -436,6 +457,7 @@ class Logger(logging.Logger):
                     correlation_id = cast("ParsedResult", correlation_id_path).search(event)
                 except Exception:
                     correlation_id = None
+                correlation_id = _one_correlation_id(correlation_id)
                 if correlation_id is not None:
                     fixed["correlation_id"] = correlation_id
             header = config.XRAY_TRACE_ID.read()

@@ -514,15 +514,13 @@ def encode(documents: list[dict[str, Any]], metadata: Container[str]) -> list[st
 
     Metric values and dimensions were checked when they were added, so only the members named
     in ``metadata`` can fail to encode (a circular value, keys that are not strings, a
-    ``__str__`` that raises, NaN, an int too long to print). Each such value is written as
+    ``__str__`` that raises, NaN, a number beyond CloudWatch's range). Each such value is written as
     toolkit's encoder makes it safe (markers in place of the bad parts), with a notice naming
     it: bad metadata never costs the flush its metrics. A document still too large has its
     metadata cut (marked ``line_truncated``), then, if needed, its metrics split in two."""
-    try:
-        lines = [_encode(document) for document in documents]
-    except Exception:
+    if metadata:
         _clean_metadata(documents, metadata)
-        lines = [_encode(document) for document in documents]
+    lines = [_encode(document) for document in documents]
     if all(len(line) <= jsonline.MAX_LINE_BYTES for line in lines):
         return lines  # the usual case
     fitting = []
@@ -547,17 +545,28 @@ def _clean_metadata(documents: list[dict[str, Any]], metadata: Container[str]) -
             if key in replaced:
                 document[key] = replaced[key][0]
             elif key in metadata:
-                try:
-                    _encode(value)
-                except Exception as error:
-                    replaced[key] = (_EMF.clean(value), type(error).__name__)
-                    document[key] = replaced[key][0]
+                safe = _EMF.clean(value)
+                if safe is not value:
+                    document[key] = safe
+                    why = _refusal(value)
+                    if why is not None:  # else only str() of what JSON lacks, or a big number
+                        replaced[key] = (safe, why)
     for key, (_, why) in replaced.items():
         _notice.warn(
             f"metadata {key!r} cannot be written as JSON as it is ({why}); the parts that "
             "cannot are written as strings or markers",
             RuntimeWarning,
         )
+
+
+def _refusal(value: Any) -> str | None:
+    """What the plain encoder raises for ``value`` (worth a notice: the value lost parts), or
+    ``None`` when it only needed ``str()`` of values JSON lacks or a number written as text."""
+    try:
+        _encode(value)
+    except Exception as error:
+        return type(error).__name__
+    return None
 
 
 def _halves(document: dict[str, Any]) -> list[dict[str, Any]]:
