@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from typing import IO, Any
 
 __all__ = [
+    "c_encoder",
     "EMF_NUMBER_BOUND",
     "MAX_LINE_BYTES",
     "SCALARS",
@@ -98,14 +99,16 @@ def safe_str(value: object) -> str:
         return f"<unprintable {type(value).__name__}: str() raised {type(exc).__name__}>"
 
 
-def _c_encoder() -> Callable[[Any], str]:
-    """The C encoder, made once (``json.dumps`` makes a new one per call), compact, ASCII,
-    without circular checking (a cycle raises ``RecursionError``) and refusing NaN."""
+def c_encoder(default: Callable[[Any], Any] | None = None) -> Callable[[Any], str]:
+    """The C encoder, made once (``json.dumps`` makes a new one per call): compact, ASCII,
+    refusing NaN, without circular checking (a cycle raises ``RecursionError``), with
+    ``default`` for what JSON lacks (``None``: refused). For callers that checked their data
+    and want no walk; everything else goes through :class:`Encoder`."""
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - CPython always has the accelerator
-        return json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+        return json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=default).encode
     chunks = make(
-        None, None, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False
+        None, default, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False
     )
     join = "".join
 
@@ -115,7 +118,7 @@ def _c_encoder() -> Callable[[Any], str]:
     return encode
 
 
-_encode_plain = _c_encoder()
+_encode_plain = c_encoder()
 _encode_str = json.encoder.encode_basestring_ascii
 
 

@@ -18,11 +18,10 @@ flush fail: what JSON cannot carry is written as a string, with a notice.
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 import time
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from enum import Enum
 
 from toolkit import _notice, jsonline
@@ -69,28 +68,9 @@ EMPTY = object()  # MetricSet.opened of an empty buffer
 _current = _context.current
 
 
-def _strict_encoder() -> Callable[[Any], str]:
-    """The encoder of the usual EMF document: strict (NaN and infinities refused), compact,
-    ASCII, ``str()`` for what JSON lacks, made once. toolkit's :class:`jsonline.Encoder`
-    walks every member of a line that holds a container, which costs about five times this
-    for an EMF document; but metric values and dimensions were checked when they were added,
-    so only metadata can need that care, and :func:`encode` gives it to metadata alone, when
-    this raises. Without circular-reference bookkeeping: a cycle raises ``RecursionError``."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # pragma: no cover - a Python without the _json accelerator
-        return json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=str).encode
-    chunks = make(
-        None, str, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False
-    )
-    join = "".join
-
-    def encode(value: Any) -> str:
-        return join(chunks(value, 0))
-
-    return encode
-
-
-_encode = _strict_encoder()
+# The usual document: metric values and dimensions were checked when added and metadata is
+# cleaned by _EMF first, so the C encoder needs no walk (str() for what JSON lacks).
+_encode = jsonline.c_encoder(str)
 # What makes metadata safe, and cuts a document to fit: toolkit's one encoder for every line
 _EMF = jsonline.Encoder(number_bound=jsonline.EMF_NUMBER_BOUND)
 
