@@ -332,12 +332,13 @@ class MetricSet:
         with self.lock:
             for one_set in (self.dimensions, *self.dimension_sets):
                 self._check_size({**self.defaults(), **one_set}, checked)
-            self.default_dimensions.update(checked)
+            # A new dict, never changed in place: a flush takes it without copying
+            self.default_dimensions = {**self.default_dimensions, **checked}
             self.taken.update(checked)
 
     def clear_default_dimensions(self) -> None:
         with self.lock:
-            self.default_dimensions.clear()
+            self.default_dimensions = {}
             self._retake()
 
     def _retake(self) -> None:
@@ -398,14 +399,20 @@ class MetricSet:
                 outside = self._take()
             self.active += 1
             previous, self.handler_dimensions = self.handler_dimensions, handler_dimensions
-            self.taken.update(handler_dimensions)
+            if handler_dimensions:
+                self.taken.update(handler_dimensions)
         return previous, outside
 
     def leave(self, previous: dict[str, str]) -> None:
         with self.lock:
             self.active -= 1
-            self.handler_dimensions = previous
-            self._retake()
+            # The usual case (the outermost handler, no handler dimensions on either side):
+            # ``taken`` already holds exactly what _retake would compute.
+            if self.active or self.handler_dimensions or previous:
+                self.handler_dimensions = previous
+                self._retake()
+            else:
+                self.handler_dimensions = previous
 
     # --- flushing --------------------------------------------------------------------------
     def take(self) -> Taken:
@@ -414,16 +421,12 @@ class MetricSet:
             return self._take()
 
     def _take(self) -> Taken:
-        taken = (
-            self.metrics,
-            self.defaults(),
-            self.dimensions,
-            self.dimension_sets,
-            self.metadata,
-        )
+        handler = self.handler_dimensions
+        defaults = {**self.default_dimensions, **handler} if handler else self.default_dimensions
+        taken = (self.metrics, defaults, self.dimensions, self.dimension_sets, self.metadata)
         self.metrics, self.dimensions, self.dimension_sets, self.metadata = {}, {}, [], {}
         self.opened = EMPTY
-        self.taken = {*self.default_dimensions, *self.handler_dimensions}
+        self.taken = {*self.default_dimensions, *handler} if handler else set(defaults)
         return taken
 
     def documents(self) -> list[dict[str, Any]]:
@@ -452,25 +455,46 @@ def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
     members, and the ``_aws`` metadata naming the namespace, the dimension sets and the
     metric definitions. The documents of one flush share the ``Dimensions`` list and the
     (cached) definitions: they are encoded, or detached before a caller gets them."""
-    metrics, defaults, main, sets, metadata = taken
+    metrics, defaults, main, sets, _ = taken
     if not metrics:
         return []
-    root: dict[str, Any] = {**metadata, **defaults}
-    for one_set in sets:
-        root.update(one_set)
-    root.update(main)
-    dimension_sets = [list({**defaults, **main})]
-    for one_set in sets:
-        names = list({**defaults, **one_set})
-        if names not in dimension_sets:
-            dimension_sets.append(names)
+    if sets:
+        dimension_sets = [list({**defaults, **main})]
+        for one_set in sets:
+            names = list({**defaults, **one_set})
+            if names not in dimension_sets:
+                dimension_sets.append(names)
+    else:
+        dimension_sets = [list({**defaults, **main} if main else defaults)]
     timestamp = int(time.time() * 1000)
+    whole = _whole(metrics, _root(taken))
+    if whole is not None:  # the usual case: one document
+        members, definitions = whole
+        members["_aws"] = {
+            "Timestamp": timestamp,
+            "CloudWatchMetrics": [
+                {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
+            ],
+        }
+        return [members]
     documents = []
-    for members, definitions in _whole(metrics, root) or split(metrics, root):
+    for members, definitions in split(metrics, _root(taken)):
         directive = {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
         members["_aws"] = {"Timestamp": timestamp, "CloudWatchMetrics": [directive]}
         documents.append(members)
     return documents
+
+
+def _root(taken: Taken) -> dict[str, Any]:
+    """A new dict of the members every document of a flush has: metadata and dimension
+    values (a value added in the flush overrides a default of the same name)."""
+    _, defaults, main, sets, metadata = taken
+    root: dict[str, Any] = {**metadata, **defaults} if metadata else dict(defaults)
+    for one_set in sets:
+        root.update(one_set)
+    if main:
+        root.update(main)
+    return root
 
 
 def _detached(document: dict[str, Any]) -> dict[str, Any]:
@@ -500,9 +524,19 @@ def encode(documents: list[dict[str, Any]], metadata: Container[str]) -> list[st
     metadata cut (marked ``line_truncated``), then, if needed, its metrics split in two."""
     if metadata:
         _clean_metadata(documents, metadata)
-    lines = [_encode(document) for document in documents]
-    if all(len(line) <= jsonline.MAX_LINE_BYTES for line in lines):
-        return lines  # the usual case
+    if len(documents) == 1:  # the usual case: one document, within the limit
+        line = _encode(documents[0])
+        if len(line) <= jsonline.MAX_LINE_BYTES:
+            return [line]
+        lines = [line]
+    else:
+        lines = [_encode(document) for document in documents]
+        limit = jsonline.MAX_LINE_BYTES
+        for line in lines:
+            if len(line) > limit:
+                break
+        else:
+            return lines
     fitting = []
     for document, line in zip(documents, lines, strict=True):
         if len(line) <= jsonline.MAX_LINE_BYTES:
@@ -571,20 +605,23 @@ def _halves(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _whole(
     metrics: dict[str, Metric], root: dict[str, Any]
-) -> list[tuple[dict[str, Any], list[Definition]]] | None:
+) -> tuple[dict[str, Any], list[Definition]] | None:
     """The one document of a buffer within the limits (the usual case: it costs half of what
-    :func:`split` does), or ``None`` when it needs splitting."""
+    :func:`split` does), or ``None`` when it needs splitting. ``root`` becomes the document's
+    members (the caller made it for this document)."""
     if len(metrics) > MAX_METRICS:
         return None
-    members = dict(root)
     definitions = []
-    for definition, values in metrics.values():
-        count = len(values)
-        if count > MAX_VALUES:
+    append = definitions.append
+    for name, (definition, values) in metrics.items():
+        if len(values) == 1:
+            root[name] = values[0]
+        elif len(values) > MAX_VALUES:
             return None
-        members[definition["Name"]] = values[0] if count == 1 else values
-        definitions.append(definition)
-    return [(members, definitions)]
+        else:
+            root[name] = values
+        append(definition)
+    return root, definitions
 
 
 def split(
