@@ -611,7 +611,7 @@ def _whole(
     members (the caller made it for this document)."""
     if len(metrics) > MAX_METRICS:
         return None
-    definitions = []
+    definitions: list[Definition] = []
     append = definitions.append
     for name, (definition, values) in metrics.items():
         if len(values) == 1:
