@@ -436,7 +436,12 @@ class MetricSet:
 
     def lines(self) -> list[str]:
         """Take the buffer and return its EMF documents as JSON text, one line each."""
-        taken = self._take_named()
+        if self.namespace is None and self.metrics:
+            raise SchemaValidationError(NO_NAMESPACE)  # as _take_named, inlined: every flush
+        with self.lock:
+            taken = self._take()
+        if not taken[0]:
+            return []
         return encode(render(self.namespace, taken), taken[4])
 
     def _take_named(self) -> Taken:
@@ -652,4 +657,9 @@ def split(
 def write(lines: list[str]) -> None:
     """Each document whole (never torn by a timeout, never interleaved with another writer),
     to the ``sys.stdout`` of the moment (test capture and the local invoker replace it)."""
-    jsonline.write_lines(sys.stdout, lines)
+    stream = sys.stdout
+    if len(lines) == 1:  # the usual case: jsonline.write_lines of one line, without its loop
+        jsonline.write_line(stream, lines[0])
+        stream.flush()
+    else:
+        jsonline.write_lines(stream, lines)
