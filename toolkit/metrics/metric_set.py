@@ -460,7 +460,7 @@ def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
     members, and the ``_aws`` metadata naming the namespace, the dimension sets and the
     metric definitions. The documents of one flush share the ``Dimensions`` list and the
     (cached) definitions: they are encoded, or detached before a caller gets them."""
-    metrics, defaults, main, sets, _ = taken
+    metrics, defaults, main, sets, metadata = taken
     if not metrics:
         return []
     if sets:
@@ -472,16 +472,32 @@ def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
     else:
         dimension_sets = [list({**defaults, **main} if main else defaults)]
     timestamp = int(time.time() * 1000)
-    whole = _whole(metrics, _root(taken))
-    if whole is not None:  # the usual case: one document
-        members, definitions = whole
-        members["_aws"] = {
-            "Timestamp": timestamp,
-            "CloudWatchMetrics": [
-                {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
-            ],
-        }
-        return [members]
+    if len(metrics) <= MAX_METRICS:
+        # The usual case, one document (half of what split() costs): _root(taken), inlined,
+        # and the metrics' values, unless one metric has more than one document holds.
+        members: dict[str, Any] = {**metadata, **defaults} if metadata else dict(defaults)
+        for one_set in sets:
+            members.update(one_set)
+        if main:
+            members.update(main)
+        definitions: list[Definition] = []
+        append = definitions.append
+        for name, (definition, values) in metrics.items():
+            if len(values) == 1:
+                members[name] = values[0]
+            elif len(values) > MAX_VALUES:
+                break
+            else:
+                members[name] = values
+            append(definition)
+        else:
+            members["_aws"] = {
+                "Timestamp": timestamp,
+                "CloudWatchMetrics": [
+                    {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
+                ],
+            }
+            return [members]
     documents = []
     for members, definitions in split(metrics, _root(taken)):
         directive = {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
@@ -606,27 +622,6 @@ def _halves(document: dict[str, Any]) -> list[dict[str, Any]]:
         }
         halves.append(half)
     return halves
-
-
-def _whole(
-    metrics: dict[str, Metric], root: dict[str, Any]
-) -> tuple[dict[str, Any], list[Definition]] | None:
-    """The one document of a buffer within the limits (the usual case: it costs half of what
-    :func:`split` does), or ``None`` when it needs splitting. ``root`` becomes the document's
-    members (the caller made it for this document)."""
-    if len(metrics) > MAX_METRICS:
-        return None
-    definitions: list[Definition] = []
-    append = definitions.append
-    for name, (definition, values) in metrics.items():
-        if len(values) == 1:
-            root[name] = values[0]
-        elif len(values) > MAX_VALUES:
-            return None
-        else:
-            root[name] = values
-        append(definition)
-    return root, definitions
 
 
 def split(
