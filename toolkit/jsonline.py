@@ -180,8 +180,13 @@ class _Walk:
         return int(value)
 
     def value(self, value: Any, depth: int) -> Any:
+        """``value`` JSON-safe; plain scalars are checked inline (the usual members), strings
+        counted against the budget."""
         cls = value.__class__
-        if cls is str or cls is bool or value is None:
+        if cls is str:
+            self.spent += len(value)
+            return value
+        if cls is bool or value is None:
             return value
         if cls is int:
             int_limit = self.int_limit
@@ -231,28 +236,15 @@ class _Walk:
         self.spent += 8 * len(items)  # a short key, its quotes, ':' and ','
 
         out: dict[str, Any] | None = None if value.__class__ is dict else {}
-        int_limit, float_limit = self.int_limit, self.float_limit
         for index, (key, item) in enumerate(items):
             if self.spent > self.budget and not top:
                 if out is None:
                     out = dict(items[:index])
                 out["<truncated>"] = f"{len(items) - index} more members"
                 break
-            cls = item.__class__
-            if cls is str:
-                self.spent += len(item)
-                clean = item
-            elif cls is int:
-                clean = item if -int_limit < item < int_limit else self.number(item)
-            elif cls is float:
-                ok = item - item == 0.0 and -float_limit <= item <= float_limit
-                clean = item if ok else self.number(item)
-            elif cls is bool or item is None:
-                clean = item
-            else:
-                if top:
-                    self.spent = 0
-                clean = self.other(item, depth)
+            if top and item.__class__ not in SCALARS:
+                self.spent = 0
+            clean = self.value(item, depth)
             if key.__class__ is not str:
                 if out is None:
                     out = dict(items[:index])
@@ -269,26 +261,13 @@ class _Walk:
     ) -> list[Any] | tuple[Any, ...]:
         self.spent += 2 * len(value)
         out: list[Any] | None = None if value.__class__ in (list, tuple) else []
-        int_limit, float_limit = self.int_limit, self.float_limit
         for index, item in enumerate(value):
             if self.spent > self.budget:
                 if out is None:
                     out = list(value[:index])
                 out.append(f"<truncated: {len(value) - index} more items>")
                 break
-            cls = item.__class__
-            if cls is str:
-                self.spent += len(item)
-                clean = item
-            elif cls is int:
-                clean = item if -int_limit < item < int_limit else self.number(item)
-            elif cls is float:
-                ok = item - item == 0.0 and -float_limit <= item <= float_limit
-                clean = item if ok else self.number(item)
-            elif cls is bool or item is None:
-                clean = item
-            else:
-                clean = self.other(item, depth)
+            clean = self.value(item, depth)
             if out is not None:
                 out.append(clean)
             elif clean is not item:

@@ -49,11 +49,25 @@ class TraceHeader:
 
 
 _SAMPLED = {"1": True, "0": False}
+_last: tuple[str | None, TraceHeader] = (None, TraceHeader())
 
 
 def parse_trace_header(header: str | None) -> TraceHeader:
     """The fields of ``header``. Never raises: the header comes from outside the function's
-    code, and a malformed one gives empty fields (aws-xray-sdk ignores one the same way)."""
+    code, and a malformed one gives empty fields (aws-xray-sdk ignores one the same way).
+
+    The Logger and the Tracer both read the invocation's header, so the last one parsed is
+    remembered and the second reader gets the same (read-only) object."""
+    global _last
+    last = _last
+    if header == last[0]:
+        return last[1]
+    parsed = _parse(header)
+    _last = (header, parsed)
+    return parsed
+
+
+def _parse(header: str | None) -> TraceHeader:
     root = parent = sampled = lineage = None
     if header:
         for part in header.split(";"):
