@@ -144,6 +144,21 @@ def test_log_stream_renders_whole_lines_only() -> None:
     assert stream.encoding == "utf-8"
 
 
+def test_log_stream_keeps_each_threads_partial_line_apart() -> None:
+    # print() writes the text and its newline in two calls; another thread's whole line
+    # between them must not be spliced onto the first thread's partial line.
+    sink = io.StringIO()
+    stream = LogStream(sink, raw)
+    stream.write('{"thread": 1}')
+    other = threading.Thread(target=stream.write, args=('{"thread": 2}\n{"thread": 2, "tail": 1}',))
+    other.start()
+    other.join()
+    stream.write("\n")
+    assert sink.getvalue().splitlines() == ['{"thread": 2}', '{"thread": 1}']
+    stream.drain()
+    assert sink.getvalue().splitlines()[-1] == '{"thread": 2, "tail": 1}'
+
+
 def test_log_stream_works_with_print_and_threads() -> None:
     sink = io.StringIO()
     stream = LogStream(sink, raw)

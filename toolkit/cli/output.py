@@ -78,15 +78,16 @@ class LogStream(io.TextIOBase):
     """A line-buffered text stream that renders each complete line onto ``sink``.
 
     A partial line waits for its newline (or :meth:`drain` at the end of the invocation), so a
-    JSON line written in pieces is still rendered whole. Writes from several threads are
-    serialised so lines never interleave.
+    JSON line written in pieces is still rendered whole. Each thread keeps its own partial line:
+    ``print`` writes the text and its newline in two calls, and another thread's write may come
+    between them, so one shared partial line would splice two threads' lines together.
     """
 
     def __init__(self, sink: TextIO, render: Renderer) -> None:
         super().__init__()
         self._sink = sink
         self._render = render
-        self._partial = ""
+        self._partials: dict[int, str] = {}
         self._lock = threading.Lock()
 
     @property
@@ -100,8 +101,11 @@ class LogStream(io.TextIOBase):
         return False
 
     def write(self, text: str) -> int:
+        thread = threading.get_ident()
         with self._lock:
-            *lines, self._partial = (self._partial + text).split("\n")
+            *lines, partial = (self._partials.pop(thread, "") + text).split("\n")
+            if partial:
+                self._partials[thread] = partial
             if lines:
                 self._sink.write("".join(self._render(line) + "\n" for line in lines))
                 self._sink.flush()
@@ -111,9 +115,9 @@ class LogStream(io.TextIOBase):
         self._sink.flush()
 
     def drain(self) -> None:
-        """Write out a last line that has no newline."""
+        """Write out the last lines that have no newline, one per thread that left one."""
         with self._lock:
-            if self._partial:
-                self._sink.write(self._render(self._partial) + "\n")
-                self._partial = ""
+            for partial in self._partials.values():
+                self._sink.write(self._render(partial) + "\n")
+            self._partials.clear()
             self._sink.flush()
