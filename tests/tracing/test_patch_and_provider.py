@@ -292,3 +292,77 @@ def test_missing_sdk_warns_once_and_never_fails_a_sampled_invocation(late: bool)
     assert "aws-xray-sdk" in message and "lambda-handler-toolkit[tracer]" in message
     # Found when built in Lambda: tracing off, the decorators add nothing.
     assert report["disabled"] == [not late, not late]
+
+
+IGNORE_ENDPOINT = """
+    import http.client, http.server, json, sys, threading
+    from toolkit.testing import XRayCapture, lambda_context
+    from toolkit.tracing import Tracer
+
+    class Quiet(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(204)
+            self.end_headers()
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with XRayCapture() as xray:
+        tracer = Tracer("svc", auto_patch=False)
+        tracer.ignore_endpoint(urls=["/health"])
+        before = "aws_xray_sdk" in sys.modules
+        tracer.patch(["httplib"])
+
+        @tracer.capture_lambda_handler
+        def handler(event, context):
+            for path in ("/health", "/orders"):
+                connection = http.client.HTTPConnection("127.0.0.1", server.server_port)
+                connection.request("GET", path)
+                connection.getresponse().read()
+                connection.close()
+
+        handler({}, lambda_context())
+        xray.flush()
+        remote = {
+            d["id"]: d["http"]["request"]["url"]
+            for d in xray.documents
+            if d.get("namespace") == "remote"
+        }
+        tracer.patch()  # every library the SDK supports and finds installed
+        from aws_xray_sdk.core.patcher import _PATCHED_MODULES
+    seen = {"sdk_before": before, "remote": sorted(remote.values()), "all": sorted(_PATCHED_MODULES)}
+    print(json.dumps(seen))
+"""
+
+
+def test_ignore_endpoint_and_patch_reach_the_sdk() -> None:
+    # A rule declared at import time does not import aws-xray-sdk; patch() instruments at once.
+    result = run_child(IGNORE_ENDPOINT)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.splitlines()[-1])
+    assert seen["sdk_before"] is False
+    # The SDK opens a subsegment per request, response and read: all of /orders, none of /health.
+    assert {url.rsplit("/", 1)[-1] for url in seen["remote"]} == {"orders"}
+    assert {"httplib", "botocore", "requests"} <= set(seen["all"])
+
+
+def test_patch_ignore_endpoint_and_positional_options() -> None:
+    provider = Recording()
+    tracer = Tracer("svc", None, True, None, provider)  # Powertools' positional order
+    tracer.patch(["json", "csv"])
+    assert provider.patched == [("json", "csv")]
+    with pytest.raises(NotImplementedError, match="Recording has no list of all libraries"):
+        tracer.patch()
+    with pytest.raises(NotImplementedError, match="Recording does not support ignore_endpoint"):
+        tracer.ignore_endpoint(hostname="*.example.com")
+    with pytest.raises(TypeError, match="hostname= or urls="):
+        tracer.ignore_endpoint()
+    with pytest.raises(TypeError, match="not one string"):
+        tracer.ignore_endpoint(urls="/health")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not one string"):
+        tracer.patch("json")
+    disabled = Tracer("svc", True, provider=provider)
+    assert disabled.disabled
+    disabled.patch(["os"])
+    assert provider.patched == [("json", "csv")]

@@ -61,3 +61,15 @@ class TracerProvider(ABC):
         """Instrument third-party libraries (botocore, requests, ...) so their calls become
         spans. The Tracer calls it at most once per module and process, when a sampled
         invocation begins, with the modules the function has imported by then."""
+
+    def patch_all(self) -> None:
+        """Instrument every library the backend supports (``Tracer.patch()`` without modules).
+        A backend that has no such list says so rather than patching nothing."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no list of all libraries; call Tracer.patch(modules)"
+        )
+
+    def ignore_endpoint(self, hostname: str | None, urls: Sequence[str] | None) -> None:
+        """Leave instrumented HTTP calls to ``hostname`` (a glob) or to ``urls`` untraced. A
+        backend without the notion says so rather than tracing them anyway."""
+        raise NotImplementedError(f"{type(self).__name__} does not support ignore_endpoint")

@@ -253,7 +253,6 @@ class Tracer:
     def __init__(
         self,
         service: str | None = None,
-        *,
         disabled: bool | None = None,
         auto_patch: bool = True,
         patch_modules: Sequence[str] | None = None,
@@ -291,6 +290,35 @@ class Tracer:
         if self._provider is None:
             self._provider = _xray_provider()
         return self._provider
+
+    def patch(self, modules: Sequence[str] | None = None) -> None:
+        """Instrument ``modules`` now (every library the provider supports when ``None``),
+        imported or not, instead of when the first sampled invocation begins. Nothing when
+        the Tracer is disabled. Errors are raised: this is an explicit call, made at import."""
+        if self.disabled:
+            return
+        provider = self.provider
+        kind = type(provider)
+        if modules is None:
+            provider.patch_all()
+            return
+        if isinstance(modules, str):
+            raise TypeError("patch takes a list of module names, not one string")
+        names = list(modules)
+        provider.patch(names)
+        with _lock:
+            _patched.update((kind, m) for m in names)
+
+    def ignore_endpoint(
+        self, hostname: str | None = None, urls: Sequence[str] | None = None
+    ) -> None:
+        """Leave instrumented HTTP calls to ``hostname`` (a glob, ``"*.amazonaws.com"``) or to
+        ``urls`` (paths) out of the trace, as aws-xray-sdk's ``add_ignored`` does for httplib."""
+        if hostname is None and urls is None:
+            raise TypeError("ignore_endpoint needs hostname= or urls=")
+        if isinstance(urls, str):
+            raise TypeError("ignore_endpoint's urls is a list of paths, not one string")
+        self.provider.ignore_endpoint(hostname, urls)
 
     def _patch(self, provider: TracerProvider) -> None:
         """Instrument the libraries of ``patch_modules`` that the function has imported by now,

@@ -133,6 +133,8 @@ class XRayProvider(TracerProvider):
         self._facade_class: Any = None
         self._subsegment_class: Any = None
         self._daemon_address: str | None = None
+        # ignore_endpoint rules given before the SDK is imported, applied when it is.
+        self._ignored: list[tuple[str | None, tuple[str, ...] | None]] = []
 
     def _recorder(self) -> Any:
         recorder = self._recorder_instance
@@ -164,6 +166,8 @@ class XRayProvider(TracerProvider):
             # The SDK was imported before LAMBDA_TASK_ROOT was set (a test, say).
             xray_recorder.configure(context=LambdaContext())
         xray_recorder.configure(streaming_threshold=0)
+        rules, self._ignored = self._ignored, []
+        _add_ignored(rules)
         self._facade_class = FacadeSegment
         self._subsegment_class = Subsegment
         return xray_recorder
@@ -209,3 +213,28 @@ class XRayProvider(TracerProvider):
         from aws_xray_sdk.core import patch
 
         patch(tuple(modules), raise_errors=False)
+
+    def patch_all(self) -> None:
+        self._recorder()
+        from aws_xray_sdk.core import patch_all
+
+        patch_all()
+
+    def ignore_endpoint(self, hostname: str | None, urls: Sequence[str] | None) -> None:
+        """Kept until the SDK is imported (the first sampled invocation), so declaring rules
+        at import time costs no cold start."""
+        with self._lock:
+            self._ignored.append((hostname, None if urls is None else tuple(urls)))
+            if self._recorder_instance is None:
+                return
+            rules, self._ignored = self._ignored, []
+        _add_ignored(rules)
+
+
+def _add_ignored(rules: list[tuple[str | None, tuple[str, ...] | None]]) -> None:
+    """Hand ``ignore_endpoint`` rules to the SDK's httplib instrumentation."""
+    if rules:
+        from aws_xray_sdk.ext.httplib import add_ignored
+
+        for hostname, urls in rules:
+            add_ignored(hostname=hostname, urls=urls)
