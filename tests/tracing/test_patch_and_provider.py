@@ -331,7 +331,8 @@ IGNORE_ENDPOINT = """
         }
         tracer.patch()  # every library the SDK supports and finds installed
         from aws_xray_sdk.core.patcher import _PATCHED_MODULES
-    seen = {"sdk_before": before, "remote": sorted(remote.values()), "all": sorted(_PATCHED_MODULES)}
+    seen = {"sdk_before": before, "remote": sorted(remote.values())}
+    seen["all"] = sorted(_PATCHED_MODULES)
     print(json.dumps(seen))
 """
 
