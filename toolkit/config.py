@@ -214,6 +214,12 @@ LAMBDA_INITIALIZATION_TYPE: Var[str | None] = Var(
 LAMBDA_TASK_ROOT: Var[str | None] = Var(
     "LAMBDA_TASK_ROOT", None, parse_str, "Set only inside Lambda: tracing is off without it."
 )
+SAM_LOCAL: Var[str | None] = Var(
+    "AWS_SAM_LOCAL", None, parse_str, "Set by `sam local`: tracing is off (no X-Ray daemon there)."
+)
+CHALICE_LOCAL: Var[str | None] = Var(
+    "AWS_CHALICE_CLI_MODE", None, parse_str, "Set by `chalice local`: tracing is off."
+)
 LAMBDA_RUNTIME_API: Var[str | None] = Var(
     "AWS_LAMBDA_RUNTIME_API", None, parse_str, "host:port of the Runtime API (set by Lambda)."
 )

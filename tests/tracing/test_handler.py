@@ -268,3 +268,19 @@ with XRayCapture() as xray:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['## __main__.step', '## handler']"
+
+
+@pytest.mark.parametrize("variable", ["AWS_SAM_LOCAL", "AWS_CHALICE_CLI_MODE"])
+def test_local_emulators_are_not_traced(variable: str) -> None:
+    # sam local and chalice local set LAMBDA_TASK_ROOT too, but no X-Ray daemon listens there.
+    with XRayCapture(extra_env={variable: "true"}) as xray:
+        tracer = Tracer("svc")
+
+        @tracer.capture_lambda_handler
+        def handler(event: object, context: object) -> int:
+            return 1
+
+        assert handler({}, lambda_context()) == 1
+        xray.next_invocation(sampled=True)
+        assert handler({}, lambda_context()) == 1
+        assert xray.flush() == []

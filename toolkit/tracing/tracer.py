@@ -52,6 +52,17 @@ _default_provider: TracerProvider | None = None
 _warned: set[str] = set()
 
 
+def _in_lambda() -> bool:
+    """Whether this process runs in Lambda proper: ``LAMBDA_TASK_ROOT`` is set there and by
+    local emulators, which also set ``AWS_SAM_LOCAL`` / ``AWS_CHALICE_CLI_MODE`` and have no
+    X-Ray daemon to send to."""
+    return bool(
+        config.LAMBDA_TASK_ROOT.read()
+        and not config.SAM_LOCAL.read()
+        and not config.CHALICE_LOCAL.read()
+    )
+
+
 def _xray_provider() -> TracerProvider:
     global _default_provider
     if _default_provider is None:
@@ -271,7 +282,7 @@ class Tracer:
         # Set in Lambda from start to end of the process, so once seen it is never read again;
         # when absent it is read per invocation, so a Tracer built at import time in a test
         # still traces the invocations run inside an XRayCapture.
-        self._in_lambda = bool(config.LAMBDA_TASK_ROOT.read())
+        self._in_lambda = _in_lambda()
         if not self.disabled and self._in_lambda and provider is None:
             from toolkit.tracing.xray import missing_sdk
 
@@ -362,7 +373,7 @@ class Tracer:
         frame = _current.get()
         began = frame is None
         if frame is None:
-            if not (self._in_lambda or config.LAMBDA_TASK_ROOT.read()):
+            if not (self._in_lambda or _in_lambda()):
                 return handler(event, context)
             # Lambda rewrites the header before each invocation: read once per invocation.
             header = parse_trace_header(config.XRAY_TRACE_ID.read())
