@@ -291,3 +291,30 @@ def test_cold_start_function_name(
     cold, _ = parse(capsys.readouterr().out)
     assert _dimensions(cold) == [["function_name", "service"]]
     assert (cold["function_name"], cold["service"]) == (expected, "orders")
+
+
+def test_the_powertools_api_example_runs():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, subprocess_env
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "metrics" / "powertools_api.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+    )
+    *lines, response = result.stdout.splitlines()
+    cold, library, refund, handled = parse("\n".join(lines))
+    assert response == (
+        "{'ok': True, 'buffered': ['Orders', 'Upload'], 'dimensions': {'service': 'orders'}}"
+    )
+    assert metric_names(cold) == ["ColdStart"] and metric_names(refund) == ["Refund"]
+    assert library["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "ShopLibrary"
+    assert metric_names(handled) == ["Orders", "Upload"]
+    definitions = handled["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+    assert definitions[1] == {"Name": "Upload", "Unit": "Bytes/Second"}
+    hour = 3600 * 1000  # the example's order was placed an hour before the invocation
+    assert abs(cold["_aws"]["Timestamp"] - handled["_aws"]["Timestamp"] - hour) < 60_000
