@@ -318,3 +318,17 @@ def test_the_powertools_api_example_runs():
     assert definitions[1] == {"Name": "Upload", "Unit": "Bytes/Second"}
     hour = 3600 * 1000  # the example's order was placed an hour before the invocation
     assert abs(cold["_aws"]["Timestamp"] - handled["_aws"]["Timestamp"] - hour) < 60_000
+
+
+def test_single_metric_at_the_dimension_limit_is_written_without_the_service(
+    capsys: pytest.CaptureFixture[str],
+):
+    thirty = {f"d{i}": "v" for i in range(30)}
+    with (
+        config.environ({"POWERTOOLS_SERVICE_NAME": "orders"}),
+        pytest.warns(UserWarning, match="without its service dimension"),
+        single_metric("A", MetricUnit.Count, 1, namespace="Shop", default_dimensions=thirty),
+    ):
+        pass
+    [document] = parse(capsys.readouterr().out)
+    assert _dimensions(document) == [list(thirty)] and "service" not in document
