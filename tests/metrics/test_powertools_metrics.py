@@ -332,3 +332,12 @@ def test_single_metric_at_the_dimension_limit_is_written_without_the_service(
         pass
     [document] = parse(capsys.readouterr().out)
     assert _dimensions(document) == [list(thirty)] and "service" not in document
+
+
+def test_add_cold_start_metric_writes_it_now(capsys: pytest.CaptureFixture[str]):
+    # cloudwatch.py add_cold_start_metric(context): the ColdStart single metric, unconditionally
+    metrics = EphemeralMetrics(namespace="Shop", service="orders")
+    metrics.add_cold_start_metric(lambda_context(function_name="fn"))
+    [cold] = parse(capsys.readouterr().out)
+    assert metric_names(cold) == ["ColdStart"] and cold["ColdStart"] == 1
+    assert (cold["function_name"], cold["service"]) == ("fn", "orders")

@@ -305,10 +305,11 @@ class Metrics(_Dimensions):
                 "it wrote nothing (warned once; raise_on_empty_metrics=True makes it an error)"
             )
 
-    def _count_cold_start(self, context: Any) -> None:
-        """``ColdStart`` in a document of its own, so that its dimensions never mix with the
-        user's: ``function_name`` and, when there is a service, ``service`` (Powertools' sets:
-        no ``service_undefined`` placeholder)."""
+    def add_cold_start_metric(self, context: Any) -> None:
+        """Write ``ColdStart`` = 1 now (``log_metrics(capture_cold_start_metric=True)`` calls
+        it on a cold start; Powertools' provider method of the same name), in a document of
+        its own, so that its dimensions never mix with the user's: ``function_name`` and,
+        when there is a service, ``service`` (Powertools' sets: no ``service_undefined``)."""
         if self._disabled:
             return
         function_name = (
@@ -375,7 +376,7 @@ class Metrics(_Dimensions):
             if capture_cold_start_metric and _context.is_cold_start():
                 # Written before the handler runs: a handler that raises, or that Lambda
                 # stops, still leaves the cold start counted.
-                self._count_cold_start(context)
+                self.add_cold_start_metric(context)
             try:
                 response = handler(event, context)
             except BaseException:
