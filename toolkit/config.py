@@ -178,6 +178,12 @@ METRICS_NAMESPACE: Var[str | None] = _toolkit(
 METRICS_DISABLED = _toolkit(
     "METRICS_DISABLED", False, parse_bool, "Drop metrics instead of printing them.", "bool"
 )
+METRICS_FUNCTION_NAME: Var[str | None] = _toolkit(
+    "METRICS_FUNCTION_NAME",
+    None,
+    parse_str,
+    "function_name dimension of the ColdStart metric (default: the context's function name).",
+)
 
 # --- set by the Lambda runtime ---------------------------------------------------------------
 LAMBDA_FUNCTION_NAME: Var[str | None] = Var(

@@ -528,9 +528,10 @@ def test_cached_directive_follows_changes_of_the_default_dimensions(
     metrics.flush_metrics()
     first, second, third = parse(capsys.readouterr().out)
     dimensions = [d["_aws"]["CloudWatchMetrics"][0]["Dimensions"] for d in (first, second, third)]
-    assert dimensions == [[["service"]], [["service", "region"]], [[]]]
+    # clear_default_dimensions drops region but not the service, as in Powertools
+    assert dimensions == [[["service"]], [["service", "region"]], [["service"]]]
     assert first["service"] == "orders" and second["region"] == "eu"
-    assert "service" not in third and [d["A"] for d in (first, second, third)] == [1, 2, 3]
+    assert "region" not in third and [d["A"] for d in (first, second, third)] == [1, 2, 3]
 
 
 def test_metadata_is_encoded_with_str_and_refuses_nothing_after_a_plain_flush(

@@ -60,18 +60,6 @@ def test_cold_start_metric_once_in_its_own_document(capsys: pytest.CaptureFixtur
     assert metric_names(warm) == ["Orders"]
 
 
-def test_cold_start_service_defaults_when_none_is_configured(capsys: pytest.CaptureFixture[str]):
-    metrics = Metrics(namespace="Shop")
-
-    @metrics.log_metrics(capture_cold_start_metric=True, raise_on_empty_metrics=False)
-    def handler(event: object, context: object) -> None:
-        metrics.add_metric("A", MetricUnit.Count, 1)
-
-    handler({}, lambda_context(function_name="fn"))
-    cold, _ = parse(capsys.readouterr().out)
-    assert cold["service"] == "service_undefined"
-
-
 def test_handler_that_raises_still_flushes_and_counts_the_cold_start(
     capsys: pytest.CaptureFixture[str],
 ):

@@ -9,7 +9,6 @@ from toolkit import config
 from toolkit.metrics import (
     Metrics,
     MetricUnit,
-    MetricValueError,
     SchemaValidationError,
     single_metric,
 )
@@ -25,9 +24,8 @@ def test_single_metric_has_its_own_buffer(capsys: pytest.CaptureFixture[str]):
         metric.add_dimension("currency", "EUR")
         metric.add_dimensions(reason="late", country="FR")
         metric.add_metadata("order", "o-1")
-        metric.add_metric("Refund", MetricUnit.Count, 2)
     [document] = parse(capsys.readouterr().out)
-    assert metric_names(document) == ["Refund"] and document["Refund"] == [1, 2]
+    assert metric_names(document) == ["Refund"] and document["Refund"] == 1
     assert document["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [
         ["reason", "currency"],
         ["reason", "country"],
@@ -37,14 +35,6 @@ def test_single_metric_has_its_own_buffer(capsys: pytest.CaptureFixture[str]):
         assert key not in document
     [mine] = shared.serialize_metric_set()
     assert metric_names(mine) == ["Shared"] and "currency" not in mine
-
-
-def test_a_second_metric_name_is_an_error():
-    with (
-        pytest.raises(MetricValueError, match="'Other'"),
-        single_metric("Refund", MetricUnit.Count, 1, namespace="Shop") as metric,
-    ):
-        metric.add_metric("Other", MetricUnit.Count, 1)
 
 
 def test_written_even_when_the_block_raises(capsys: pytest.CaptureFixture[str]):

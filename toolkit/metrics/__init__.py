@@ -1,7 +1,8 @@
 """CloudWatch metrics in the embedded metric format (EMF), written to stdout.
 
 ``Metrics`` buffers metrics for an invocation and its ``log_metrics`` middleware flushes them;
-``single_metric`` writes one metric with dimensions of its own. See ``docs/metrics.md``.
+``single_metric`` writes one metric with dimensions of its own; ``EphemeralMetrics`` buffers
+for itself alone. See ``docs/metrics.md``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from toolkit.metrics.errors import (
     MetricValueError,
     SchemaValidationError,
 )
-from toolkit.metrics.metrics import Metrics, SingleMetric, single_metric
+from toolkit.metrics.metrics import EphemeralMetrics, Metrics, SingleMetric, single_metric
 from toolkit.metrics.units import MetricResolution, MetricUnit
 
 __all__ = [
     "DimensionError",
     "DimensionLimitError",
     "EmptyMetricsError",
+    "EphemeralMetrics",
     "MetricResolution",
     "MetricResolutionError",
     "MetricUnit",

@@ -200,7 +200,9 @@ def _define(name: str, unit: object, resolution: object) -> Definition:
         definition["StorageResolution"] = resolution_value
     if len(_definitions) >= _MAX_DEFINITIONS:
         _definitions.clear()
-    return _definitions.setdefault((name, unit_value, resolution_value), definition)
+    definition = _definitions.setdefault((name, unit_value, resolution_value), definition)
+    _definitions[name, unit, resolution] = definition  # a unit name ("NoUnit") hits next time
+    return definition
 
 
 class MetricSet:
@@ -231,6 +233,7 @@ class MetricSet:
         "namespace",
         "opened",
         "taken",
+        "timestamp",
         "warned_empty",
     )
 
@@ -247,6 +250,12 @@ class MetricSet:
         self.taken: set[str] = set()  # dimension and metadata names: not free for metrics
         self.lock = threading.Lock()
         self.warned_empty = False
+        self.timestamp: int | None = None
+
+    def set_timestamp(self, timestamp_ms: int) -> None:
+        """The documents of the next flush carry this timestamp instead of the time of the
+        flush; the flush clears it, so it never dates a later invocation's metrics."""
+        self.timestamp = timestamp_ms
 
     # --- adding ----------------------------------------------------------------------------
     def add_metric(self, name: str, unit: object, value: object, resolution: object) -> None:
@@ -426,35 +435,38 @@ class MetricSet:
         taken = (self.metrics, defaults, self.dimensions, self.dimension_sets, self.metadata)
         self.metrics, self.dimensions, self.dimension_sets, self.metadata = {}, {}, [], {}
         self.opened = EMPTY
+        self.timestamp = None
         self.taken = {*self.default_dimensions, *handler} if handler else set(defaults)
         return taken
 
     def documents(self) -> list[dict[str, Any]]:
         """Take the buffer and return its EMF documents as dicts of their own (the caller may
         change them), none when no metric was added."""
-        return [_detached(document) for document in render(self.namespace, self._take_named())]
+        taken, timestamp = self._take_timed()
+        return [_detached(document) for document in render(self.namespace, taken, timestamp)]
 
     def lines(self) -> list[str]:
         """Take the buffer and return its EMF documents as JSON text, one line each."""
-        if self.namespace is None and self.metrics:
-            raise SchemaValidationError(NO_NAMESPACE)  # as _take_named, inlined: every flush
-        with self.lock:
-            taken = self._take()
+        taken, timestamp = self._take_timed()
         if not taken[0]:
             return []
-        return encode(render(self.namespace, taken), taken[4])
+        return encode(render(self.namespace, taken, timestamp), taken[4])
 
-    def _take_named(self) -> Taken:
-        """:meth:`take`, when there is a namespace to write under. Without one nothing is
-        taken: the buffer keeps its metrics for a flush that has one, and the error says how
-        to configure it."""
+    def _take_timed(self) -> tuple[Taken, int | None]:
+        """:meth:`take` and the timestamp set for this flush, when there is a namespace to
+        write under. Without one nothing is taken: the buffer keeps its metrics for a flush
+        that has one, and the error says how to configure it."""
         if self.namespace is None and self.metrics:
             raise SchemaValidationError(NO_NAMESPACE)
-        return self.take()
+        with self.lock:
+            timestamp = self.timestamp
+            return self._take(), timestamp
 
 
-def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
-    """The EMF documents of what a flush took, sharing one timestamp.
+def render(
+    namespace: str | None, taken: Taken, timestamp: int | None = None
+) -> list[dict[str, Any]]:
+    """The EMF documents of what a flush took, sharing one timestamp (``timestamp``, else now).
 
     Each document holds the metadata, the dimension values and its metrics' values as root
     members, and the ``_aws`` metadata naming the namespace, the dimension sets and the
@@ -471,7 +483,8 @@ def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
                 dimension_sets.append(names)
     else:
         dimension_sets = [list({**defaults, **main} if main else defaults)]
-    timestamp = int(time.time() * 1000)
+    if timestamp is None:
+        timestamp = int(time.time() * 1000)
     if len(metrics) <= MAX_METRICS:
         # The usual case, one document (half of what split() costs): _root(taken), inlined,
         # and the metrics' values, unless one metric has more than one document holds.

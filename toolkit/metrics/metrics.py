@@ -12,8 +12,10 @@ any ``log_metrics`` handler is flushed on its own when the next one starts, neve
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from types import MappingProxyType
 
 from toolkit import _notice, config
 from toolkit import context as _context
@@ -31,16 +33,20 @@ from toolkit.metrics.units import MetricResolution, MetricUnit
 from toolkit.middleware import middleware_method
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from typing import Any
 
     from toolkit.metrics.metric_set import Taken
     from toolkit.middleware import Handler, Target
 
-__all__ = ["Metrics", "SingleMetric", "single_metric"]
+__all__ = ["EphemeralMetrics", "Metrics", "SingleMetric", "single_metric"]
 
 _registry: dict[str | None, MetricSet] = {}
 _registry_lock = threading.Lock()
 _NO_DIMENSIONS: dict[str, str] = {}  # never mutated
+# How far a datapoint's timestamp may lie from now for CloudWatch to store it (EMF spec)
+_MAX_PAST_MS = 14 * 24 * 3600 * 1000
+_MAX_FUTURE_MS = 2 * 3600 * 1000
 
 
 def _shared_set(namespace: str | None) -> MetricSet:
@@ -52,8 +58,8 @@ def _shared_set(namespace: str | None) -> MetricSet:
 
 
 class _Dimensions:
-    """Dimensions and metadata of a buffer: the same for :class:`Metrics` and the object a
-    :func:`single_metric` block yields, which differ only in how metrics are added."""
+    """Dimensions, metadata and timestamp of a buffer: the same for :class:`Metrics` and the
+    object a :func:`single_metric` block yields, which differ only in how metrics are added."""
 
     __slots__ = ()
     _set: MetricSet
@@ -74,6 +80,36 @@ class _Dimensions:
         """A member written next to the metrics: searchable in Logs Insights, not a metric."""
         self._set.add_metadata(key, value)
 
+    def set_timestamp(self, timestamp: int | datetime) -> None:
+        """Date the next flush's documents (epoch milliseconds, or a datetime) instead of the
+        time of the flush: for metrics about an event that happened earlier. CloudWatch drops
+        a datapoint more than 14 days old or 2 hours ahead, so such a timestamp is warned
+        about (and still written, as in Powertools)."""
+        self._set.set_timestamp(_timestamp_ms(timestamp))
+
+
+def _timestamp_ms(timestamp: object) -> int:
+    """``timestamp`` as epoch milliseconds, with a notice when CloudWatch would drop it."""
+    if isinstance(timestamp, int) and not isinstance(timestamp, bool):
+        milliseconds = timestamp
+    else:
+        from datetime import datetime  # only here: most functions never set a timestamp
+
+        if not isinstance(timestamp, datetime):
+            raise MetricValueError(
+                "timestamp",
+                f"set_timestamp takes epoch milliseconds (int) or a datetime, not "
+                f"{type(timestamp).__name__}",
+            )
+        milliseconds = round(timestamp.timestamp() * 1000)
+    now = time.time() * 1000
+    if not now - _MAX_PAST_MS <= milliseconds <= now + _MAX_FUTURE_MS:
+        _notice.warn(
+            f"the metrics timestamp {milliseconds} is more than 14 days in the past or 2 hours "
+            "in the future: CloudWatch will not store these datapoints"
+        )
+    return milliseconds
+
 
 class Metrics(_Dimensions):
     """Buffer metrics for the invocation and write them as EMF documents at flush.
@@ -83,14 +119,56 @@ class Metrics(_Dimensions):
     instance still without a namespace reads it again when ``log_metrics`` is applied. A
     service, when there is one, becomes the ``service`` default dimension.
     ``TOOLKIT_METRICS_DISABLED`` is also read here: a disabled instance empties the buffer at
-    flush and prints nothing.
+    flush and prints nothing. ``provider`` (an :class:`EphemeralMetrics`, alias
+    ``AmazonCloudWatchEMFProvider``) makes this instance a front for that provider's buffer,
+    namespace and service, as in Powertools; ``function_name`` names the function in the
+    ``ColdStart`` metric (else ``TOOLKIT_METRICS_FUNCTION_NAME``, else the context's).
+    The arguments keep Powertools' order.
     """
 
-    def __init__(self, namespace: str | None = None, service: str | None = None) -> None:
-        self.service = service or config.SERVICE_NAME.raw()
+    _private = False  # EphemeralMetrics: a buffer of its own, in no registry
+
+    def __init__(
+        self,
+        service: str | None = None,
+        namespace: str | None = None,
+        provider: EphemeralMetrics | None = None,
+        function_name: str | None = None,
+    ) -> None:
+        if provider is not None:
+            self._front(provider, service=service, namespace=namespace, function_name=function_name)
+            return
+        self._service = service or config.SERVICE_NAME.raw()
         self._explicit_service = service is not None
+        self._function_name = function_name
         self._disabled = config.METRICS_DISABLED.read()
-        self.namespace = namespace or config.METRICS_NAMESPACE.read()
+        namespace = namespace or config.METRICS_NAMESPACE.read()
+        if not self._private:
+            self.namespace = namespace  # the shared buffer of that namespace
+            return
+        self._set = MetricSet(namespace)
+        if self._service is not None:
+            self._set.set_default_dimensions({"service": self._service})
+
+    def _front(self, provider: EphemeralMetrics, **given: str | None) -> None:
+        """Use ``provider``'s buffer and configuration (Powertools' ``Metrics(provider=...)``)."""
+        if not isinstance(provider, EphemeralMetrics):
+            raise TypeError(
+                f"Metrics(provider=...) takes an AmazonCloudWatchEMFProvider (EphemeralMetrics), "
+                f"not {type(provider).__name__}: toolkit writes CloudWatch EMF only"
+            )
+        for name, value in given.items():
+            if value is not None:
+                raise TypeError(
+                    f"Metrics({name}=..., provider=...): the provider's {name} is the one "
+                    f"used; pass {name} to the provider instead"
+                )
+        self._service = provider._service
+        self._explicit_service = provider._explicit_service
+        self._function_name = provider._function_name
+        self._disabled = provider._disabled
+        self._set = provider._set
+        self._private = True
 
     @property
     def namespace(self) -> str | None:
@@ -99,15 +177,74 @@ class Metrics(_Dimensions):
     @namespace.setter
     def namespace(self, namespace: str | None) -> None:
         """Use the shared buffer of ``namespace`` from now on, as if built with it (what was
-        already added under the old namespace stays in the old buffer)."""
+        already added under the old namespace stays in the old buffer). A private buffer
+        (:class:`EphemeralMetrics`) keeps its contents and only changes its namespace."""
+        if self._private:
+            self._set.namespace = namespace
+            return
         self._set = _shared_set(namespace)
-        if self.service is not None and (
+        if self._service is not None and (
             self._explicit_service or "service" not in self._set.default_dimensions
         ):
-            self._set.set_default_dimensions({"service": self.service})
+            self._set.set_default_dimensions({"service": self._service})
+
+    @property
+    def service(self) -> str | None:
+        return self._service
+
+    @service.setter
+    def service(self, service: str | None) -> None:
+        """The ``service`` default dimension from the next flush on (none for ``None``)."""
+        self._service = service
+        self._explicit_service = True
+        self._set_service_dimension()
+
+    def _set_service_dimension(self) -> None:
+        """Make the buffer's ``service`` default dimension this instance's service."""
+        others = {k: v for k, v in self._set.default_dimensions.items() if k != "service"}
+        self._set.clear_default_dimensions()
+        self._set.set_default_dimensions(
+            others if self._service is None else {**others, "service": self._service}
+        )
 
     def __repr__(self) -> str:
-        return f"Metrics(namespace={self.namespace!r}, service={self.service!r})"
+        return f"{type(self).__name__}(namespace={self.namespace!r}, service={self.service!r})"
+
+    # --- Powertools' views of the buffer ---------------------------------------------------
+    # Read-only snapshots in Powertools' shapes: writes go through the methods, which check
+    # what they are given, so changing a view raises instead of doing nothing.
+    @property
+    def metric_set(self) -> Mapping[str, dict[str, Any]]:
+        """``{name: {"Unit", "StorageResolution", "Value": [values]}}`` of the buffer."""
+        return MappingProxyType(
+            {
+                name: {
+                    "Unit": definition["Unit"],
+                    "StorageResolution": definition.get("StorageResolution", 60),
+                    "Value": list(values),
+                }
+                for name, (definition, values) in list(self._set.metrics.items())
+            }
+        )
+
+    @property
+    def dimension_set(self) -> Mapping[str, str]:
+        """The main dimension set of the next flush: default dimensions (``service``
+        included) and those added since the last flush."""
+        return MappingProxyType({**self._set.defaults(), **self._set.dimensions})
+
+    @property
+    def metadata_set(self) -> Mapping[str, Any]:
+        return MappingProxyType(dict(self._set.metadata))
+
+    @property
+    def default_dimensions(self) -> Mapping[str, str]:
+        """The dimensions of :meth:`set_default_dimensions` (the service is not one of them,
+        as in Powertools, though every flush writes it)."""
+        defaults = self._set.default_dimensions
+        if defaults.get("service") == self._service:
+            defaults = {k: v for k, v in defaults.items() if k != "service"}
+        return MappingProxyType(dict(defaults))
 
     # --- adding ----------------------------------------------------------------------------
     def add_metric(
@@ -125,10 +262,14 @@ class Metrics(_Dimensions):
         self._set.set_default_dimensions(dimensions)
 
     def clear_default_dimensions(self) -> None:
+        """Drop the dimensions of :meth:`set_default_dimensions`; the service stays."""
         self._set.clear_default_dimensions()
+        if self._service is not None:
+            self._set.set_default_dimensions({"service": self._service})
 
     def clear_metrics(self) -> None:
-        """Drop what the buffer holds (metrics, dimensions, metadata), writing nothing."""
+        """Drop what the buffer holds (metrics, dimensions, metadata, timestamp), writing
+        nothing; default dimensions stay."""
         self._set.take()
 
     # --- flushing --------------------------------------------------------------------------
@@ -164,19 +305,25 @@ class Metrics(_Dimensions):
                 "it wrote nothing (warned once; raise_on_empty_metrics=True makes it an error)"
             )
 
-    def _count_cold_start(self, context: Any) -> None:
-        """``ColdStart`` in a document of its own, so that its two dimensions never mix with
-        the user's."""
+    def add_cold_start_metric(self, context: Any) -> None:
+        """Write ``ColdStart`` = 1 now (``log_metrics(capture_cold_start_metric=True)`` calls
+        it on a cold start; Powertools' provider method of the same name), in a document of
+        its own, so that its dimensions never mix with the user's: ``function_name`` and,
+        when there is a service, ``service`` (Powertools' sets: no ``service_undefined``)."""
         if self._disabled:
             return
-        function_name = getattr(context, "function_name", None)
-        cold = MetricSet(self.namespace)
-        cold.set_default_dimensions(
-            {
-                "function_name": function_name or config.LAMBDA_FUNCTION_NAME.read() or "unknown",
-                "service": self.service or config.SERVICE_NAME.read(),
-            }
+        function_name = (
+            self._function_name
+            or config.METRICS_FUNCTION_NAME.read()
+            or getattr(context, "function_name", None)
+            or config.LAMBDA_FUNCTION_NAME.read()
+            or "unknown"
         )
+        cold = MetricSet(self.namespace)
+        dimensions = {"function_name": function_name}
+        if self._service is not None:
+            dimensions["service"] = self._service
+        cold.set_default_dimensions(dimensions)
         cold.add_metric("ColdStart", MetricUnit.Count, 1, 60)
         write(cold.lines())
 
@@ -229,7 +376,7 @@ class Metrics(_Dimensions):
             if capture_cold_start_metric and _context.is_cold_start():
                 # Written before the handler runs: a handler that raises, or that Lambda
                 # stops, still leaves the cold start counted.
-                self._count_cold_start(context)
+                self.add_cold_start_metric(context)
             try:
                 response = handler(event, context)
             except BaseException:
@@ -290,30 +437,30 @@ class SingleMetric(_Dimensions):
         value: float,
         resolution: MetricResolution | int = 60,
     ) -> None:
-        if name != self._name:
-            raise MetricValueError(
-                name,
-                f"single_metric holds the one metric {self._name!r}; use Metrics for "
-                f"{name!r} or open another single_metric block",
-            )
-        self._set.add_metric(name, unit, value, resolution)
+        """Ignored, with a warning, as Powertools ignores it: the block holds its one metric."""
+        _notice.warn(
+            f"single_metric holds the one metric {self._name!r}, so add_metric({name!r}, ...) "
+            "was ignored: use Metrics, or open another single_metric block"
+        )
 
 
 @contextmanager
-def single_metric(
+def single_metric(  # noqa: PLR0917 - Powertools takes these positionally
     name: str,
     unit: MetricUnit | str,
     value: float,
     resolution: MetricResolution | int = 60,
-    *,
     namespace: str | None = None,
     default_dimensions: Mapping[str, object] | None = None,
 ) -> Iterator[SingleMetric]:
     """A metric with dimensions of its own, written when the block ends (even on error).
 
     Its buffer is private: nothing added to a :class:`Metrics` instance appears in it, and its
-    dimensions do not leak into anyone else's documents. The namespace is checked on entry so
-    that a missing one never replaces an error raised inside the block.
+    dimensions do not leak into anyone else's documents. The service of the environment
+    (``TOOLKIT_SERVICE_NAME`` / ``POWERTOOLS_SERVICE_NAME``) is a ``service`` dimension unless
+    the block sets one, as in Powertools, so the datapoint lands on the same CloudWatch metric
+    as ``Metrics``' own. The namespace is checked on entry so that a missing one never
+    replaces an error raised inside the block.
     """
     disabled = config.METRICS_DISABLED.read()
     metric_set = MetricSet(namespace or config.METRICS_NAMESPACE.read())
@@ -322,8 +469,60 @@ def single_metric(
     if default_dimensions:
         metric_set.set_default_dimensions(default_dimensions)
     metric_set.add_metric(name, unit, value, resolution)
+    service = config.SERVICE_NAME.raw()
     try:
         yield SingleMetric(metric_set, name)
     finally:
         if not disabled:
+            if service is not None and "service" not in metric_set.taken:
+                _add_service(metric_set, service)
             write(metric_set.lines())
+
+
+def _add_service(metric_set: MetricSet, service: str) -> None:
+    """The ``service`` dimension of a :func:`single_metric`, last, as Powertools adds it when
+    it serialises. Added as the block ends, so a failure is a notice: it must not replace
+    an error raised in the block, nor cost the metric."""
+    try:
+        metric_set.add_dimensions({"service": service}, new_set=False)
+    except DimensionError as error:
+        _notice.warn(f"single_metric written without its service dimension: {error}")
+
+
+class EphemeralMetrics(Metrics):
+    """A :class:`Metrics` whose buffer is its own: no other instance shares it, whatever the
+    namespace (Powertools' ``EphemeralMetrics``, also its ``AmazonCloudWatchEMFProvider``).
+
+    For a library inside a function, say, whose metrics must not be flushed by the handler's
+    ``log_metrics``. The arguments are Powertools' provider arguments, in their order;
+    ``default_dimensions`` become :meth:`set_default_dimensions`. ``metric_set``,
+    ``dimension_set`` and ``metadata_set`` hand Powertools' provider dicts to store into,
+    which toolkit's checked buffer cannot honour: passing one raises ``TypeError``.
+    """
+
+    _private = True
+
+    def __init__(  # noqa: PLR0917 - Powertools' provider takes these positionally
+        self,
+        metric_set: dict[str, Any] | None = None,
+        dimension_set: dict[str, Any] | None = None,
+        namespace: str | None = None,
+        metadata_set: dict[str, Any] | None = None,
+        service: str | None = None,
+        default_dimensions: Mapping[str, object] | None = None,
+        function_name: str | None = None,
+    ) -> None:
+        for option, given in (
+            ("metric_set", metric_set),
+            ("dimension_set", dimension_set),
+            ("metadata_set", metadata_set),
+        ):
+            if given is not None:
+                raise TypeError(
+                    f"EphemeralMetrics({option}=...) is not supported: toolkit keeps its own "
+                    "checked buffer; add metrics, dimensions and metadata with add_metric, "
+                    "add_dimension and add_metadata"
+                )
+        super().__init__(service=service, namespace=namespace, function_name=function_name)
+        if default_dimensions:
+            self.set_default_dimensions(**default_dimensions)

@@ -2,7 +2,9 @@
 
 The tables are built once at import so that validating a unit or resolution on the hot path is
 a single dict look-up. Because the enums derive from ``str``/``int``, a member hashes and
-compares like its value, so one table accepts both ``MetricUnit.Count`` and ``"Count"``.
+compares like its value, so one table accepts both ``MetricUnit.Count`` and ``"Count"``. The
+member names are keys too (``"BytesPerSecond"`` as well as ``"Bytes/Second"``, ``"NoUnit"`` as
+well as ``"None"``, ``"High"`` as well as ``1``), as Powertools accepts unit names.
 """
 
 from __future__ import annotations
@@ -51,8 +53,14 @@ class MetricResolution(IntEnum):
     High = 1
 
 
-# value (or member, which hashes equal) -> the plain value written into the document
-UNITS: dict[object, str] = {unit.value: unit.value for unit in MetricUnit}
-RESOLUTIONS: dict[object, int] = {r.value: r.value for r in MetricResolution}
-UNIT_NAMES = ", ".join(UNITS.values())
+# value, member (which hashes equal) or member name -> the plain value written into the document
+UNITS: dict[object, str] = {
+    **{unit.name: unit.value for unit in MetricUnit},
+    **{unit.value: unit.value for unit in MetricUnit},
+}
+RESOLUTIONS: dict[object, int] = {
+    **{r.name: r.value for r in MetricResolution},
+    **{r.value: r.value for r in MetricResolution},
+}
+UNIT_NAMES = ", ".join(unit.value for unit in MetricUnit)
 RESOLUTION_NAMES = "60 (MetricResolution.Standard), 1 (MetricResolution.High)"
