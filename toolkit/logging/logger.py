@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from toolkit import config
@@ -372,8 +372,15 @@ class Logger(logging.Logger):
         during one (also seen by the handler's threads), for good when called outside."""
         self._family.append(keys)
 
-    def remove_keys(self, *names: str) -> None:
-        self._family.remove(names)
+    def remove_keys(self, keys: str | Iterable[str], *names: str) -> None:
+        """Remove keys from the following lines: ``remove_keys(["a", "b"])`` (Powertools' one
+        iterable) or ``remove_keys("a", "b")``."""
+        if isinstance(keys, str):
+            self._family.remove((keys, *names))
+        elif names:
+            raise TypeError("remove_keys takes one iterable of names or names, not both")
+        else:
+            self._family.remove(tuple(keys))
 
     @contextmanager
     def keys(self, **keys: Any) -> Iterator[None]:
