@@ -327,6 +327,19 @@ class Family:
             if record is not None and record is not self.record:
                 record.merged = self.merge(record)
 
+    def clear(self) -> None:
+        """Back to the constructor's keys: drop the keys appended for good, during the current
+        invocation and in this context's block."""
+        with self.lock:
+            record = self.current()
+            if record is not None:
+                record.appended = _EMPTY
+            self.block.set(_EMPTY)
+            self.persistent = self.config.constructor_keys
+            self._refresh()
+            if record is not None and record is not self.record:
+                record.merged = self.merge(record)
+
     # --- invocation lifecycle -------------------------------------------------------------
     def _new_record(
         self, invocation: _context.Invocation, fixed: Mapping[str, Any], *, opened: bool

@@ -131,6 +131,15 @@ def _one_correlation_id(found: Any) -> str | int | float | bool | None:
     return None
 
 
+def _names(method: str, keys: str | Iterable[str], names: tuple[str, ...]) -> tuple[str, ...]:
+    """The key names given as one iterable (Powertools' signature) or as names."""
+    if isinstance(keys, str):
+        return (keys, *names)
+    if names:
+        raise TypeError(f"{method} takes one iterable of names or names, not both")
+    return tuple(keys)
+
+
 def _register(logger: logging.Logger) -> None:
     """Make ``logging.getLogger(logger.name)`` return ``logger``, re-parenting the loggers
     below the name (a placeholder or a plain logger created earlier) onto it."""
@@ -375,12 +384,27 @@ class Logger(logging.Logger):
     def remove_keys(self, keys: str | Iterable[str], *names: str) -> None:
         """Remove keys from the following lines: ``remove_keys(["a", "b"])`` (Powertools' one
         iterable) or ``remove_keys("a", "b")``."""
-        if isinstance(keys, str):
-            self._family.remove((keys, *names))
-        elif names:
-            raise TypeError("remove_keys takes one iterable of names or names, not both")
-        else:
-            self._family.remove(tuple(keys))
+        self._family.remove(_names("remove_keys", keys, names))
+
+    def clear_state(self) -> None:
+        """Remove every appended key (for good, for the invocation, this thread's), keeping
+        the constructor's keys and the invocation's Lambda keys."""
+        self._family.clear()
+
+    def structure_logs(
+        self, append: bool = False, formatter_options: dict[str, Any] | None = None, **keys: Any
+    ) -> None:
+        """Powertools' legacy way to set keys: with ``append`` it is :meth:`append_keys`,
+        otherwise :meth:`clear_state` then :meth:`append_keys`. Formatter options are the
+        constructor's, so ``formatter_options`` raises ``TypeError``."""
+        if formatter_options:
+            raise TypeError(
+                "structure_logs(formatter_options=...) is not supported: pass the formatter "
+                "options to Logger(...)"
+            )
+        if not append:
+            self.clear_state()
+        self.append_keys(**keys)
 
     @contextmanager
     def keys(self, **keys: Any) -> Iterator[None]:
@@ -391,6 +415,26 @@ class Logger(logging.Logger):
             yield
         finally:
             block.reset(token)
+
+    # Powertools' thread-local keys are the block keys: one context variable per family.
+    def thread_safe_append_keys(self, **keys: Any) -> None:
+        """Add keys to the lines this thread (or asyncio task) logs from now on."""
+        block = self._family.block
+        block.set({**block.get(), **keys})
+
+    def thread_safe_remove_keys(self, keys: str | Iterable[str], *names: str) -> None:
+        """Remove keys added by :meth:`thread_safe_append_keys` in this thread."""
+        removed = _names("thread_safe_remove_keys", keys, names)
+        block = self._family.block
+        block.set({k: v for k, v in block.get().items() if k not in removed})
+
+    def thread_safe_clear_keys(self) -> None:
+        """Remove every key added by :meth:`thread_safe_append_keys` in this thread."""
+        self._family.block.set({})
+
+    def thread_safe_get_current_keys(self) -> dict[str, Any]:
+        """The keys this thread added with :meth:`thread_safe_append_keys` (or ``keys()``)."""
+        return dict(self._family.block.get())
 
     def get_current_keys(self) -> dict[str, Any]:
         """The keys every line gets right now (without level, message, time, location)."""
