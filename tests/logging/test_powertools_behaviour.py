@@ -6,6 +6,7 @@ function in aws_lambda_powertools/logging), written against toolkit's API.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
@@ -88,3 +89,72 @@ def test_legacy_log_level_variable_sets_the_level(stream, service, monkeypatch):
     monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "ERROR")  # wins over LOG_LEVEL
     Logger(service, stream=stream).warning("hidden")
     assert stream.messages() == ["legacy"]
+
+
+# --- both libraries under one service name (Powertools' logger.py Logger._init_logger) -------
+
+
+def _powertools_logger(service, stream):
+    from aws_lambda_powertools import Logger as PowertoolsLogger
+
+    return PowertoolsLogger(service=service, stream=stream)
+
+
+@pytest.mark.parametrize("toolkit_first", [True, False])
+def test_both_libraries_under_one_service_write_each_line_once(stream, service, toolkit_first):
+    if toolkit_first:
+        ours = Logger(service, stream=stream)
+        theirs = _powertools_logger(service, stream)
+    else:
+        theirs = _powertools_logger(service, stream)
+        ours = Logger(service, stream=stream)
+    ours.info("from toolkit", order_id=1)
+    theirs.info("from powertools", order_id=2)
+    lines = stream.records()
+    assert [line["message"] for line in lines] == ["from toolkit", "from powertools"]
+    for line in lines:
+        assert not any(key.startswith("_toolkit") for key in line)
+        assert line["service"] == service
+
+
+def test_a_powertools_logger_built_second_shares_the_toolkit_keys(stream, service):
+    ours = Logger(service, stream=stream)
+    theirs = _powertools_logger(service, stream)
+    theirs.append_keys(tenant="t-1")
+    ours.info("toolkit line")
+    theirs.info("powertools line")
+    assert [line["tenant"] for line in stream.records()] == ["t-1", "t-1"]
+    theirs.remove_keys(["tenant"])
+    ours.info("after")
+    assert "tenant" not in stream.records()[-1]
+
+
+# --- logging.Filter on the Logger (stdlib Logger.handle; Powertools' Logger.addFilter) ---------
+
+
+class _Redact(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "api_key", None):
+            record.api_key = "REDACTED"
+            record.msg = str(record.msg).replace("s3cr3t", "***")
+            record.seen_by_filter = True
+        return not getattr(record, "drop", False)
+
+
+def test_a_filter_changing_record_attributes_changes_the_line(stream, service):
+    logger = Logger(service, stream=stream)
+    logger.addFilter(_Redact())
+    logger.info("key s3cr3t in use", api_key="s3cr3t", name="alice")
+    (line,) = stream.records()
+    assert line["api_key"] == "REDACTED" and line["seen_by_filter"] is True
+    assert line["message"] == "key *** in use"
+    assert line["name"] == "alice"  # a key named like a LogRecord attribute still arrives
+    assert "s3cr3t" not in stream.getvalue()
+
+
+def test_a_filter_returning_false_drops_the_line(stream, service):
+    logger = Logger(service, stream=stream)
+    logger.addFilter(_Redact())
+    logger.info("dropped", drop=True)
+    logger.info("kept")
+    assert stream.messages() == ["kept"]

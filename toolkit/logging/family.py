@@ -33,6 +33,7 @@ import logging
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 
@@ -59,6 +60,7 @@ __all__ = [
     "InvocationRecord",
     "JsonHandler",
     "LoggerConfig",
+    "attach_keys",
     "exc_info_of",
     "format_message",
 ]
@@ -66,7 +68,12 @@ __all__ = [
 _EMPTY: Mapping[str, Any] = {}
 _RECORD_ATTRS = frozenset(
     logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
-    | {"message", "asctime", "taskName", "_toolkit_keys"}
+    | {"message", "asctime", "taskName"}
+)
+# The call's keys named like a LogRecord attribute (``name=``, ``module=``...), which cannot be
+# record attributes: they travel beside their record (see :func:`attach_keys`).
+_clashing: weakref.WeakKeyDictionary[logging.LogRecord, dict[str, Any]] = (
+    weakref.WeakKeyDictionary()
 )
 # Values that cannot hold a secret's text: the per-line redaction check skips them.
 _PLAIN = frozenset({int, float, bool, type(None)})
@@ -565,6 +572,22 @@ class Family:
                 return
 
 
+def attach_keys(record: logging.LogRecord, keys: Mapping[str, Any]) -> None:
+    """Put a Logger call's keys on its ``record`` as attributes, as stdlib's ``extra=`` does,
+    so a filter can read, change or add them (``record.api_key = "REDACTED"``) and any
+    formatter sees them; a key that would replace one of the record's own attributes is kept
+    beside the record instead, and :class:`JsonHandler` adds it back."""
+    attrs = record.__dict__
+    clashing = None
+    for key, value in keys.items():
+        if key in _RECORD_ATTRS or key in attrs:
+            if clashing is None:
+                clashing = _clashing[record] = {}
+            clashing[key] = value
+        else:
+            attrs[key] = value
+
+
 class JsonHandler(logging.Handler):
     """Renders records that arrive through stdlib ``logging`` as the Logger's JSON lines."""
 
@@ -576,9 +599,10 @@ class JsonHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         family = self._family
         try:
-            keys = getattr(record, "_toolkit_keys", None)
-            if keys is None:
-                keys = {k: v for k, v in record.__dict__.items() if k not in _RECORD_ATTRS}
+            keys = {k: v for k, v in record.__dict__.items() if k not in _RECORD_ATTRS}
+            clashing = _clashing.get(record)
+            if clashing is not None:
+                keys = {**clashing, **keys}
             msg = record.msg
             current = family.current()
             line = family.line(

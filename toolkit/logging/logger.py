@@ -43,7 +43,7 @@ from toolkit.logging.errors import (
     InvalidCorrelationPathError,
     InvalidSamplingRateError,
 )
-from toolkit.logging.family import Family, JsonHandler, LoggerConfig, exc_info_of
+from toolkit.logging.family import Family, JsonHandler, LoggerConfig, attach_keys, exc_info_of
 from toolkit.logging.lambda_keys import lambda_keys, xray_trace_id
 from toolkit.logging.levels import (
     CRITICAL,
@@ -157,6 +157,37 @@ def _register(logger: logging.Logger) -> None:
     manager._clear_cache()
 
 
+_SEAM = frozenset(
+    {
+        "append_keys",
+        "append_context_keys",
+        "clear_state",
+        "get_current_keys",
+        "remove_keys",
+        "thread_safe_append_keys",
+        "thread_safe_clear_keys",
+        "thread_safe_get_current_keys",
+        "thread_safe_remove_keys",
+    }
+)
+
+
+class _PowertoolsSeam:
+    """Our handler's ``formatter`` as Powertools' Logger sees it (its ``registered_formatter``):
+    the key methods it calls, answered by the toolkit Logger, so keys appended through a
+    Powertools Logger sharing our service name land in the same lines."""
+
+    __slots__ = ("_logger",)
+
+    def __init__(self, logger: Logger) -> None:
+        self._logger = logger
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _SEAM:
+            return getattr(self._logger, name)
+        raise AttributeError(name)
+
+
 class Logger(logging.Logger):
     """Structured JSON logging for Lambda handlers; see ``docs/logger.md``.
 
@@ -170,6 +201,18 @@ class Logger(logging.Logger):
     _threshold: int
     _handler: JsonHandler
     _logger_key: str | None
+
+    # What Powertools' Logger looks for on the stdlib logger of its service name (logger.py,
+    # Logger._init_logger and _get_handler): a Powertools Logger built after this one with the
+    # same service reuses our handler and keys instead of adding a second handler, so every
+    # line is written once.
+    init = True
+    powertools_buffer_config = None
+    powertools_buffer_cache = None
+
+    @property
+    def powertools_handler(self) -> JsonHandler:
+        return self._handler
 
     def __init__(
         self,
@@ -221,6 +264,7 @@ class Logger(logging.Logger):
         self._threshold = levels.threshold
         service = family.config.service
         self._handler = JsonHandler(family, service)
+        self._handler.formatter = cast("logging.Formatter", _PowertoolsSeam(self))
         # Lines of a child (and of other loggers) say which logger wrote them.
         self._logger_key = None if name == service else name
         super().__init__(name)
@@ -347,14 +391,20 @@ class Logger(logging.Logger):
             except ValueError:  # stacklevel deeper than the stack
                 frame, depth = _outermost()
             if not self._fast:
-                self._log(
+                # Through stdlib: filters, other handlers and propagation see the record.
+                code = frame.f_code
+                log_record = self.makeRecord(
+                    self.name,
                     level,
+                    code.co_filename,
+                    frame.f_lineno,
                     msg,
                     args,
-                    exc_info=exc_info,
-                    extra={"_toolkit_keys": keys},
-                    stacklevel=depth + 1,
+                    exc_info,
+                    code.co_name,
                 )
+                attach_keys(log_record, keys)
+                self.handle(log_record)
                 return
             record = family.current()
             family.deliver(
@@ -435,6 +485,8 @@ class Logger(logging.Logger):
     def thread_safe_get_current_keys(self) -> dict[str, Any]:
         """The keys this thread added with :meth:`thread_safe_append_keys` (or ``keys()``)."""
         return dict(self._family.block.get())
+
+    append_context_keys = keys  # Powertools' name
 
     def get_current_keys(self) -> dict[str, Any]:
         """The keys every line gets right now (without level, message, time, location)."""
