@@ -6,12 +6,14 @@ function in aws_lambda_powertools/logging), written against toolkit's API.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 
 import pytest
 
 from toolkit import Logger
+from toolkit.logging import OrphanedChildLoggerError
 
 # --- remove_keys: one iterable (Powertools' logger.py Logger.remove_keys) or names ---------
 
@@ -158,3 +160,44 @@ def test_a_filter_returning_false_drops_the_line(stream, service):
     logger.info("dropped", drop=True)
     logger.info("kept")
     assert stream.messages() == ["kept"]
+
+
+# --- Logger(child=True) (Powertools' logger.py Logger._get_logger, _get_handler, _init_logger) -
+
+
+def test_a_child_logger_is_named_after_its_module_and_shares_the_parent(stream, service):
+    parent = Logger(service, stream=stream, team="core")
+    child = Logger(service=service, child=True)
+    assert child.name == f"{service}.{__name__}"
+    assert logging.getLogger(child.name) is child
+    parent.append_keys(from_parent=1)
+    child.append_keys(from_child=2)
+    child.info("child line")
+    parent.info("parent line")
+    for line in stream.records():
+        assert (line["from_parent"], line["from_child"], line["team"]) == (1, 2, "core")
+        assert line["service"] == service and "child" not in line
+
+
+def test_a_child_built_before_its_parent_joins_it(stream, service, capsys):
+    child = Logger(service=service, child=True)
+    child.info("before the parent")  # written through a default Logger, never dropped
+    with pytest.raises(OrphanedChildLoggerError, match=service):
+        child.append_keys(lost="yes")
+    parent = Logger(service, stream=stream)
+    parent.append_keys(shared=1)
+    child.info("after the parent")
+    (early,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert early["message"] == "before the parent" and early["service"] == service
+    (line,) = stream.records()
+    assert line["message"] == "after the parent" and line["shared"] == 1
+    child.append_keys(now="fine")
+
+
+@pytest.mark.parametrize(
+    ("options", "named"), [({"level": "DEBUG"}, "level"), ({"order_id": 1}, "order_id")]
+)
+def test_a_child_logger_refuses_its_own_configuration(service, options, named):
+    Logger(service)
+    with pytest.raises(TypeError, match=named):
+        Logger(service=service, child=True, **options)

@@ -42,6 +42,7 @@ from toolkit.logging.errors import (
     InvalidBufferError,
     InvalidCorrelationPathError,
     InvalidSamplingRateError,
+    OrphanedChildLoggerError,
 )
 from toolkit.logging.family import Family, JsonHandler, LoggerConfig, attach_keys, exc_info_of
 from toolkit.logging.lambda_keys import lambda_keys, xray_trace_id
@@ -201,6 +202,10 @@ class Logger(logging.Logger):
     _threshold: int
     _handler: JsonHandler
     _logger_key: str | None
+    # A child=True logger built before its service's Logger: the service name it waits for.
+    _orphan_of: str | None = None
+    # The default Logger an orphan child writes through meanwhile.
+    _provisional = False
 
     # What Powertools' Logger looks for on the stdlib logger of its service name (logger.py,
     # Logger._init_logger and _get_handler): a Powertools Logger built after this one with the
@@ -219,6 +224,7 @@ class Logger(logging.Logger):
         service: str | None = None,
         level: str | int | None = None,
         *,
+        child: bool = False,
         sampling_rate: float | None = None,
         stream: IO[str] | None = None,
         buffer: LogBuffer | None = None,
@@ -226,6 +232,9 @@ class Logger(logging.Logger):
         **persistent_keys: Any,
     ) -> None:
         service = service or config.SERVICE_NAME.read()
+        if child:
+            self._init_child(service, _getframe(1).f_globals.get("__name__", "__main__"), locals())
+            return
         if level is None:
             level = config.LOG_LEVEL.read() or "INFO"
         requested = parse_level(level)
@@ -258,7 +267,53 @@ class Logger(logging.Logger):
         if lambda_level is not None and lambda_level > requested:
             _warn_lambda_level(family, requested, lambda_level)
 
+    def _init_child(self, service: str, module: str, given: dict[str, Any]) -> None:
+        """``Logger(child=True)``: Powertools' module logger, named ``<service>.<module>`` and
+        a member of the family of the Logger registered under ``service``. Built before that
+        Logger, it writes through a default one until the service's Logger is built, then
+        joins it (:meth:`_setup`). Everything but ``service`` is the parent's to configure."""
+        function = Logger.__init__
+        code = function.__code__
+        positional = code.co_varnames[1 : code.co_argcount]
+        defaults = dict(zip(positional[::-1], (function.__defaults__ or ())[::-1], strict=False))
+        defaults.update(function.__kwdefaults__ or {})
+        options = [
+            name
+            for name, default in defaults.items()
+            if name not in ("service", "child") and given[name] is not default
+        ]
+        options += given[code.co_varnames[code.co_argcount + code.co_kwonlyargcount]]
+        if options:
+            raise TypeError(
+                f"Logger(child=True) shares its parent's configuration: pass "
+                f"{', '.join(options)} to the Logger of service {service!r} instead"
+            )
+        parent = _manager.loggerDict.get(service)
+        if not isinstance(parent, Logger) or parent._provisional:
+            if not isinstance(parent, Logger):
+                parent = Logger(service)
+                parent._provisional = True
+            self._orphan_of = service
+        self._setup(f"{service}.{module}", parent._family)
+
     def _setup(self, name: str, family: Family) -> None:
+        super().__init__(name)
+        self._fast = False
+        self.propagate = False
+        self._join(family)
+        _register(self)
+        if name == family.config.service:  # a parent: the children built before it join it
+            for other in list(_manager.loggerDict.values()):
+                if isinstance(other, Logger) and other._orphan_of == name:
+                    other._orphan_of = None
+                    other._join(family)
+
+    def _join(self, family: Family) -> None:
+        """Become a member of ``family``, leaving the one this logger was in."""
+        old = self.__dict__.get("_handler")
+        if old is not None:
+            self.removeHandler(old)
+            self._family.levels.loggers.remove(self)
         self._family = family
         levels = family.levels
         self._threshold = levels.threshold
@@ -266,15 +321,10 @@ class Logger(logging.Logger):
         self._handler = JsonHandler(family, service)
         self._handler.formatter = cast("logging.Formatter", _PowertoolsSeam(self))
         # Lines of a child (and of other loggers) say which logger wrote them.
-        self._logger_key = None if name == service else name
-        super().__init__(name)
-        self._fast = False
-        self.handlers.append(self._handler)
-        self.propagate = False
-        if not levels.loggers:
-            logging.Logger.setLevel(self, levels.threshold)
+        self._logger_key = None if self.name == service else self.name
+        logging.Logger.setLevel(self, logging.NOTSET if levels.loggers else levels.threshold)
         levels.loggers.append(self)
-        _register(self)
+        self.addHandler(self._handler)
 
     # --- stdlib interoperability ----------------------------------------------------------
     @property
@@ -429,6 +479,8 @@ class Logger(logging.Logger):
     def append_keys(self, **keys: Any) -> None:
         """Add keys to every following line: for the rest of the invocation when called
         during one (also seen by the handler's threads), for good when called outside."""
+        if self._orphan_of is not None:
+            raise OrphanedChildLoggerError(self._orphan_of)
         self._family.append(keys)
 
     def remove_keys(self, keys: str | Iterable[str], *names: str) -> None:
@@ -516,7 +568,8 @@ class Logger(logging.Logger):
 
     # --- children -------------------------------------------------------------------------
     def child(self, name: str) -> Logger:
-        """A logger named ``<service>.<name>`` sharing this one's configuration and keys."""
+        """A logger named ``<service>.<name>`` sharing this one's configuration and keys (as
+        ``Logger(child=True)`` does, with a name of your choosing)."""
         child = Logger.__new__(Logger)
         child._setup(f"{self.name}.{name}", self._family)
         return child
