@@ -6,14 +6,18 @@ function in aws_lambda_powertools/logging), written against toolkit's API.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import logging
+import subprocess
 import threading
 
 import pytest
 
+from tests.conftest import subprocess_env
 from toolkit import Logger
-from toolkit.logging import OrphanedChildLoggerError
+from toolkit.logging import InvalidCorrelationPathError, OrphanedChildLoggerError, correlation_paths
 
 # --- remove_keys: one iterable (Powertools' logger.py Logger.remove_keys) or names ---------
 
@@ -201,3 +205,74 @@ def test_a_child_logger_refuses_its_own_configuration(service, options, named):
     Logger(service)
     with pytest.raises(TypeError, match=named):
         Logger(service=service, child=True, **options)
+
+
+# --- correlation_id_path with JMESPath custom functions (Powertools' jmespath_utils.query) ----
+
+
+def _encoded(text: str, *, gzipped: bool = False) -> str:
+    data = text.encode()
+    return base64.b64encode(gzip.compress(data) if gzipped else data).decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "event"),
+    [
+        ("powertools_json(body).id", {"body": '{"id": "c-42"}'}),
+        ("powertools_json(powertools_base64(data)).id", {"data": _encoded('{"id": "c-42"}')}),
+        ("powertools_base64_gzip(data)", {"data": _encoded("c-42", gzipped=True)}),
+        (correlation_paths.API_GATEWAY_REST, {"requestContext": {"requestId": "c-42"}}),
+        (correlation_paths.SQS, {"Records": [{"messageId": "c-42"}, {"messageId": "c-43"}]}),
+    ],
+)
+def test_correlation_id_path_with_custom_functions(stream, service, context, path, event):
+    logger = Logger(service, stream=stream)
+
+    @logger.inject_lambda_context(correlation_id_path=path)
+    def handler(event, context):
+        logger.info("handled")
+
+    handler(event, context)
+    (line,) = stream.records()
+    assert line["correlation_id"] == "c-42"
+
+
+@pytest.mark.parametrize("path", ["requestContext.[", "no_such_function(body)"])
+def test_a_correlation_id_path_that_cannot_work_fails_at_decoration(service, path):
+    logger = Logger(service)
+    with pytest.raises(InvalidCorrelationPathError, match="correlation_id_path"):
+
+        @logger.inject_lambda_context(correlation_id_path=path)
+        def handler(event, context):
+            return None
+
+
+def test_a_correlation_id_path_failing_on_an_event_says_so_once(stream, service, context):
+    logger = Logger(service, stream=stream)
+
+    @logger.inject_lambda_context(correlation_id_path="powertools_json(body).id")
+    def handler(event, context):
+        logger.info("handled")
+        return "ok"
+
+    assert handler({"body": "password=hunter2 not json"}, context) == "ok"
+    warning, handled = stream.records()
+    assert warning["level"] == "WARNING" and warning["error"] == "JSONDecodeError"
+    assert warning["correlation_id_path"] == "powertools_json(body).id"
+    assert "correlation_id" not in handled and "hunter2" not in stream.getvalue()
+
+
+def test_toolkit_jmespath_plain_paths_match_jmespath_and_load_nothing(python):
+    import jmespath as reference
+
+    from toolkit import jmespath
+
+    documents = [{"a": {"b": 1}}, {"a": [1]}, [1], {"a": None}, "text", {"b": 2}]
+    for document in documents:
+        assert jmespath.query(document, "a.b") == reference.search("a.b", document)
+    assert jmespath.compile("a.b") is jmespath.compile("a.b")
+    probe = "import sys, toolkit.jmespath; print('jmespath' in sys.modules)"
+    loaded = subprocess.run(
+        [python, "-c", probe], capture_output=True, text=True, check=True, env=subprocess_env()
+    )
+    assert loaded.stdout.strip() == "False"

@@ -63,6 +63,8 @@ if TYPE_CHECKING:
 
     from jmespath.parser import ParsedResult
 
+    from toolkit.jmespath import Expression
+
 __all__ = ["Logger"]
 
 _SPECIAL = frozenset({"exc_info", "extra", "stack_info", "stacklevel"})
@@ -590,7 +592,7 @@ class Logger(logging.Logger):
         lambda_context: Any,
         *,
         log_event: bool | None = None,
-        correlation_id_path: str | ParsedResult | None = None,
+        correlation_id_path: str | ParsedResult | Expression | None = None,
         clear_state: bool = False,
     ) -> Any:
         """Middleware: Lambda keys, correlation id, per-invocation keys, sampling and buffer.
@@ -608,12 +610,13 @@ class Logger(logging.Logger):
             if existing is not None and existing.opened:
                 return handler(event, lambda_context)  # nested handler in the same invocation
             fixed = lambda_keys(lambda_context, invocation.cold_start)
+            search_error = None
             if correlation_id_path is not None:
                 try:
-                    correlation_id = cast("ParsedResult", correlation_id_path).search(event)
-                except Exception:
-                    correlation_id = None
-                correlation_id = _one_correlation_id(correlation_id)
+                    found = cast("Expression", correlation_id_path).search(event)
+                except Exception as exc:  # the event, not the code, is wrong: the handler runs
+                    found, search_error = None, exc
+                correlation_id = _one_correlation_id(found)
                 if correlation_id is not None:
                     fixed["correlation_id"] = correlation_id
             header = config.XRAY_TRACE_ID.read()
@@ -624,6 +627,13 @@ class Logger(logging.Logger):
             record = family.begin(invocation, existing, fixed, clear_state)
             if invocation.logger is None:
                 invocation.logger = self  # utilities report through us (see Invocation.logger)
+            if search_error is not None:
+                # Named by type only: a JMESPath error's text can quote the event.
+                self.warning(
+                    "correlation_id_path failed on this event: no correlation_id",
+                    correlation_id_path=cast("Expression", correlation_id_path).text,
+                    error=type(search_error).__name__,
+                )
             try:
                 if log_event:
                     self.info("Lambda event", event=event)
@@ -641,20 +651,17 @@ class Logger(logging.Logger):
         """Decoration time: the JMESPath is compiled (a bad one fails at import, not on the
         first invocation) and ``log_event`` defaults from the environment."""
         path = options["correlation_id_path"]
-        if isinstance(path, str):
-            import jmespath
-            from jmespath.exceptions import JMESPathError
+        if path is not None:
+            from toolkit import jmespath
 
+            # A compiled jmespath expression is compiled again with the custom functions.
+            text = getattr(path, "expression", path)
             try:
-                options["correlation_id_path"] = jmespath.compile(path)
-            except JMESPathError as exc:
+                options["correlation_id_path"] = jmespath.compile(text)
+            except jmespath.InvalidExpressionError as exc:
                 raise InvalidCorrelationPathError(
-                    "correlation_id_path", path, f"a JMESPath expression ({exc})"
+                    "correlation_id_path", path, f"a JMESPath expression ({exc.reason})"
                 ) from None
-        elif path is not None and not hasattr(path, "search"):
-            raise InvalidCorrelationPathError(
-                "correlation_id_path", path, "a JMESPath expression string"
-            )
         if options["log_event"] is None:
             options["log_event"] = config.LOGGER_LOG_EVENT.read()
         return options
