@@ -276,3 +276,39 @@ def test_toolkit_jmespath_plain_paths_match_jmespath_and_load_nothing(python):
         [python, "-c", probe], capture_output=True, text=True, check=True, env=subprocess_env()
     )
     assert loaded.stdout.strip() == "False"
+
+
+# --- xray_trace_id on every line, None-valued keys left out (Powertools' formatter.py
+# LambdaPowertoolsFormatter.format: _get_latest_trace_id, then _strip_none_records) ---------
+
+TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+
+
+def test_xray_trace_id_is_on_every_line_while_the_header_is_set(stream, service, monkeypatch):
+    logger = Logger(service, stream=stream)
+    logger.info("no header")
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", TRACE)
+    logger.info("outside any handler")
+    logging.getLogger(f"{service}.lib").warning("from a library logger")
+    no_header, outside, library = stream.records()
+    assert "xray_trace_id" not in no_header
+    assert (
+        outside["xray_trace_id"]
+        == library["xray_trace_id"]
+        == "1-5759e988-bd862e3fe1be46a994272793"
+    )
+
+
+def test_keys_whose_value_is_none_are_left_out(stream, service):
+    logger = Logger(service, stream=stream, region=None)
+    logger.append_keys(tenant=None, order_id=7)
+    logger.info("call keys", extra_key=None, kept=1)
+    logger.info("a None hides the appended value", order_id=None)
+    with logger.keys(block=None):
+        logger.info({"message": "dict message", "inner": None})
+    first, hidden, structured = stream.records()
+    for line in (first, hidden, structured):
+        assert None not in line.values()
+        assert not {"region", "tenant", "extra_key", "block", "inner"} & line.keys()
+    assert first["order_id"] == 7 and first["kept"] == 1
+    assert "order_id" not in hidden

@@ -34,7 +34,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 
 from toolkit import context as _context
@@ -50,6 +50,7 @@ from toolkit.logging.formatter import (
     safe_str,
     timestamp,
 )
+from toolkit.logging.lambda_keys import current_trace_id
 from toolkit.logging.levels import ERROR, WARNING, Levels, level_name
 
 if TYPE_CHECKING:
@@ -75,6 +76,8 @@ _RECORD_ATTRS = frozenset(
 _clashing: weakref.WeakKeyDictionary[logging.LogRecord, dict[str, Any]] = (
     weakref.WeakKeyDictionary()
 )
+# The scalars but None: a None-valued key of a call takes the path that leaves it out.
+_SOME = SCALARS - {type(None)}
 # Values that cannot hold a secret's text: the per-line redaction check skips them.
 _PLAIN = frozenset({int, float, bool, type(None)})
 # The context variables' own get methods, bound once (as the engine does): scope_keys() and
@@ -120,16 +123,30 @@ def exc_info_of(value: Any) -> ExcInfo | None:
     return cast(ExcInfo, info) if info[0] is not None else None
 
 
+def _has_none(values: Iterable[Any]) -> bool:
+    """Whether a value is ``None``, by identity (``None in values`` would call ``__eq__``).
+    A loop rather than ``any()`` over a generator: several times cheaper for a few keys."""
+    for value in values:  # noqa: SIM110
+        if value is None:
+            return True
+    return False
+
+
 def _add_keys(data: dict[str, Any], keys: Mapping[str, Any]) -> None:
     """Add the user's ``keys`` to a line without replacing its own fields: a key named like
     one (``level``, ``timestamp``, ``function_request_id``...) is added as ``extra_<name>``.
     A dict message's own ``message`` entry *is* the line's message (the same object), so
-    writing it again changes nothing and it is not renamed."""
-    if OWN_FIELDS.isdisjoint(keys):
+    writing it again changes nothing and it is not renamed. A key whose value is ``None`` is
+    left out of the line, taking an earlier value of that key with it (Powertools strips
+    ``None`` values from the line it formats)."""
+    if OWN_FIELDS.isdisjoint(keys) and not _has_none(keys.values()):
         data.update(keys)
         return
     for key, value in keys.items():
-        if key in OWN_FIELDS and (key != "message" or data.get("message") is not value):
+        if value is None:
+            if key not in OWN_FIELDS:
+                data.pop(key, None)
+        elif key in OWN_FIELDS and (key != "message" or data.get("message") is not value):
             name = f"extra_{key}"
             while name in keys:
                 name = f"extra_{name}"
@@ -276,7 +293,7 @@ class Family:
             # flat(keys) and _add_keys in one loop: the usual line's path has a key or two,
             # where a loop costs less than building iterators
             for key, value in keys.items():
-                if value.__class__ not in SCALARS or key.__class__ is not str or key in OWN_FIELDS:
+                if value.__class__ not in _SOME or key.__class__ is not str or key in OWN_FIELDS:
                     _add_keys(data, keys if flat(keys) else render.members(keys))
                     break
             else:
@@ -457,6 +474,10 @@ class Family:
             "timestamp": timestamp(created),
         }
         self.add_keys(data, record, structured, keys)
+        if "xray_trace_id" not in data:  # outside inject_lambda_context: the runtime's now
+            trace_id = current_trace_id()
+            if trace_id is not None:
+                data["xray_trace_id"] = trace_id
         if logger_name is not None:
             data["logger"] = logger_name
         if error is not None:
