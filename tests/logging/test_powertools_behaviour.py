@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 import logging
 import subprocess
@@ -17,7 +18,13 @@ import pytest
 
 from tests.conftest import subprocess_env
 from toolkit import Logger
-from toolkit.logging import InvalidCorrelationPathError, OrphanedChildLoggerError, correlation_paths
+from toolkit.logging import (
+    InvalidCorrelationPathError,
+    LogBuffer,
+    OrphanedChildLoggerError,
+    correlation_paths,
+)
+from toolkit.logging.utils import copy_config_to_registered_loggers
 
 # --- remove_keys: one iterable (Powertools' logger.py Logger.remove_keys) or names ---------
 
@@ -312,3 +319,73 @@ def test_keys_whose_value_is_none_are_left_out(stream, service):
         assert not {"region", "tenant", "extra_key", "block", "inner"} & line.keys()
     assert first["order_id"] == 7 and first["kept"] == 1
     assert "order_id" not in hidden
+
+
+# --- copy_config_to_registered_loggers (Powertools' logging/utils.py) -------------------------
+
+
+def test_copy_config_gives_chosen_top_level_loggers_the_logger_output(stream, service):
+    source = Logger(service, stream=stream, level="INFO")
+    library, other, excluded = (logging.getLogger(f"{service}{n}") for n in ("lib", "oth", "ex"))
+    library.setLevel(logging.DEBUG)
+    original = logging.StreamHandler(io.StringIO())
+    library.addHandler(original)
+    copy_config_to_registered_loggers(
+        source_logger=source, include={library.name, excluded.name}, exclude={excluded.name}
+    )
+    logging.getLogger(f"{library.name}.sub").info("from a sub-logger", extra={"k": 1})
+    library.debug("below the source's level")
+    other.warning("not included")
+    excluded.warning("excluded")
+    (line,) = stream.records()
+    assert (line["message"], line["logger"], line["k"]) == (
+        "from a sub-logger",
+        f"{service}lib.sub",
+        1,
+    )
+    assert line["service"] == service
+    assert original not in library.handlers and library.propagate is False
+    assert library.level == logging.INFO and excluded.handlers == [] and other.handlers == []
+
+
+def test_copy_config_log_level_and_ignore_log_level(stream, service):
+    source = Logger(service, stream=stream)
+    first, second = logging.getLogger(f"{service}one"), logging.getLogger(f"{service}two")
+    second.setLevel(logging.ERROR)
+    copy_config_to_registered_loggers(source_logger=source, include={first.name}, log_level="DEBUG")
+    copy_config_to_registered_loggers(
+        source_logger=source, include={second.name}, ignore_log_level=True
+    )
+    first.debug("debug kept")
+    second.warning("below its own level")
+    assert stream.messages() == ["debug kept"] and second.level == logging.ERROR
+
+
+def test_copy_config_leaves_other_toolkit_loggers_and_the_source_alone(stream, service):
+    source = Logger(service, stream=stream)
+    neighbour = Logger(f"{service}n", stream=io.StringIO())
+    copy_config_to_registered_loggers(source_logger=source)
+    assert source.handlers == [source.powertools_handler]
+    assert neighbour.handlers == [neighbour.powertools_handler]
+    with pytest.raises(TypeError, match="source_logger"):
+        copy_config_to_registered_loggers(source_logger=logging.getLogger("plain"))
+
+
+@pytest.mark.parametrize("include_buffering", [True, False])
+def test_copy_config_include_buffering(stream, service, context, include_buffering):
+    source = Logger(service, stream=stream, buffer=LogBuffer("DEBUG"))
+    library = logging.getLogger(f"{service}lib")
+    copy_config_to_registered_loggers(
+        source_logger=source, include={library.name}, log_level="DEBUG",
+        include_buffering=include_buffering,
+    )  # fmt: skip
+
+    @source.inject_lambda_context
+    def handler(event, context):
+        library.debug("library detail")
+        written = list(stream.messages())
+        source.flush_buffer()
+        return written
+
+    assert handler({}, context) == ([] if include_buffering else ["library detail"])
+    assert stream.messages() == ["library detail"]

@@ -610,12 +610,16 @@ def attach_keys(record: logging.LogRecord, keys: Mapping[str, Any]) -> None:
 
 
 class JsonHandler(logging.Handler):
-    """Renders records that arrive through stdlib ``logging`` as the Logger's JSON lines."""
+    """Renders records that arrive through stdlib ``logging`` as the Logger's JSON lines.
+    With ``buffered=False`` (a library logger given the Logger's output by
+    :func:`toolkit.logging.utils.copy_config_to_registered_loggers`) a record is written at
+    once: its own logger's level decided, and the Logger's buffer does not hold it."""
 
-    def __init__(self, family: Family, owner: str) -> None:
+    def __init__(self, family: Family, owner: str, *, buffered: bool = True) -> None:
         super().__init__()
         self._family = family
         self._owner = owner
+        self._buffered = buffered
 
     def emit(self, record: logging.LogRecord) -> None:
         family = self._family
@@ -637,6 +641,9 @@ class JsonHandler(logging.Handler):
                 exc_info=exc_info_of(record.exc_info),
                 logger_name=None if record.name == self._owner else record.name,
             )
-            family.deliver(record.levelno, line, current)
+            if self._buffered:
+                family.deliver(record.levelno, line, current)
+            else:
+                family.write(line)
         except Exception as exc:
             family.report_failure(exc)
