@@ -284,6 +284,7 @@ class Logger(logging.Logger):
             for name, default in defaults.items()
             if name not in ("service", "child") and given[name] is not default
         ]
+        # and the persistent keys (the ``**`` parameter, named after the keyword-only ones)
         options += given[code.co_varnames[code.co_argcount + code.co_kwonlyargcount]]
         if options:
             raise TypeError(
