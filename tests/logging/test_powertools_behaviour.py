@@ -165,6 +165,17 @@ def test_a_filter_changing_record_attributes_changes_the_line(stream, service):
     assert "s3cr3t" not in stream.getvalue()
 
 
+def test_a_filter_on_the_logger_handler_applies_too(stream, service):
+    logger = Logger(service, stream=stream)
+    (handler,) = logger.handlers
+    handler.addFilter(_Redact())
+    logger.info("on the handler", api_key="s3cr3t")
+    handler.removeFilter(handler.filters[0])
+    logger.info("removed", api_key="plain")
+    redacted, plain = stream.records()
+    assert redacted["api_key"] == "REDACTED" and plain["api_key"] == "plain"
+
+
 def test_a_filter_returning_false_drops_the_line(stream, service):
     logger = Logger(service, stream=stream)
     logger.addFilter(_Redact())

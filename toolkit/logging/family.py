@@ -615,11 +615,25 @@ class JsonHandler(logging.Handler):
     :func:`toolkit.logging.utils.copy_config_to_registered_loggers`) a record is written at
     once: its own logger's level decided, and the Logger's buffer does not hold it."""
 
+    # What to tell when a filter is added or removed: the Logger's short cut, which skips this
+    # handler, is taken only while it has no filters.
+    on_filters_changed: Callable[[], None] | None = None
+
     def __init__(self, family: Family, owner: str, *, buffered: bool = True) -> None:
         super().__init__()
         self._family = family
         self._owner = owner
         self._buffered = buffered
+
+    def addFilter(self, filter: Any) -> None:
+        super().addFilter(filter)
+        if self.on_filters_changed is not None:
+            self.on_filters_changed()
+
+    def removeFilter(self, filter: Any) -> None:
+        super().removeFilter(filter)
+        if self.on_filters_changed is not None:
+            self.on_filters_changed()
 
     def emit(self, record: logging.LogRecord) -> None:
         family = self._family

@@ -323,6 +323,7 @@ class Logger(logging.Logger):
         service = family.config.service
         self._handler = JsonHandler(family, service)
         self._handler.formatter = cast("logging.Formatter", _PowertoolsSeam(self))
+        self._handler.on_filters_changed = self._refresh
         # Lines of a child (and of other loggers) say which logger wrote them.
         self._logger_key = None if self.name == service else self.name
         logging.Logger.setLevel(self, logging.NOTSET if levels.loggers else levels.threshold)
@@ -346,6 +347,7 @@ class Logger(logging.Logger):
             handler is not None
             and not self._propagate
             and not self.filters
+            and not handler.filters
             and getattr(self, "handlers", None) == [handler]
         )
 
