@@ -142,8 +142,13 @@ def _toolkit(
 SERVICE_NAME = _toolkit(
     "SERVICE_NAME", "service_undefined", parse_str, "Service name for logs, traces and metrics."
 )
-LOG_LEVEL: Var[str | None] = _toolkit(
-    "LOG_LEVEL", None, parse_level, "Logger level when none is passed (default INFO).", "level"
+LOG_LEVEL: Var[str | None] = Var(
+    "TOOLKIT_LOG_LEVEL",
+    None,
+    parse_level,
+    "Logger level when none is passed (default INFO); `LOG_LEVEL` is Powertools' legacy name.",
+    fallbacks=("POWERTOOLS_LOG_LEVEL", "LOG_LEVEL"),
+    kind="level",
 )
 LOGGER_SAMPLE_RATE: Var[float | None] = _toolkit(
     "LOGGER_SAMPLE_RATE",

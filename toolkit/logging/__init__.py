@@ -18,6 +18,7 @@ _EXPORTS: dict[str, str] = {
     "InvalidSecretError": "toolkit.logging.errors",
     "InvalidBufferError": "toolkit.logging.errors",
     "InvalidCorrelationPathError": "toolkit.logging.errors",
+    "OrphanedChildLoggerError": "toolkit.logging.errors",
     "correlation_paths": "toolkit.logging.correlation_paths",
     "redact": "toolkit.logging.redact",
     "register_secret": "toolkit.logging.redact",
@@ -33,6 +34,7 @@ __all__ = [
     "LogBuffer",
     "Logger",
     "LoggerError",
+    "OrphanedChildLoggerError",
     "correlation_paths",
     "redact",
     "register_secret",
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
         InvalidSamplingRateError,
         InvalidSecretError,
         LoggerError,
+        OrphanedChildLoggerError,
     )
     from toolkit.logging.logger import Logger
     from toolkit.logging.redact import register_secret, unregister_secret

@@ -15,6 +15,7 @@ __all__ = [
     "S3",
     "S3_OBJECT_LAMBDA",
     "SQS",
+    "VPC_LATTICE",
 ]
 
 API_GATEWAY_REST = "requestContext.requestId"
@@ -27,3 +28,4 @@ EVENT_BRIDGE = "id"
 S3 = 'Records[*].responseElements."x-amz-request-id"'
 S3_OBJECT_LAMBDA = "xAmzRequestId"
 SQS = "Records[*].messageId"
+VPC_LATTICE = 'headers."x-amzn-trace-id"'

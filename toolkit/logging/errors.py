@@ -12,6 +12,7 @@ __all__ = [
     "InvalidSamplingRateError",
     "InvalidSecretError",
     "LoggerError",
+    "OrphanedChildLoggerError",
 ]
 
 
@@ -53,3 +54,17 @@ class InvalidSecretError(LoggerError):
         self.argument = "secret"
         self.value = None
         ToolkitError.__init__(self, f"register_secret takes {expected}")
+
+
+class OrphanedChildLoggerError(LoggerError):
+    """Keys appended to a ``Logger(child=True)`` built before the Logger of its service: they
+    would be lost when the child joins it (Powertools raises the same error)."""
+
+    def __init__(self, service: str) -> None:
+        self.argument = "child"
+        self.value = True
+        ToolkitError.__init__(
+            self,
+            f"a child Logger cannot append keys before the Logger of service {service!r} is "
+            "built: build that Logger first, or append the keys later",
+        )

@@ -33,7 +33,8 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 
 from toolkit import context as _context
@@ -49,6 +50,7 @@ from toolkit.logging.formatter import (
     safe_str,
     timestamp,
 )
+from toolkit.logging.lambda_keys import current_trace_id
 from toolkit.logging.levels import ERROR, WARNING, Levels, level_name
 
 if TYPE_CHECKING:
@@ -59,6 +61,7 @@ __all__ = [
     "InvocationRecord",
     "JsonHandler",
     "LoggerConfig",
+    "attach_keys",
     "exc_info_of",
     "format_message",
 ]
@@ -66,8 +69,15 @@ __all__ = [
 _EMPTY: Mapping[str, Any] = {}
 _RECORD_ATTRS = frozenset(
     logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
-    | {"message", "asctime", "taskName", "_toolkit_keys"}
+    | {"message", "asctime", "taskName"}
 )
+# The call's keys named like a LogRecord attribute (``name=``, ``module=``...), which cannot be
+# record attributes: they travel beside their record (see :func:`attach_keys`).
+_clashing: weakref.WeakKeyDictionary[logging.LogRecord, dict[str, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+# The scalars but None: a None-valued key of a call takes the path that leaves it out.
+_SOME = SCALARS - {type(None)}
 # Values that cannot hold a secret's text: the per-line redaction check skips them.
 _PLAIN = frozenset({int, float, bool, type(None)})
 # The context variables' own get methods, bound once (as the engine does): scope_keys() and
@@ -113,16 +123,30 @@ def exc_info_of(value: Any) -> ExcInfo | None:
     return cast(ExcInfo, info) if info[0] is not None else None
 
 
+def _has_none(values: Iterable[Any]) -> bool:
+    """Whether a value is ``None``, by identity (``None in values`` would call ``__eq__``).
+    A loop rather than ``any()`` over a generator: several times cheaper for a few keys."""
+    for value in values:  # noqa: SIM110
+        if value is None:
+            return True
+    return False
+
+
 def _add_keys(data: dict[str, Any], keys: Mapping[str, Any]) -> None:
     """Add the user's ``keys`` to a line without replacing its own fields: a key named like
     one (``level``, ``timestamp``, ``function_request_id``...) is added as ``extra_<name>``.
     A dict message's own ``message`` entry *is* the line's message (the same object), so
-    writing it again changes nothing and it is not renamed."""
-    if OWN_FIELDS.isdisjoint(keys):
+    writing it again changes nothing and it is not renamed. A key whose value is ``None`` is
+    left out of the line, taking an earlier value of that key with it (Powertools strips
+    ``None`` values from the line it formats)."""
+    if OWN_FIELDS.isdisjoint(keys) and not _has_none(keys.values()):
         data.update(keys)
         return
     for key, value in keys.items():
-        if key in OWN_FIELDS and (key != "message" or data.get("message") is not value):
+        if value is None:
+            if key not in OWN_FIELDS:
+                data.pop(key, None)
+        elif key in OWN_FIELDS and (key != "message" or data.get("message") is not value):
             name = f"extra_{key}"
             while name in keys:
                 name = f"extra_{name}"
@@ -269,7 +293,7 @@ class Family:
             # flat(keys) and _add_keys in one loop: the usual line's path has a key or two,
             # where a loop costs less than building iterators
             for key, value in keys.items():
-                if value.__class__ not in SCALARS or key.__class__ is not str or key in OWN_FIELDS:
+                if value.__class__ not in _SOME or key.__class__ is not str or key in OWN_FIELDS:
                     _add_keys(data, keys if flat(keys) else render.members(keys))
                     break
             else:
@@ -323,6 +347,19 @@ class Family:
             if block and not block.keys().isdisjoint(names):
                 self.block.set({k: v for k, v in block.items() if k not in names})
             self.persistent = {k: v for k, v in self.persistent.items() if k not in names}
+            self._refresh()
+            if record is not None and record is not self.record:
+                record.merged = self.merge(record)
+
+    def clear(self) -> None:
+        """Back to the constructor's keys: drop the keys appended for good, during the current
+        invocation and in this context's block."""
+        with self.lock:
+            record = self.current()
+            if record is not None:
+                record.appended = _EMPTY
+            self.block.set(_EMPTY)
+            self.persistent = self.config.constructor_keys
             self._refresh()
             if record is not None and record is not self.record:
                 record.merged = self.merge(record)
@@ -437,6 +474,10 @@ class Family:
             "timestamp": timestamp(created),
         }
         self.add_keys(data, record, structured, keys)
+        if "xray_trace_id" not in data:  # outside inject_lambda_context: the runtime's now
+            trace_id = current_trace_id()
+            if trace_id is not None:
+                data["xray_trace_id"] = trace_id
         if logger_name is not None:
             data["logger"] = logger_name
         if error is not None:
@@ -552,20 +593,55 @@ class Family:
                 return
 
 
-class JsonHandler(logging.Handler):
-    """Renders records that arrive through stdlib ``logging`` as the Logger's JSON lines."""
+def attach_keys(record: logging.LogRecord, keys: Mapping[str, Any]) -> None:
+    """Put a Logger call's keys on its ``record`` as attributes, as stdlib's ``extra=`` does,
+    so a filter can read, change or add them (``record.api_key = "REDACTED"``) and any
+    formatter sees them; a key that would replace one of the record's own attributes is kept
+    beside the record instead, and :class:`JsonHandler` adds it back."""
+    attrs = record.__dict__
+    clashing = None
+    for key, value in keys.items():
+        if key in _RECORD_ATTRS or key in attrs:
+            if clashing is None:
+                clashing = _clashing[record] = {}
+            clashing[key] = value
+        else:
+            attrs[key] = value
 
-    def __init__(self, family: Family, owner: str) -> None:
+
+class JsonHandler(logging.Handler):
+    """Renders records that arrive through stdlib ``logging`` as the Logger's JSON lines.
+    With ``buffered=False`` (a library logger given the Logger's output by
+    :func:`toolkit.logging.utils.copy_config_to_registered_loggers`) a record is written at
+    once: its own logger's level decided, and the Logger's buffer does not hold it."""
+
+    # What to tell when a filter is added or removed: the Logger's short cut, which skips this
+    # handler, is taken only while it has no filters.
+    on_filters_changed: Callable[[], None] | None = None
+
+    def __init__(self, family: Family, owner: str, *, buffered: bool = True) -> None:
         super().__init__()
         self._family = family
         self._owner = owner
+        self._buffered = buffered
+
+    def addFilter(self, filter: Any) -> None:
+        super().addFilter(filter)
+        if self.on_filters_changed is not None:
+            self.on_filters_changed()
+
+    def removeFilter(self, filter: Any) -> None:
+        super().removeFilter(filter)
+        if self.on_filters_changed is not None:
+            self.on_filters_changed()
 
     def emit(self, record: logging.LogRecord) -> None:
         family = self._family
         try:
-            keys = getattr(record, "_toolkit_keys", None)
-            if keys is None:
-                keys = {k: v for k, v in record.__dict__.items() if k not in _RECORD_ATTRS}
+            keys = {k: v for k, v in record.__dict__.items() if k not in _RECORD_ATTRS}
+            clashing = _clashing.get(record)
+            if clashing is not None:
+                keys = {**clashing, **keys}
             msg = record.msg
             current = family.current()
             line = family.line(
@@ -579,6 +655,9 @@ class JsonHandler(logging.Handler):
                 exc_info=exc_info_of(record.exc_info),
                 logger_name=None if record.name == self._owner else record.name,
             )
-            family.deliver(record.levelno, line, current)
+            if self._buffered:
+                family.deliver(record.levelno, line, current)
+            else:
+                family.write(line)
         except Exception as exc:
             family.report_failure(exc)

@@ -3,6 +3,7 @@ runtime's trace header when the invocation starts."""
 
 from __future__ import annotations
 
+from toolkit import config
 from toolkit._typing import TYPE_CHECKING
 from toolkit.logging.formatter import safe_str
 from toolkit.trace_header import parse_trace_header
@@ -10,12 +11,21 @@ from toolkit.trace_header import parse_trace_header
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["lambda_keys", "xray_trace_id"]
+__all__ = ["current_trace_id", "lambda_keys", "xray_trace_id"]
+
+_TRACE_HEADER = config.XRAY_TRACE_ID
 
 
 def xray_trace_id(header: str | None) -> str | None:
     """The ``Root=`` part of ``_X_AMZN_TRACE_ID``, which is what X-Ray calls the trace id."""
     return parse_trace_header(header).root
+
+
+def current_trace_id() -> str | None:
+    """The trace id of what the runtime serves now: Lambda rewrites ``_X_AMZN_TRACE_ID`` for
+    each invocation, and Powertools puts it on every line, not only on a decorated handler's."""
+    header = _TRACE_HEADER.raw()
+    return None if header is None else parse_trace_header(header).root
 
 
 def lambda_keys(lambda_context: Any, cold_start: bool) -> dict[str, Any]:

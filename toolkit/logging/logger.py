@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from toolkit import config
@@ -42,8 +42,9 @@ from toolkit.logging.errors import (
     InvalidBufferError,
     InvalidCorrelationPathError,
     InvalidSamplingRateError,
+    OrphanedChildLoggerError,
 )
-from toolkit.logging.family import Family, JsonHandler, LoggerConfig, exc_info_of
+from toolkit.logging.family import Family, JsonHandler, LoggerConfig, attach_keys, exc_info_of
 from toolkit.logging.lambda_keys import lambda_keys, xray_trace_id
 from toolkit.logging.levels import (
     CRITICAL,
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
     from typing import IO, Any
 
     from jmespath.parser import ParsedResult
+
+    from toolkit.jmespath import Expression
 
 __all__ = ["Logger"]
 
@@ -131,6 +134,15 @@ def _one_correlation_id(found: Any) -> str | int | float | bool | None:
     return None
 
 
+def _names(method: str, keys: str | Iterable[str], names: tuple[str, ...]) -> tuple[str, ...]:
+    """The key names given as one iterable (Powertools' signature) or as names."""
+    if isinstance(keys, str):
+        return (keys, *names)
+    if names:
+        raise TypeError(f"{method} takes one iterable of names or names, not both")
+    return tuple(keys)
+
+
 def _register(logger: logging.Logger) -> None:
     """Make ``logging.getLogger(logger.name)`` return ``logger``, re-parenting the loggers
     below the name (a placeholder or a plain logger created earlier) onto it."""
@@ -148,6 +160,37 @@ def _register(logger: logging.Logger) -> None:
     manager._clear_cache()
 
 
+_SEAM = frozenset(
+    {
+        "append_keys",
+        "append_context_keys",
+        "clear_state",
+        "get_current_keys",
+        "remove_keys",
+        "thread_safe_append_keys",
+        "thread_safe_clear_keys",
+        "thread_safe_get_current_keys",
+        "thread_safe_remove_keys",
+    }
+)
+
+
+class _PowertoolsSeam:
+    """Our handler's ``formatter`` as Powertools' Logger sees it (its ``registered_formatter``):
+    the key methods it calls, answered by the toolkit Logger, so keys appended through a
+    Powertools Logger sharing our service name land in the same lines."""
+
+    __slots__ = ("_logger",)
+
+    def __init__(self, logger: Logger) -> None:
+        self._logger = logger
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _SEAM:
+            return getattr(self._logger, name)
+        raise AttributeError(name)
+
+
 class Logger(logging.Logger):
     """Structured JSON logging for Lambda handlers; see ``docs/logger.md``.
 
@@ -161,12 +204,29 @@ class Logger(logging.Logger):
     _threshold: int
     _handler: JsonHandler
     _logger_key: str | None
+    # A child=True logger built before its service's Logger: the service name it waits for.
+    _orphan_of: str | None = None
+    # The default Logger an orphan child writes through meanwhile.
+    _provisional = False
+
+    # What Powertools' Logger looks for on the stdlib logger of its service name (logger.py,
+    # Logger._init_logger and _get_handler): a Powertools Logger built after this one with the
+    # same service reuses our handler and keys instead of adding a second handler, so every
+    # line is written once.
+    init = True
+    powertools_buffer_config = None
+    powertools_buffer_cache = None
+
+    @property
+    def powertools_handler(self) -> JsonHandler:
+        return self._handler
 
     def __init__(
         self,
         service: str | None = None,
         level: str | int | None = None,
         *,
+        child: bool = False,
         sampling_rate: float | None = None,
         stream: IO[str] | None = None,
         buffer: LogBuffer | None = None,
@@ -174,6 +234,9 @@ class Logger(logging.Logger):
         **persistent_keys: Any,
     ) -> None:
         service = service or config.SERVICE_NAME.read()
+        if child:
+            self._init_child(service, _getframe(1).f_globals.get("__name__", "__main__"), locals())
+            return
         if level is None:
             level = config.LOG_LEVEL.read() or "INFO"
         requested = parse_level(level)
@@ -206,22 +269,66 @@ class Logger(logging.Logger):
         if lambda_level is not None and lambda_level > requested:
             _warn_lambda_level(family, requested, lambda_level)
 
+    def _init_child(self, service: str, module: str, given: dict[str, Any]) -> None:
+        """``Logger(child=True)``: Powertools' module logger, named ``<service>.<module>`` and
+        a member of the family of the Logger registered under ``service``. Built before that
+        Logger, it writes through a default one until the service's Logger is built, then
+        joins it (:meth:`_setup`). Everything but ``service`` is the parent's to configure."""
+        function = Logger.__init__
+        code = function.__code__
+        positional = code.co_varnames[1 : code.co_argcount]
+        defaults = dict(zip(positional[::-1], (function.__defaults__ or ())[::-1], strict=False))
+        defaults.update(function.__kwdefaults__ or {})
+        options = [
+            name
+            for name, default in defaults.items()
+            if name not in ("service", "child") and given[name] is not default
+        ]
+        # and the persistent keys (the ``**`` parameter, named after the keyword-only ones)
+        options += given[code.co_varnames[code.co_argcount + code.co_kwonlyargcount]]
+        if options:
+            raise TypeError(
+                f"Logger(child=True) shares its parent's configuration: pass "
+                f"{', '.join(options)} to the Logger of service {service!r} instead"
+            )
+        parent = _manager.loggerDict.get(service)
+        if not isinstance(parent, Logger) or parent._provisional:
+            if not isinstance(parent, Logger):
+                parent = Logger(service)
+                parent._provisional = True
+            self._orphan_of = service
+        self._setup(f"{service}.{module}", parent._family)
+
     def _setup(self, name: str, family: Family) -> None:
+        super().__init__(name)
+        self._fast = False
+        self.propagate = False
+        self._join(family)
+        _register(self)
+        if name == family.config.service:  # a parent: the children built before it join it
+            for other in list(_manager.loggerDict.values()):
+                if isinstance(other, Logger) and other._orphan_of == name:
+                    other._orphan_of = None
+                    other._join(family)
+
+    def _join(self, family: Family) -> None:
+        """Become a member of ``family``, leaving the one this logger was in."""
+        old = self.__dict__.get("_handler")
+        if old is not None:
+            self.removeHandler(old)
+            self._family.levels.loggers.remove(self)
         self._family = family
         levels = family.levels
         self._threshold = levels.threshold
         service = family.config.service
         self._handler = JsonHandler(family, service)
+        self._handler.formatter = cast("logging.Formatter", _PowertoolsSeam(self))
+        self._handler.on_filters_changed = self._refresh
         # Lines of a child (and of other loggers) say which logger wrote them.
-        self._logger_key = None if name == service else name
-        super().__init__(name)
-        self._fast = False
-        self.handlers.append(self._handler)
-        self.propagate = False
-        if not levels.loggers:
-            logging.Logger.setLevel(self, levels.threshold)
+        self._logger_key = None if self.name == service else self.name
+        logging.Logger.setLevel(self, logging.NOTSET if levels.loggers else levels.threshold)
         levels.loggers.append(self)
-        _register(self)
+        self.addHandler(self._handler)
 
     # --- stdlib interoperability ----------------------------------------------------------
     @property
@@ -240,6 +347,7 @@ class Logger(logging.Logger):
             handler is not None
             and not self._propagate
             and not self.filters
+            and not handler.filters
             and getattr(self, "handlers", None) == [handler]
         )
 
@@ -338,14 +446,20 @@ class Logger(logging.Logger):
             except ValueError:  # stacklevel deeper than the stack
                 frame, depth = _outermost()
             if not self._fast:
-                self._log(
+                # Through stdlib: filters, other handlers and propagation see the record.
+                code = frame.f_code
+                log_record = self.makeRecord(
+                    self.name,
                     level,
+                    code.co_filename,
+                    frame.f_lineno,
                     msg,
                     args,
-                    exc_info=exc_info,
-                    extra={"_toolkit_keys": keys},
-                    stacklevel=depth + 1,
+                    exc_info,
+                    code.co_name,
                 )
+                attach_keys(log_record, keys)
+                self.handle(log_record)
                 return
             record = family.current()
             family.deliver(
@@ -370,10 +484,34 @@ class Logger(logging.Logger):
     def append_keys(self, **keys: Any) -> None:
         """Add keys to every following line: for the rest of the invocation when called
         during one (also seen by the handler's threads), for good when called outside."""
+        if self._orphan_of is not None:
+            raise OrphanedChildLoggerError(self._orphan_of)
         self._family.append(keys)
 
-    def remove_keys(self, *names: str) -> None:
-        self._family.remove(names)
+    def remove_keys(self, keys: str | Iterable[str], *names: str) -> None:
+        """Remove keys from the following lines: ``remove_keys(["a", "b"])`` (Powertools' one
+        iterable) or ``remove_keys("a", "b")``."""
+        self._family.remove(_names("remove_keys", keys, names))
+
+    def clear_state(self) -> None:
+        """Remove every appended key (for good, for the invocation, this thread's), keeping
+        the constructor's keys and the invocation's Lambda keys."""
+        self._family.clear()
+
+    def structure_logs(
+        self, append: bool = False, formatter_options: dict[str, Any] | None = None, **keys: Any
+    ) -> None:
+        """Powertools' legacy way to set keys: with ``append`` it is :meth:`append_keys`,
+        otherwise :meth:`clear_state` then :meth:`append_keys`. Formatter options are the
+        constructor's, so ``formatter_options`` raises ``TypeError``."""
+        if formatter_options:
+            raise TypeError(
+                "structure_logs(formatter_options=...) is not supported: pass the formatter "
+                "options to Logger(...)"
+            )
+        if not append:
+            self.clear_state()
+        self.append_keys(**keys)
 
     @contextmanager
     def keys(self, **keys: Any) -> Iterator[None]:
@@ -384,6 +522,28 @@ class Logger(logging.Logger):
             yield
         finally:
             block.reset(token)
+
+    # Powertools' thread-local keys are the block keys: one context variable per family.
+    def thread_safe_append_keys(self, **keys: Any) -> None:
+        """Add keys to the lines this thread (or asyncio task) logs from now on."""
+        block = self._family.block
+        block.set({**block.get(), **keys})
+
+    def thread_safe_remove_keys(self, keys: str | Iterable[str], *names: str) -> None:
+        """Remove keys added by :meth:`thread_safe_append_keys` in this thread."""
+        removed = _names("thread_safe_remove_keys", keys, names)
+        block = self._family.block
+        block.set({k: v for k, v in block.get().items() if k not in removed})
+
+    def thread_safe_clear_keys(self) -> None:
+        """Remove every key added by :meth:`thread_safe_append_keys` in this thread."""
+        self._family.block.set({})
+
+    def thread_safe_get_current_keys(self) -> dict[str, Any]:
+        """The keys this thread added with :meth:`thread_safe_append_keys` (or ``keys()``)."""
+        return dict(self._family.block.get())
+
+    append_context_keys = keys  # Powertools' name
 
     def get_current_keys(self) -> dict[str, Any]:
         """The keys every line gets right now (without level, message, time, location)."""
@@ -413,7 +573,8 @@ class Logger(logging.Logger):
 
     # --- children -------------------------------------------------------------------------
     def child(self, name: str) -> Logger:
-        """A logger named ``<service>.<name>`` sharing this one's configuration and keys."""
+        """A logger named ``<service>.<name>`` sharing this one's configuration and keys (as
+        ``Logger(child=True)`` does, with a name of your choosing)."""
         child = Logger.__new__(Logger)
         child._setup(f"{self.name}.{name}", self._family)
         return child
@@ -434,7 +595,7 @@ class Logger(logging.Logger):
         lambda_context: Any,
         *,
         log_event: bool | None = None,
-        correlation_id_path: str | ParsedResult | None = None,
+        correlation_id_path: str | ParsedResult | Expression | None = None,
         clear_state: bool = False,
     ) -> Any:
         """Middleware: Lambda keys, correlation id, per-invocation keys, sampling and buffer.
@@ -452,12 +613,13 @@ class Logger(logging.Logger):
             if existing is not None and existing.opened:
                 return handler(event, lambda_context)  # nested handler in the same invocation
             fixed = lambda_keys(lambda_context, invocation.cold_start)
+            search_error = None
             if correlation_id_path is not None:
                 try:
-                    correlation_id = cast("ParsedResult", correlation_id_path).search(event)
-                except Exception:
-                    correlation_id = None
-                correlation_id = _one_correlation_id(correlation_id)
+                    found = cast("Expression", correlation_id_path).search(event)
+                except Exception as exc:  # the event, not the code, is wrong: the handler runs
+                    found, search_error = None, exc
+                correlation_id = _one_correlation_id(found)
                 if correlation_id is not None:
                     fixed["correlation_id"] = correlation_id
             header = config.XRAY_TRACE_ID.read()
@@ -468,6 +630,13 @@ class Logger(logging.Logger):
             record = family.begin(invocation, existing, fixed, clear_state)
             if invocation.logger is None:
                 invocation.logger = self  # utilities report through us (see Invocation.logger)
+            if search_error is not None:
+                # Named by type only: a JMESPath error's text can quote the event.
+                self.warning(
+                    "correlation_id_path failed on this event: no correlation_id",
+                    correlation_id_path=cast("Expression", correlation_id_path).text,
+                    error=type(search_error).__name__,
+                )
             try:
                 if log_event:
                     self.info("Lambda event", event=event)
@@ -485,20 +654,17 @@ class Logger(logging.Logger):
         """Decoration time: the JMESPath is compiled (a bad one fails at import, not on the
         first invocation) and ``log_event`` defaults from the environment."""
         path = options["correlation_id_path"]
-        if isinstance(path, str):
-            import jmespath
-            from jmespath.exceptions import JMESPathError
+        if path is not None:
+            from toolkit import jmespath
 
+            # A compiled jmespath expression is compiled again with the custom functions.
+            text = getattr(path, "expression", path)
             try:
-                options["correlation_id_path"] = jmespath.compile(path)
-            except JMESPathError as exc:
+                options["correlation_id_path"] = jmespath.compile(text)
+            except jmespath.InvalidExpressionError as exc:
                 raise InvalidCorrelationPathError(
-                    "correlation_id_path", path, f"a JMESPath expression ({exc})"
+                    "correlation_id_path", path, f"a JMESPath expression ({exc.reason})"
                 ) from None
-        elif path is not None and not hasattr(path, "search"):
-            raise InvalidCorrelationPathError(
-                "correlation_id_path", path, "a JMESPath expression string"
-            )
         if options["log_event"] is None:
             options["log_event"] = config.LOGGER_LOG_EVENT.read()
         return options
