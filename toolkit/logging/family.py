@@ -44,12 +44,14 @@ from toolkit.logging.buffer import LogBuffer, PendingLines
 from toolkit.logging.formatter import (
     KEEP,
     OWN_FIELDS,
+    RECORD_ATTRS,
     ExcInfo,
     exception_fields,
+    format_line,
     safe_str,
     timestamp,
 )
-from toolkit.logging.levels import ERROR, WARNING, Levels, level_name
+from toolkit.logging.levels import ERROR, INFO, WARNING, Levels, level_name
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Family",
     "InvocationRecord",
+    "HandlerOutput",
     "JsonHandler",
     "LoggerConfig",
     "exc_info_of",
@@ -64,10 +67,6 @@ __all__ = [
 ]
 
 _EMPTY: Mapping[str, Any] = {}
-_RECORD_ATTRS = frozenset(
-    logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
-    | {"message", "asctime", "taskName", "_toolkit_keys"}
-)
 # Values that cannot hold a secret's text: the per-line redaction check skips them.
 _PLAIN = frozenset({int, float, bool, type(None)})
 # The context variables' own get methods, bound once (as the engine does): scope_keys() and
@@ -131,20 +130,48 @@ def _add_keys(data: dict[str, Any], keys: Mapping[str, Any]) -> None:
             data[key] = value
 
 
+class HandlerOutput:
+    """A ``logging.Handler`` given as ``Logger(logger_handler=...)``, in the place of the
+    stream: each line goes to its ``handle`` as one record of the line's level whose message
+    is the finished line (the handler's formatter is set to write just that)."""
+
+    __slots__ = ("handler", "name")
+
+    def __init__(self, handler: logging.Handler, name: str) -> None:
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        self.handler = handler
+        self.name = name
+
+    def emit(self, line: str, level: int) -> None:
+        self.handler.handle(logging.LogRecord(self.name, level, "", 0, line, None, None))
+
+
 class LoggerConfig:
     """What a Logger was built with; shared by its children, never changed afterwards.
 
     ``stream`` is ``None`` for "``sys.stdout`` as it is when a line is written", so that
     ``capsys``, ``contextlib.redirect_stdout`` and a runtime's own redirection see the lines
-    of a Logger built before they swapped ``sys.stdout``."""
+    of a Logger built before they swapped ``sys.stdout``; a :class:`HandlerOutput` for a
+    ``logger_handler``. ``formatter`` is ``None`` for toolkit's own line (the fast path), or
+    the formatter every line goes through (see :func:`~toolkit.logging.formatter.format_line`).
+    """
 
-    __slots__ = ("buffer", "constructor_keys", "render", "sampling_rate", "service", "stream")
+    __slots__ = (
+        "buffer",
+        "constructor_keys",
+        "formatter",
+        "render",
+        "sampling_rate",
+        "service",
+        "stream",
+    )
 
     service: str
     sampling_rate: float | None
     buffer: LogBuffer | None
-    stream: IO[str] | None
+    stream: IO[str] | HandlerOutput | None
     render: Encoder
+    formatter: logging.Formatter | None
     constructor_keys: Mapping[str, Any]
 
     def __init__(
@@ -153,9 +180,10 @@ class LoggerConfig:
         *,
         sampling_rate: float | None,
         buffer: LogBuffer | None,
-        stream: IO[str] | None,
+        stream: IO[str] | HandlerOutput | None,
         json_default: Callable[[Any], Any],
         keys: Mapping[str, Any],
+        formatter: logging.Formatter | None = None,
     ) -> None:
         setattr_ = object.__setattr__
         setattr_(self, "service", service)
@@ -163,6 +191,7 @@ class LoggerConfig:
         setattr_(self, "buffer", buffer)
         setattr_(self, "stream", stream)
         setattr_(self, "render", Encoder(json_default))
+        setattr_(self, "formatter", formatter)
         setattr_(self, "constructor_keys", dict(keys))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -418,6 +447,7 @@ class Family:
         record: InvocationRecord | None,
         exc_info: ExcInfo | None = None,
         logger_name: str | None = None,
+        log_record: logging.LogRecord | None = None,
     ) -> str:
         structured = None
         render = self.config.render
@@ -443,9 +473,23 @@ class Family:
             data["message_args_error"] = error
         if exc_info is not None:
             data.update(exception_fields(exc_info))  # JSON-safe as built
-        text = render.checked(data, KEEP)
+        formatter = self.config.formatter
+        if formatter is None:
+            text = render.checked(data, KEEP)
+        else:
+            name = self.config.service if logger_name is None else logger_name
+            text = format_line(
+                formatter,
+                data,
+                keys,
+                record=log_record,
+                notice=(name, level, location, msg, args, exc_info, created),
+                encode=self._encode,
+                lock=self.lock,
+            )
         if _redact.needles:
             whole = structured is not None or error is not None or exc_info is not None
+            whole = whole or formatter is not None
             return self.redacted(text, message, keys, record, whole)
         return text
 
@@ -501,7 +545,7 @@ class Family:
             return
         if pending is not None and level >= ERROR and cast(LogBuffer, buffer).flush_on_error:
             self.flush_pending(record)
-        self.write(line)
+        self.write(line, level)
 
     def flush_pending(self, record: InvocationRecord | None) -> None:
         """Write the held lines, oldest first, after a line saying how many were evicted."""
@@ -522,15 +566,23 @@ class Family:
                     },
                     created=_now(),
                     record=record,
-                )
+                ),
+                WARNING,
             )
+        level = cast(LogBuffer, self.config.buffer).level_no
         for line in lines:
-            self.write(line)
+            self.write(line, level)
 
-    def write(self, line: str) -> None:
+    def write(self, line: str, level: int = INFO) -> None:
+        """Write ``line`` to the stream, or hand it to the ``logger_handler`` at ``level``."""
         try:
             stream = self.config.stream
-            write_line(sys.stdout if stream is None else stream, line)
+            if stream is None:
+                write_line(sys.stdout, line)
+            elif stream.__class__ is HandlerOutput:
+                stream.emit(line, level)
+            else:
+                write_line(cast("IO[str]", stream), line)
         except Exception as exc:
             self.report_failure(exc)
 
@@ -565,7 +617,7 @@ class JsonHandler(logging.Handler):
         try:
             keys = getattr(record, "_toolkit_keys", None)
             if keys is None:
-                keys = {k: v for k, v in record.__dict__.items() if k not in _RECORD_ATTRS}
+                keys = {k: v for k, v in record.__dict__.items() if k not in RECORD_ATTRS}
             msg = record.msg
             current = family.current()
             line = family.line(
@@ -578,6 +630,7 @@ class JsonHandler(logging.Handler):
                 record=current,
                 exc_info=exc_info_of(record.exc_info),
                 logger_name=None if record.name == self._owner else record.name,
+                log_record=record,
             )
             family.deliver(record.levelno, line, current)
         except Exception as exc:
