@@ -143,7 +143,9 @@ class HandlerOutput:
         self.name = name
 
     def emit(self, line: str, level: int) -> None:
-        self.handler.handle(logging.LogRecord(self.name, level, "", 0, line, None, None))
+        handler = self.handler
+        if level >= handler.level:  # checked by the caller in stdlib (Logger.callHandlers)
+            handler.handle(logging.LogRecord(self.name, level, "", 0, line, None, None))
 
 
 class LoggerConfig:
