@@ -75,6 +75,7 @@ class OwnFormatter(BasePowertoolsFormatter):
         self.log_format = {}
 
     def format(self, record: logging.LogRecord) -> str:
+        self.last = record
         return json.dumps({"event": super().format(record), **self.log_format})
 
 
@@ -107,6 +108,8 @@ def test_no_powertools_option_becomes_a_key_on_the_line(stream, service):
 def test_formatter_options_with_a_logger_formatter_are_refused(service):
     with pytest.raises(TypeError, match="datefmt, log_record_order"):
         Logger(service, logger_formatter=Stamped(), datefmt="%Y", log_record_order=["level"])
+    with pytest.raises(TypeError, match="utc"):
+        Logger(service, logger_formatter=Stamped(), utc=True)
     with pytest.raises(TypeError, match=r"logger_formatter must be a logging\.Formatter"):
         Logger(service, logger_formatter="json")  # type: ignore[arg-type]
 
@@ -143,7 +146,9 @@ def test_a_formatter_built_on_the_base_is_given_the_keys_of_each_line(stream, se
     @logger.inject_lambda_context
     def handler(event: Any, context: Any) -> None:
         logger.append_keys(user="u1")
-        logger.info("inside")
+        logger.info("inside", order_id=5)
+        assert formatter.last.order_id == 5  # the call's keys as record attributes
+        assert not hasattr(formatter.last, "_toolkit_keys")
 
     handler({}, lambda_context(function_name="orders"))
     logger.remove_keys("team")

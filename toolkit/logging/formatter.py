@@ -81,6 +81,7 @@ RECORD_ATTRS = frozenset(
     logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
     | {"message", "asctime", "taskName", "_toolkit_keys", "_toolkit_line"}
 )
+_INTERNAL = frozenset({"_toolkit_keys", "_toolkit_line"})
 # The members a Logger makes for each line; a formatter's append_keys gets the others.
 _GENERATED = frozenset(
     {
@@ -366,7 +367,8 @@ def make_formatter(
     """The formatter a Logger's lines go through, or ``None`` when toolkit's own line serves
     (the fast path). ``options`` are the Logger's formatter options, by name; one that a
     given ``logger_formatter`` would ignore raises ``TypeError`` naming it, rather than being
-    dropped silently (Powertools drops them)."""
+    dropped silently (Powertools drops them). ``utc`` alone needs no formatter (toolkit's
+    timestamp is UTC), nor ``json_default`` (the Logger's encoder applies it)."""
     changed = sorted(
         name
         for name, default in _FORMATTER_DEFAULTS.items()
@@ -379,6 +381,8 @@ def make_formatter(
                 "toolkit.logging.formatter.LambdaPowertoolsFormatter or subclass), not "
                 f"{type(logger_formatter).__name__}"
             )
+        if options.get("utc"):
+            changed.append("utc")
         if changed:
             raise TypeError(
                 f"Logger {', '.join(changed)}: options of the formatter, which a given "
@@ -423,9 +427,10 @@ def format_line(
     ``record`` is the record the line came from (``None`` for a notice of the Logger's own,
     then made from ``notice``). Toolkit's formatter reads the line from the record; any other
     formatter is first given the line's keys (``clear_state`` then ``append_keys``, under
-    ``lock``, so two threads' keys do not mix) and finds the call's keys as record attributes
-    (as Powertools' ``extra``). When the formatter raises, or returns neither text nor bytes, or
-    text over CloudWatch's event limit, the line is ``encode(data)`` with ``formatter_error``."""
+    ``lock``, so two threads' keys do not mix) and gets a copy of the record with the call's
+    keys as attributes (as Powertools' ``extra``) and none of toolkit's own. When the
+    formatter raises, or returns neither text nor bytes, or text over CloudWatch's event
+    limit, the line is ``encode(data)`` with ``formatter_error`` saying why."""
     if record is None:
         record = _record_for(notice)
     try:
@@ -434,9 +439,12 @@ def format_line(
             text: Any = formatter.format(record)
         else:
             keys = call_keys or {}
+            # A copy without toolkit's own attributes, the call's keys added (as ``extra``).
+            attrs = {k: v for k, v in record.__dict__.items() if k not in _INTERNAL}
             for key, value in keys.items():
                 if key.__class__ is str and key not in RECORD_ATTRS:
-                    record.__dict__.setdefault(key, value)
+                    attrs.setdefault(key, value)
+            record = logging.makeLogRecord(attrs)
             with lock:
                 keeper: Any = formatter
                 if hasattr(keeper, "append_keys") and hasattr(keeper, "clear_state"):
