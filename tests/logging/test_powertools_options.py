@@ -19,7 +19,13 @@ import pytest
 
 from toolkit import Logger
 from toolkit.config import environ
-from toolkit.logging import InvalidBufferError, LogBuffer, LoggerBufferConfig
+from toolkit.logging import (
+    InvalidBufferError,
+    LogBuffer,
+    LoggerBufferConfig,
+    register_secret,
+    unregister_secret,
+)
 from toolkit.logging.buffer import LoggerBufferConfig as BufferModuleConfig
 from toolkit.logging.formatter import (
     BasePowertoolsFormatter,
@@ -423,3 +429,18 @@ def test_the_formatter_on_a_plain_stdlib_logger():
     with formatter.append_context_keys(block=1):
         assert formatter.get_current_keys()["block"] == 1
     assert "block" not in formatter.get_current_keys()
+
+
+def test_registered_secrets_are_masked_in_a_formatters_output(stream, service):
+    secret = "s3cr3t-token-value"
+    register_secret(secret)
+    try:
+        logger = Logger(service, stream=stream, logger_formatter=OwnFormatter(), api=secret)
+        logger.info(f"calling with {secret}")
+        Logger(f"{service}b", stream=stream, logger_formatter=Stamped()).info(secret)
+    finally:
+        unregister_secret(secret)
+    assert secret not in stream.getvalue()
+    own, stamped = stream.records()
+    assert own["api"] == "***" and own["event"] == "calling with ***"
+    assert stamped["msg"] == "***" and stamped["stamped"] is True
