@@ -7,6 +7,7 @@ keep the names and hooks of aws_lambda_powertools/logging/formatter.py.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import logging
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import ROOT
 from toolkit import Logger
 from toolkit.config import environ
 from toolkit.logging import (
@@ -444,3 +446,19 @@ def test_registered_secrets_are_masked_in_a_formatters_output(stream, service):
     own, stamped = stream.records()
     assert own["api"] == "***" and own["event"] == "calling with ***"
     assert stamped["msg"] == "***" and stamped["stamped"] is True
+
+
+def test_the_custom_formatter_example(capsys):
+    spec = importlib.util.spec_from_file_location(
+        "custom_formatter_example", ROOT / "examples" / "logger" / "custom_formatter.py"
+    )
+    assert spec is not None and spec.loader is not None
+    app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(app)
+    assert app.handler({"order_id": "o-7"}, lambda_context(function_name="orders")) == {
+        "statusCode": 200
+    }
+    (line,) = (json.loads(text) for text in capsys.readouterr().out.splitlines())
+    assert (line["msg"], line["stage"], line["order_id"]) == ("charged", "prod", "o-7")
+    assert "message" not in line and line["function_name"] == "orders"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", line["timestamp"])

@@ -274,21 +274,24 @@ class LambdaPowertoolsFormatter(BasePowertoolsFormatter):
         """The ``timestamp`` member: toolkit's RFC 3339 UTC form unless ``datefmt`` or
         ``use_rfc3339`` ask for another (local time unless ``utc``, as Powertools)."""
         datefmt = datefmt or self.datefmt
-        if not datefmt and not self.use_rfc3339_iso8601:
+        rfc3339 = self.use_rfc3339_iso8601
+        if not datefmt and not rfc3339:
             return timestamp(record.created)
-        from datetime import datetime, timezone  # only for these options
+        if not rfc3339 and not self.use_datetime_directive:
+            fmt = str(datefmt).replace(self.custom_ms_time_directive, f"{int(record.msecs):03d}")
+            convert = time.gmtime if self.utc else time.localtime
+            return time.strftime(fmt, convert(record.created))
+        from datetime import datetime, timezone  # only for these two options
 
         if self.utc:
             moment = datetime.fromtimestamp(record.created, tz=timezone.utc)
         else:
             moment = datetime.fromtimestamp(record.created).astimezone()
-        if self.use_rfc3339_iso8601:
+        if rfc3339:
             return moment.isoformat(timespec="milliseconds")
-        fmt = str(datefmt).replace(self.custom_ms_time_directive, f"{int(record.msecs):03d}")
-        if self.use_datetime_directive:
-            return moment.strftime(fmt)
-        convert = time.gmtime if self.utc else time.localtime  # with the offset %z writes
-        return time.strftime(fmt, convert(record.created))
+        return moment.strftime(
+            str(datefmt).replace(self.custom_ms_time_directive, f"{int(record.msecs):03d}")
+        )
 
     # --- keys of its own (a formatter used without a toolkit Logger) ---------------------------
     def append_keys(self, **additional_keys: Any) -> None:
