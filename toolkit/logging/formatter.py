@@ -186,7 +186,7 @@ class BasePowertoolsFormatter(logging.Formatter, metaclass=ABCMeta):
         raise NotImplementedError
 
 
-_DEFAULT_ORDER = ("level", "location", "message", "timestamp")
+_DEFAULT_ORDER = ["level", "location", "message", "timestamp"]
 _NO_KEYS: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -231,7 +231,7 @@ class LambdaPowertoolsFormatter(BasePowertoolsFormatter):
         self.use_datetime_directive = use_datetime_directive
         self.utc = utc
         self.use_rfc3339_iso8601 = use_rfc3339
-        self.log_record_order = list(log_record_order or _DEFAULT_ORDER)
+        self.log_record_order = list(log_record_order or _DEFAULT_ORDER)  # a copy to change
         self.serialize_stacktrace = serialize_stacktrace
         self.keys_combined = dict(kwargs)
         self.log_format: dict[str, Any] = dict(kwargs)
@@ -255,8 +255,10 @@ class LambdaPowertoolsFormatter(BasePowertoolsFormatter):
     def format(self, record: logging.LogRecord) -> str:
         line: Mapping[str, Any] | None = record.__dict__.get("_toolkit_line")
         log = self._from_record(record) if line is None else dict(line)
-        for key, value in {**self.log_format, **self._thread_keys.get()}.items():
-            log.setdefault(key, value)
+        own, thread = self.log_format, self._thread_keys.get()
+        if own or thread:
+            for key, value in {**own, **thread}.items():
+                log.setdefault(key, value)
         log["timestamp"] = self.formatTime(record, self.datefmt)
         message = log["message"]
         if self.json_deserializer is not None and isinstance(message, str) and not record.args:
@@ -266,7 +268,7 @@ class LambdaPowertoolsFormatter(BasePowertoolsFormatter):
         if not self.serialize_stacktrace:
             log.pop("stack_trace", None)
         order = self.log_record_order
-        if order != list(_DEFAULT_ORDER):
+        if order != _DEFAULT_ORDER:
             log = {**{key: log[key] for key in order if key in log}, **log}
         return self.serialize(log)
 
