@@ -12,13 +12,14 @@ import io
 import json
 import logging
 import re
+import subprocess
 import sys
 import time
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, subprocess_env
 from toolkit import Logger
 from toolkit.config import environ
 from toolkit.logging import (
@@ -462,3 +463,19 @@ def test_the_custom_formatter_example(capsys):
     assert (line["msg"], line["stage"], line["order_id"]) == ("charged", "prod", "o-7")
     assert "message" not in line and line["function_name"] == "orders"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", line["timestamp"])
+
+
+def test_a_logger_without_a_formatter_never_loads_the_formatter_classes():
+    """Cold start: the formatter classes are loaded only by a Logger that uses one."""
+    probe = (
+        "import sys, io\n"
+        "from toolkit import Logger\n"
+        "Logger('cold', stream=io.StringIO(), json_default=repr, utc=True).info('x')\n"
+        "print('toolkit.logging._powertools_formatter' in sys.modules)\n"
+    )
+    env = {k: v for k, v in subprocess_env().items() if not k.startswith("COVERAGE_")}
+    env.pop("POWERTOOLS_DEV", None)
+    env.pop("TOOLKIT_DEV", None)
+    command = [sys.executable, "-c", probe]
+    result = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+    assert result.stdout.strip() == "False"

@@ -47,7 +47,6 @@ from toolkit.logging.formatter import (
     RECORD_ATTRS,
     ExcInfo,
     exception_fields,
-    format_line,
     safe_str,
     timestamp,
 )
@@ -155,7 +154,8 @@ class LoggerConfig:
     ``capsys``, ``contextlib.redirect_stdout`` and a runtime's own redirection see the lines
     of a Logger built before they swapped ``sys.stdout``; a :class:`HandlerOutput` for a
     ``logger_handler``. ``formatter`` is ``None`` for toolkit's own line (the fast path), or
-    the formatter every line goes through (see :func:`~toolkit.logging.formatter.format_line`).
+    the formatter every line goes through (see
+    :func:`toolkit.logging._powertools_formatter.format_line`).
     """
 
     __slots__ = (
@@ -479,6 +479,9 @@ class Family:
         if formatter is None:
             text = render.checked(data, KEEP)
         else:
+            # here: a Logger without a formatter never loads that module
+            from toolkit.logging._powertools_formatter import format_line
+
             name = self.config.service if logger_name is None else logger_name
             text = format_line(
                 formatter,
