@@ -152,8 +152,9 @@ class LoggerConfig:
 
     ``stream`` is ``None`` for "``sys.stdout`` as it is when a line is written", so that
     ``capsys``, ``contextlib.redirect_stdout`` and a runtime's own redirection see the lines
-    of a Logger built before they swapped ``sys.stdout``; a :class:`HandlerOutput` for a
-    ``logger_handler``. ``formatter`` is ``None`` for toolkit's own line (the fast path), or
+    of a Logger built before they swapped ``sys.stdout``. ``handler`` is a
+    :class:`HandlerOutput` for a ``logger_handler``, which then takes the lines instead of the
+    stream. ``formatter`` is ``None`` for toolkit's own line (the fast path), or
     the formatter every line goes through (see
     :func:`toolkit.logging._powertools_formatter.format_line`).
     """
@@ -162,6 +163,7 @@ class LoggerConfig:
         "buffer",
         "constructor_keys",
         "formatter",
+        "handler",
         "render",
         "sampling_rate",
         "service",
@@ -171,7 +173,8 @@ class LoggerConfig:
     service: str
     sampling_rate: float | None
     buffer: LogBuffer | None
-    stream: IO[str] | HandlerOutput | None
+    stream: IO[str] | None
+    handler: HandlerOutput | None
     render: Encoder
     formatter: logging.Formatter | None
     constructor_keys: Mapping[str, Any]
@@ -182,9 +185,10 @@ class LoggerConfig:
         *,
         sampling_rate: float | None,
         buffer: LogBuffer | None,
-        stream: IO[str] | HandlerOutput | None,
+        stream: IO[str] | None,
         json_default: Callable[[Any], Any],
         keys: Mapping[str, Any],
+        handler: HandlerOutput | None = None,
         formatter: logging.Formatter | None = None,
     ) -> None:
         setattr_ = object.__setattr__
@@ -194,6 +198,7 @@ class LoggerConfig:
         setattr_(self, "stream", stream)
         setattr_(self, "render", Encoder(json_default))
         setattr_(self, "formatter", formatter)
+        setattr_(self, "handler", handler)
         setattr_(self, "constructor_keys", dict(keys))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -256,6 +261,10 @@ class Family:
         self._checked: Mapping[str, Any] = _EMPTY
         self._checked_generation = -1
         self._merged_secret = False
+        # Read on every line: an attribute of the family rather than of its configuration.
+        self.formatter = config.formatter
+        # Where a finished line goes, chosen once: the stream's path is the hot one.
+        self.write: Callable[..., None] = self._write if config.handler is None else self._hand_over
 
     # --- keys -----------------------------------------------------------------------------
     def merge(self, record: InvocationRecord | None) -> dict[str, Any]:
@@ -475,7 +484,7 @@ class Family:
             data["message_args_error"] = error
         if exc_info is not None:
             data.update(exception_fields(exc_info))  # JSON-safe as built
-        formatter = self.config.formatter
+        formatter = self.formatter
         if formatter is None:
             text = render.checked(data, KEEP)
         else:
@@ -578,16 +587,18 @@ class Family:
         for line in lines:
             self.write(line, level)
 
-    def write(self, line: str, level: int = INFO) -> None:
-        """Write ``line`` to the stream, or hand it to the ``logger_handler`` at ``level``."""
+    def _write(self, line: str, level: int = INFO) -> None:
+        """``write``: ``line`` to the stream (``level`` is for a ``logger_handler``)."""
         try:
             stream = self.config.stream
-            if stream is None:
-                write_line(sys.stdout, line)
-            elif stream.__class__ is HandlerOutput:
-                stream.emit(line, level)
-            else:
-                write_line(cast("IO[str]", stream), line)
+            write_line(sys.stdout if stream is None else stream, line)
+        except Exception as exc:
+            self.report_failure(exc)
+
+    def _hand_over(self, line: str, level: int = INFO) -> None:
+        """``write`` with a ``logger_handler``: ``line`` to the handler, at ``level``."""
+        try:
+            cast(HandlerOutput, self.config.handler).emit(line, level)
         except Exception as exc:
             self.report_failure(exc)
 

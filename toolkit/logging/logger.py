@@ -237,15 +237,15 @@ class Logger(logging.Logger):
                 "serialize_stacktrace": serialize_stacktrace,
             },
         )
-        output = stream if logger_handler is None else HandlerOutput(logger_handler, service)
         family = Family(
             LoggerConfig(
                 service,
                 sampling_rate=None if sampling_rate is None else float(sampling_rate),
                 buffer=buffer,
-                stream=output,
+                stream=stream,
                 json_default=json_default or str,
                 keys=persistent_keys,
+                handler=None if logger_handler is None else HandlerOutput(logger_handler, service),
                 formatter=formatter,
             ),
             Levels(configured, lambda_level, None if buffer is None else buffer.level_no),
