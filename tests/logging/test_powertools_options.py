@@ -416,10 +416,12 @@ def test_the_formatter_on_a_plain_stdlib_logger():
     formatter.append_keys(user="u1", temp=1)
     formatter.remove_keys(["temp"])
     plain.info("hello %s", "world", extra={"order_id": 4})
+    plain.info("%d orders", "many")  # bad arguments: the message says so, nothing raises
     formatter.clear_state()
     formatter.thread_safe_append_keys(request="r1")
     plain.error("failed", exc_info=_boom())
-    first, second = (json.loads(t) for t in target.getvalue().splitlines())
+    first, bad, second = (json.loads(t) for t in target.getvalue().splitlines())
+    assert bad["message"] == "%d orders (message_args_error: TypeError)"
     assert next(iter(first)) == "message" and first["message"] == "hello world"
     assert (first["team"], first["user"], first["order_id"]) == ("payments", "u1", 4)
     assert "temp" not in first
@@ -479,3 +481,35 @@ def test_a_logger_without_a_formatter_never_loads_the_formatter_classes():
     command = [sys.executable, "-c", probe]
     result = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
     assert result.stdout.strip() == "False"
+
+
+def test_the_loggers_own_notices_go_through_the_formatter(stream, service):
+    with environ({"AWS_LAMBDA_LOG_LEVEL": "WARN"}):
+        Logger(service, level="DEBUG", stream=stream, logger_formatter=Stamped())
+    (notice,) = stream.records()
+    assert notice["stamped"] is True and notice["level"] == "WARNING"
+    assert notice["location"] == "toolkit.logging:level"
+    assert notice["msg"].startswith("AWS_LAMBDA_LOG_LEVEL is higher")
+
+
+def test_a_plain_logging_formatter_writes_its_own_text(service):
+    target = io.StringIO()
+    logger = Logger(
+        service,
+        logger_handler=logging.StreamHandler(target),
+        logger_formatter=logging.Formatter("%(levelname)s %(message)s %(order_id)s"),
+    )
+    logger.warning("plain text", order_id=8)
+    assert target.getvalue() == "WARNING plain text 8\n"
+
+
+def test_a_handler_that_raises_never_reaches_the_caller(capsys, service):
+    class Failing(logging.Handler):
+        def handle(self, record: logging.LogRecord) -> bool:
+            raise OSError("disk full")
+
+    logger = Logger(service, logger_handler=Failing())
+    logger.info("lost, and reported")
+    logger.info("again")
+    err = capsys.readouterr().err
+    assert err.count("could not write a log line") == 1 and "OSError: disk full" in err
