@@ -164,6 +164,13 @@ LOGGER_LOG_EVENT = _toolkit(
     "Log the incoming event in inject_lambda_context when log_event is not passed.",
     "bool",
 )
+DEV = _toolkit(
+    "DEV",
+    False,
+    parse_bool,
+    "Local development: the Logger writes pretty, indented JSON (several lines per record).",
+    "bool",
+)
 TRACE_DISABLED = _toolkit(
     "TRACE_DISABLED", False, parse_bool, "Disable tracing whatever the environment.", "bool"
 )

@@ -12,6 +12,7 @@ from toolkit._typing import TYPE_CHECKING
 _EXPORTS: dict[str, str] = {
     "Logger": "toolkit.logging.logger",
     "LogBuffer": "toolkit.logging.buffer",
+    "LoggerBufferConfig": "toolkit.logging.buffer",
     "LoggerError": "toolkit.logging.errors",
     "InvalidLevelError": "toolkit.logging.errors",
     "InvalidSamplingRateError": "toolkit.logging.errors",
@@ -33,6 +34,7 @@ __all__ = [
     "InvalidSecretError",
     "LogBuffer",
     "Logger",
+    "LoggerBufferConfig",
     "LoggerError",
     "OrphanedChildLoggerError",
     "correlation_paths",
@@ -43,7 +45,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from toolkit.logging import correlation_paths, redact
-    from toolkit.logging.buffer import LogBuffer
+    from toolkit.logging.buffer import LogBuffer, LoggerBufferConfig
     from toolkit.logging.errors import (
         InvalidBufferError,
         InvalidCorrelationPathError,

@@ -13,9 +13,9 @@ import threading
 from collections import deque
 
 from toolkit.logging.errors import InvalidBufferError, InvalidLevelError
-from toolkit.logging.levels import ERROR, parse_level
+from toolkit.logging.levels import ERROR, level_name, parse_level
 
-__all__ = ["LogBuffer"]
+__all__ = ["LogBuffer", "LoggerBufferConfig"]
 
 
 class LogBuffer:
@@ -73,6 +73,31 @@ class LogBuffer:
 
     def __hash__(self) -> int:
         return hash((self.level_no, self.max_bytes, self.flush_on_error))
+
+
+class LoggerBufferConfig(LogBuffer):
+    """Powertools' name and arguments for a :class:`LogBuffer`, for
+    ``Logger(buffer_config=LoggerBufferConfig(max_bytes=..., buffer_at_verbosity="DEBUG",
+    flush_on_error_log=True))``; the same object as ``LogBuffer(level, max_bytes,
+    flush_on_error)``, with the same checks."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        max_bytes: int = 20480,
+        buffer_at_verbosity: str = "DEBUG",
+        flush_on_error_log: bool = True,
+    ) -> None:
+        super().__init__(buffer_at_verbosity, max_bytes, flush_on_error_log)
+
+    @property
+    def buffer_at_verbosity(self) -> str:
+        return level_name(self.level_no)
+
+    @property
+    def flush_on_error_log(self) -> bool:
+        return self.flush_on_error
 
 
 class PendingLines:

@@ -45,13 +45,14 @@ from toolkit.logging.buffer import LogBuffer, PendingLines
 from toolkit.logging.formatter import (
     KEEP,
     OWN_FIELDS,
+    RECORD_ATTRS,
     ExcInfo,
     exception_fields,
     safe_str,
     timestamp,
 )
 from toolkit.logging.lambda_keys import current_trace_id
-from toolkit.logging.levels import ERROR, WARNING, Levels, level_name
+from toolkit.logging.levels import ERROR, INFO, WARNING, Levels, level_name
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Family",
     "InvocationRecord",
+    "HandlerOutput",
     "JsonHandler",
     "LoggerConfig",
     "attach_keys",
@@ -67,10 +69,6 @@ __all__ = [
 ]
 
 _EMPTY: Mapping[str, Any] = {}
-_RECORD_ATTRS = frozenset(
-    logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
-    | {"message", "asctime", "taskName"}
-)
 # The call's keys named like a LogRecord attribute (``name=``, ``module=``...), which cannot be
 # record attributes: they travel beside their record (see :func:`attach_keys`).
 _clashing: weakref.WeakKeyDictionary[logging.LogRecord, dict[str, Any]] = (
@@ -155,20 +153,54 @@ def _add_keys(data: dict[str, Any], keys: Mapping[str, Any]) -> None:
             data[key] = value
 
 
+class HandlerOutput:
+    """A ``logging.Handler`` given as ``Logger(logger_handler=...)``, in the place of the
+    stream: each line goes to its ``handle`` as one record of the line's level whose message
+    is the finished line (the handler's formatter is set to write just that)."""
+
+    __slots__ = ("handler", "name")
+
+    def __init__(self, handler: logging.Handler, name: str) -> None:
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        self.handler = handler
+        self.name = name
+
+    def emit(self, line: str, level: int) -> None:
+        handler = self.handler
+        if level >= handler.level:  # checked by the caller in stdlib (Logger.callHandlers)
+            handler.handle(logging.LogRecord(self.name, level, "", 0, line, None, None))
+
+
 class LoggerConfig:
     """What a Logger was built with; shared by its children, never changed afterwards.
 
     ``stream`` is ``None`` for "``sys.stdout`` as it is when a line is written", so that
     ``capsys``, ``contextlib.redirect_stdout`` and a runtime's own redirection see the lines
-    of a Logger built before they swapped ``sys.stdout``."""
+    of a Logger built before they swapped ``sys.stdout``. ``handler`` is a
+    :class:`HandlerOutput` for a ``logger_handler``, which then takes the lines instead of the
+    stream. ``formatter`` is ``None`` for toolkit's own line (the fast path), or
+    the formatter every line goes through (see
+    :func:`toolkit.logging._powertools_formatter.format_line`).
+    """
 
-    __slots__ = ("buffer", "constructor_keys", "render", "sampling_rate", "service", "stream")
+    __slots__ = (
+        "buffer",
+        "constructor_keys",
+        "formatter",
+        "handler",
+        "render",
+        "sampling_rate",
+        "service",
+        "stream",
+    )
 
     service: str
     sampling_rate: float | None
     buffer: LogBuffer | None
     stream: IO[str] | None
+    handler: HandlerOutput | None
     render: Encoder
+    formatter: logging.Formatter | None
     constructor_keys: Mapping[str, Any]
 
     def __init__(
@@ -180,6 +212,8 @@ class LoggerConfig:
         stream: IO[str] | None,
         json_default: Callable[[Any], Any],
         keys: Mapping[str, Any],
+        handler: HandlerOutput | None = None,
+        formatter: logging.Formatter | None = None,
     ) -> None:
         setattr_ = object.__setattr__
         setattr_(self, "service", service)
@@ -187,6 +221,8 @@ class LoggerConfig:
         setattr_(self, "buffer", buffer)
         setattr_(self, "stream", stream)
         setattr_(self, "render", Encoder(json_default))
+        setattr_(self, "formatter", formatter)
+        setattr_(self, "handler", handler)
         setattr_(self, "constructor_keys", dict(keys))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -249,6 +285,10 @@ class Family:
         self._checked: Mapping[str, Any] = _EMPTY
         self._checked_generation = -1
         self._merged_secret = False
+        # Read on every line: an attribute of the family rather than of its configuration.
+        self.formatter = config.formatter
+        # Where a finished line goes, chosen once: the stream's path is the hot one.
+        self.write: Callable[..., None] = self._write if config.handler is None else self._hand_over
 
     # --- keys -----------------------------------------------------------------------------
     def merge(self, record: InvocationRecord | None) -> dict[str, Any]:
@@ -455,6 +495,7 @@ class Family:
         record: InvocationRecord | None,
         exc_info: ExcInfo | None = None,
         logger_name: str | None = None,
+        log_record: logging.LogRecord | None = None,
     ) -> str:
         structured = None
         render = self.config.render
@@ -484,9 +525,26 @@ class Family:
             data["message_args_error"] = error
         if exc_info is not None:
             data.update(exception_fields(exc_info))  # JSON-safe as built
-        text = render.checked(data, KEEP)
+        formatter = self.formatter
+        if formatter is None:
+            text = render.checked(data, KEEP)
+        else:
+            # here: a Logger without a formatter never loads that module
+            from toolkit.logging._powertools_formatter import format_line
+
+            name = self.config.service if logger_name is None else logger_name
+            text = format_line(
+                formatter,
+                data,
+                keys,
+                record=log_record,
+                notice=(name, level, location, msg, args, exc_info, created),
+                encode=self._encode,
+                lock=self.lock,
+            )
         if _redact.needles:
             whole = structured is not None or error is not None or exc_info is not None
+            whole = whole or formatter is not None
             return self.redacted(text, message, keys, record, whole)
         return text
 
@@ -542,7 +600,7 @@ class Family:
             return
         if pending is not None and level >= ERROR and cast(LogBuffer, buffer).flush_on_error:
             self.flush_pending(record)
-        self.write(line)
+        self.write(line, level)
 
     def flush_pending(self, record: InvocationRecord | None) -> None:
         """Write the held lines, oldest first, after a line saying how many were evicted."""
@@ -563,15 +621,25 @@ class Family:
                     },
                     created=_now(),
                     record=record,
-                )
+                ),
+                WARNING,
             )
+        level = cast(LogBuffer, self.config.buffer).level_no
         for line in lines:
-            self.write(line)
+            self.write(line, level)
 
-    def write(self, line: str) -> None:
+    def _write(self, line: str, level: int = INFO) -> None:
+        """``write``: ``line`` to the stream (``level`` is for a ``logger_handler``)."""
         try:
             stream = self.config.stream
             write_line(sys.stdout if stream is None else stream, line)
+        except Exception as exc:
+            self.report_failure(exc)
+
+    def _hand_over(self, line: str, level: int = INFO) -> None:
+        """``write`` with a ``logger_handler``: ``line`` to the handler, at ``level``."""
+        try:
+            cast(HandlerOutput, self.config.handler).emit(line, level)
         except Exception as exc:
             self.report_failure(exc)
 
@@ -601,7 +669,7 @@ def attach_keys(record: logging.LogRecord, keys: Mapping[str, Any]) -> None:
     attrs = record.__dict__
     clashing = None
     for key, value in keys.items():
-        if key in _RECORD_ATTRS or key in attrs:
+        if key in RECORD_ATTRS or key in attrs:
             if clashing is None:
                 clashing = _clashing[record] = {}
             clashing[key] = value
@@ -638,7 +706,7 @@ class JsonHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         family = self._family
         try:
-            keys = {k: v for k, v in record.__dict__.items() if k not in _RECORD_ATTRS}
+            keys = {k: v for k, v in record.__dict__.items() if k not in RECORD_ATTRS}
             clashing = _clashing.get(record)
             if clashing is not None:
                 keys = {**clashing, **keys}
@@ -654,10 +722,11 @@ class JsonHandler(logging.Handler):
                 record=current,
                 exc_info=exc_info_of(record.exc_info),
                 logger_name=None if record.name == self._owner else record.name,
+                log_record=record,
             )
             if self._buffered:
                 family.deliver(record.levelno, line, current)
             else:
-                family.write(line)
+                family.write(line, record.levelno)
         except Exception as exc:
             family.report_failure(exc)

@@ -1,27 +1,47 @@
-"""The pieces of a log line that are not JSON encoding: the timestamp, the exception fields,
-and which members are the line's own (level names are :mod:`toolkit.logging.levels`').
+"""The pieces of a log line that are not JSON encoding (the timestamp, the exception fields,
+which members are the line's own) and, by name, Powertools' formatter classes.
 
 Encoding (strict JSON, markers for bad values, the size bound) is :mod:`toolkit.jsonline`'s,
 shared with the EMF documents; the Logger's own calls and records arriving through stdlib
 ``logging`` both go through it.
+
+``BasePowertoolsFormatter``, ``LambdaPowertoolsFormatter`` and ``JsonFormatter`` are importable
+from here, under Powertools' module name, and defined in
+:mod:`toolkit.logging._powertools_formatter`, loaded the first time one is used: a Logger
+without a formatter (the usual one) never pays for them at cold start. See that module for
+how a Logger's lines go through a formatter.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from types import TracebackType
 
+from toolkit import config
+from toolkit._lazy import exports
 from toolkit._typing import TYPE_CHECKING
 from toolkit.jsonline import safe_str
 
 if TYPE_CHECKING:
     from typing import Any
 
+    from toolkit.logging._powertools_formatter import (
+        BasePowertoolsFormatter,
+        JsonFormatter,
+        LambdaPowertoolsFormatter,
+    )
+
 __all__ = [
     "KEEP",
     "OWN_FIELDS",
+    "RECORD_ATTRS",
+    "BasePowertoolsFormatter",
+    "JsonFormatter",
+    "LambdaPowertoolsFormatter",
     "exception_fields",
+    "make_formatter",
     "safe_str",
     "timestamp",
 ]
@@ -52,8 +72,13 @@ OWN_FIELDS = (KEEP - {"correlation_id"}) | {
     "exception",
     "stack_trace",
     "message_args_error",
+    "formatter_error",
 }
-
+# A LogRecord's own attributes; any other attribute is a key given with ``extra=``.
+RECORD_ATTRS = frozenset(
+    logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
+    | {"message", "asctime", "taskName", "_toolkit_line"}
+)
 _cache: tuple[int, str] = (-1, "")
 
 
@@ -101,3 +126,63 @@ def exception_fields(exc_info: ExcInfo) -> dict[str, Any]:
             "frames": frames,
         },
     }
+
+
+# --- which formatter a Logger's lines go through --------------------------------------------
+
+_FORMATTER_DEFAULTS: dict[str, Any] = {
+    "json_serializer": None,
+    "json_deserializer": None,
+    "datefmt": None,
+    "use_datetime_directive": False,
+    "log_record_order": None,
+    "use_rfc3339": False,
+    "serialize_stacktrace": True,
+}
+
+
+def make_formatter(
+    logger_formatter: logging.Formatter | None, options: dict[str, Any]
+) -> logging.Formatter | None:
+    """The formatter a Logger's lines go through, or ``None`` when toolkit's own line serves
+    (the fast path). ``options`` are the Logger's formatter options, by name; one that a
+    given ``logger_formatter`` would ignore raises ``TypeError`` naming it, rather than being
+    dropped silently (Powertools drops them). ``utc`` alone needs no formatter (toolkit's
+    timestamp is UTC), nor ``json_default`` (the Logger's encoder applies it)."""
+    changed = sorted(
+        name
+        for name, default in _FORMATTER_DEFAULTS.items()
+        if options.get(name, default) != default
+    )
+    if logger_formatter is not None:
+        if not isinstance(logger_formatter, logging.Formatter):
+            raise TypeError(
+                "Logger logger_formatter must be a logging.Formatter (a "
+                "toolkit.logging.formatter.LambdaPowertoolsFormatter or subclass), not "
+                f"{type(logger_formatter).__name__}"
+            )
+        if options.get("utc"):
+            changed.append("utc")
+        if changed:
+            raise TypeError(
+                f"Logger {', '.join(changed)}: options of the formatter, which a given "
+                "logger_formatter does not take from the Logger; pass them to the formatter"
+            )
+        return logger_formatter
+    if changed or config.DEV.read():
+        from toolkit.logging._powertools_formatter import LambdaPowertoolsFormatter
+
+        return LambdaPowertoolsFormatter(**options)
+    return None
+
+
+_CLASSES = "toolkit.logging._powertools_formatter"
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        "BasePowertoolsFormatter": _CLASSES,
+        "LambdaPowertoolsFormatter": _CLASSES,
+        "JsonFormatter": _CLASSES,
+    },
+    globals(),
+)

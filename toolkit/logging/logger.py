@@ -44,7 +44,15 @@ from toolkit.logging.errors import (
     InvalidSamplingRateError,
     OrphanedChildLoggerError,
 )
-from toolkit.logging.family import Family, JsonHandler, LoggerConfig, attach_keys, exc_info_of
+from toolkit.logging.family import (
+    Family,
+    HandlerOutput,
+    JsonHandler,
+    LoggerConfig,
+    attach_keys,
+    exc_info_of,
+)
+from toolkit.logging.formatter import make_formatter
 from toolkit.logging.lambda_keys import lambda_keys, xray_trace_id
 from toolkit.logging.levels import (
     CRITICAL,
@@ -96,8 +104,21 @@ def _warn_lambda_level(family: Family, requested: int, lambda_level: int) -> Non
             },
             created=_now(),
             record=family.current(),
-        )
+        ),
+        WARNING,
     )
+
+
+def _log_uncaught_exceptions(logger: Logger) -> None:
+    """``Logger(log_uncaught_exceptions=True)``: an exception nobody caught is logged (ERROR,
+    with its traceback) before the hook that was installed before ours runs as usual."""
+    previous = sys.excepthook
+
+    def hook(etype: type[BaseException], value: BaseException, tb: Any) -> None:
+        logger.exception(value, exc_info=(etype, value, tb))
+        previous(etype, value, tb)
+
+    sys.excepthook = hook
 
 
 def _outermost() -> tuple[Any, int]:
@@ -197,7 +218,9 @@ class Logger(logging.Logger):
     ``service`` defaults to ``TOOLKIT_SERVICE_NAME``/``POWERTOOLS_SERVICE_NAME``, ``level`` to
     ``TOOLKIT_LOG_LEVEL``/``POWERTOOLS_LOG_LEVEL`` then INFO, ``sampling_rate`` to
     ``TOOLKIT_LOGGER_SAMPLE_RATE``; explicit arguments win, and ``AWS_LAMBDA_LOG_LEVEL`` wins
-    over all of them. Extra keyword arguments are keys on every line.
+    over all of them. Extra keyword arguments are keys on every line. Powertools' output
+    options (``logger_formatter``, ``logger_handler``, ``datefmt``, ``json_serializer``...)
+    are described in docs/logger.md, "Powertools options".
     """
 
     _family: Family
@@ -230,7 +253,19 @@ class Logger(logging.Logger):
         sampling_rate: float | None = None,
         stream: IO[str] | None = None,
         buffer: LogBuffer | None = None,
-        json_default: Callable[[Any], Any] = str,
+        json_default: Callable[[Any], Any] | None = None,
+        logger_formatter: logging.Formatter | None = None,
+        logger_handler: logging.Handler | None = None,
+        log_uncaught_exceptions: bool = False,
+        json_serializer: Callable[[dict[str, Any]], str] | None = None,
+        json_deserializer: Callable[[Any], Any] | None = None,
+        datefmt: str | None = None,
+        use_datetime_directive: bool = False,
+        log_record_order: list[str] | None = None,
+        utc: bool = False,
+        use_rfc3339: bool = False,
+        serialize_stacktrace: bool = True,
+        buffer_config: LogBuffer | None = None,
         **persistent_keys: Any,
     ) -> None:
         service = service or config.SERVICE_NAME.read()
@@ -252,22 +287,44 @@ class Logger(logging.Logger):
             raise InvalidSamplingRateError(
                 "sampling_rate", sampling_rate, "a number between 0 and 1"
             )
+        if buffer_config is not None:
+            if buffer is not None:
+                raise TypeError("Logger takes buffer or buffer_config (Powertools' name), not both")
+            buffer = buffer_config
         if buffer is not None and not isinstance(buffer, LogBuffer):
             raise InvalidBufferError("buffer", buffer, "a toolkit.logging.LogBuffer")
+        formatter = make_formatter(
+            logger_formatter,
+            {
+                "json_serializer": json_serializer,
+                "json_deserializer": json_deserializer,
+                "json_default": json_default,
+                "datefmt": datefmt,
+                "use_datetime_directive": use_datetime_directive,
+                "log_record_order": log_record_order,
+                "utc": utc,
+                "use_rfc3339": use_rfc3339,
+                "serialize_stacktrace": serialize_stacktrace,
+            },
+        )
         family = Family(
             LoggerConfig(
                 service,
                 sampling_rate=None if sampling_rate is None else float(sampling_rate),
                 buffer=buffer,
                 stream=stream,
-                json_default=json_default,
+                json_default=json_default or str,
                 keys=persistent_keys,
+                handler=None if logger_handler is None else HandlerOutput(logger_handler, service),
+                formatter=formatter,
             ),
             Levels(configured, lambda_level, None if buffer is None else buffer.level_no),
         )
         self._setup(service, family)
         if lambda_level is not None and lambda_level > requested:
             _warn_lambda_level(family, requested, lambda_level)
+        if log_uncaught_exceptions:
+            _log_uncaught_exceptions(self)
 
     def _init_child(self, service: str, module: str, given: dict[str, Any]) -> None:
         """``Logger(child=True)``: Powertools' module logger, named ``<service>.<module>`` and
@@ -345,6 +402,7 @@ class Logger(logging.Logger):
         handler = getattr(self, "_handler", None)
         self._fast = (
             handler is not None
+            and self._family.config.formatter is None  # a formatter reads the real record
             and not self._propagate
             and not self.filters
             and not handler.filters
