@@ -217,12 +217,33 @@ def test_a_child_built_before_its_parent_joins_it(stream, service, capsys):
 
 
 @pytest.mark.parametrize(
-    ("options", "named"), [({"level": "DEBUG"}, "level"), ({"order_id": 1}, "order_id")]
+    ("options", "named"),
+    [
+        ({"order_id": 1}, "order_id"),
+        ({"sampling_rate": 0.5}, "sampling_rate"),
+        ({"stream": io.StringIO()}, "stream"),  # not the parent's: it would be ignored
+    ],
 )
 def test_a_child_logger_refuses_its_own_configuration(service, options, named):
     Logger(service)
     with pytest.raises(TypeError, match=named):
         Logger(service=service, child=True, **options)
+
+
+def test_a_child_logger_has_its_own_level_and_may_name_its_parents_stream(stream, service):
+    # Powertools' module loggers: Logger(child=True, stream=<the parent's>, level="DEBUG").
+    parent = Logger(service, stream=stream)
+    child = Logger(service=service, child=True, stream=stream, level="DEBUG")
+    parent.debug("parent, below its level")
+    child.debug("child, at its own level")
+    child.setLevel("ERROR")
+    child.warning("child, now below its own level")
+    parent.warning("parent")
+    assert [r["message"] for r in stream.records()] == ["child, at its own level", "parent"]
+    parent.setLevel("DEBUG")  # the family's level leaves the child's own alone
+    child.info("still below the child's own level")
+    parent.debug("parent at DEBUG")
+    assert stream.records()[-1]["message"] == "parent at DEBUG"
 
 
 # --- correlation_id_path with JMESPath custom functions (Powertools' jmespath_utils.query) ----

@@ -589,14 +589,17 @@ class Family:
     def _encode(self, data: dict[str, Any]) -> str:
         return self.config.render(data, KEEP)
 
-    def deliver(self, level: int, line: str, record: InvocationRecord | None) -> None:
-        """Write ``line``, hold it in the invocation's buffer, or drop it, by level."""
+    def deliver(
+        self, level: int, line: str, record: InvocationRecord | None, floor: int | None = None
+    ) -> None:
+        """Write ``line``, hold it in the invocation's buffer, or drop it, by level (``floor``:
+        a child's own level, in place of the family's)."""
         pending = None if record is None else record.pending
         buffer = self.config.buffer
         if pending is not None and level <= cast(LogBuffer, buffer).level_no:
             pending.add(line)
             return
-        if level < self.levels.effective:
+        if level < (self.levels.effective if floor is None else floor):
             return
         if pending is not None and level >= ERROR and cast(LogBuffer, buffer).flush_on_error:
             self.flush_pending(record)
@@ -686,6 +689,8 @@ class JsonHandler(logging.Handler):
     # What to tell when a filter is added or removed: the Logger's short cut, which skips this
     # handler, is taken only while it has no filters.
     on_filters_changed: Callable[[], None] | None = None
+    # The own level of the child Logger this handler belongs to (see Family.deliver).
+    floor: int | None = None
 
     def __init__(self, family: Family, owner: str, *, buffered: bool = True) -> None:
         super().__init__()
@@ -725,7 +730,7 @@ class JsonHandler(logging.Handler):
                 log_record=record,
             )
             if self._buffered:
-                family.deliver(record.levelno, line, current)
+                family.deliver(record.levelno, line, current, self.floor)
             else:
                 family.write(line, record.levelno)
         except Exception as exc:

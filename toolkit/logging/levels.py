@@ -130,7 +130,8 @@ class Levels:
         self.effective = effective
         self.threshold = threshold
         for logger in self.loggers:
-            logger._threshold = threshold
+            own = logger._own_level
+            logger._threshold = threshold if own is None else own
         if self.loggers:
             import logging  # already loaded: the loggers are logging.Logger objects
 

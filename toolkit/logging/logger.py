@@ -231,6 +231,9 @@ class Logger(logging.Logger):
     _orphan_of: str | None = None
     # The default Logger an orphan child writes through meanwhile.
     _provisional = False
+    # A child's own level (Logger(child=True, level=...) or setLevel on a child), where
+    # Powertools' module loggers have theirs; None: the family's.
+    _own_level: int | None = None
 
     # What Powertools' Logger looks for on the stdlib logger of its service name (logger.py,
     # Logger._init_logger and _get_handler): a Powertools Logger built after this one with the
@@ -330,7 +333,16 @@ class Logger(logging.Logger):
         """``Logger(child=True)``: Powertools' module logger, named ``<service>.<module>`` and
         a member of the family of the Logger registered under ``service``. Built before that
         Logger, it writes through a default one until the service's Logger is built, then
-        joins it (:meth:`_setup`). Everything but ``service`` is the parent's to configure."""
+        joins it (:meth:`_setup`). Everything but ``service`` and its own ``level`` is the
+        parent's to configure; ``stream`` is accepted when it is the parent's own."""
+        parent = _manager.loggerDict.get(service)
+        if given["stream"] is not None and (
+            not isinstance(parent, Logger) or given["stream"] is not parent._family.config.stream
+        ):
+            raise TypeError(
+                "Logger(child=True) writes through its parent's output: pass stream to the "
+                f"Logger of service {service!r} (built first) instead"
+            )
         function = Logger.__init__
         code = function.__code__
         positional = code.co_varnames[1 : code.co_argcount]
@@ -339,7 +351,7 @@ class Logger(logging.Logger):
         options = [
             name
             for name, default in defaults.items()
-            if name not in ("service", "child") and given[name] is not default
+            if name not in ("service", "child", "level", "stream") and given[name] is not default
         ]
         # and the persistent keys (the ``**`` parameter, named after the keyword-only ones)
         options += given[code.co_varnames[code.co_argcount + code.co_kwonlyargcount]]
@@ -348,13 +360,14 @@ class Logger(logging.Logger):
                 f"Logger(child=True) shares its parent's configuration: pass "
                 f"{', '.join(options)} to the Logger of service {service!r} instead"
             )
-        parent = _manager.loggerDict.get(service)
         if not isinstance(parent, Logger) or parent._provisional:
             if not isinstance(parent, Logger):
                 parent = Logger(service)
                 parent._provisional = True
             self._orphan_of = service
         self._setup(f"{service}.{module}", parent._family)
+        if given["level"] is not None:
+            self.setLevel(given["level"])
 
     def _setup(self, name: str, family: Family) -> None:
         super().__init__(name)
@@ -376,14 +389,22 @@ class Logger(logging.Logger):
             self._family.levels.loggers.remove(self)
         self._family = family
         levels = family.levels
-        self._threshold = levels.threshold
+        self._threshold = levels.threshold if self._own_level is None else self._own_level
         service = family.config.service
         self._handler = JsonHandler(family, service)
+        self._handler.floor = self._own_level
         self._handler.formatter = cast("logging.Formatter", _PowertoolsSeam(self))
         self._handler.on_filters_changed = self._refresh
         # Lines of a child (and of other loggers) say which logger wrote them.
         self._logger_key = None if self.name == service else self.name
-        logging.Logger.setLevel(self, logging.NOTSET if levels.loggers else levels.threshold)
+        logging.Logger.setLevel(
+            self,
+            self._own_level
+            if self._own_level is not None
+            else logging.NOTSET
+            if levels.loggers
+            else levels.threshold,
+        )
         levels.loggers.append(self)
         self.addHandler(self._handler)
 
@@ -426,11 +447,16 @@ class Logger(logging.Logger):
         self._refresh()
 
     def setLevel(self, level: str | int) -> None:
-        """Change the configured level (``AWS_LAMBDA_LOG_LEVEL`` still wins)."""
+        """Change the configured level (``AWS_LAMBDA_LOG_LEVEL`` still wins): the family's, or
+        a child's own, as Powertools' module loggers have."""
         requested = parse_level(level)
         lambda_level = _lambda_level()
         configured = requested if lambda_level is None else lambda_level
-        self._family.set_level(configured)
+        if self.name != self._family.config.service:
+            self._own_level = self._threshold = self._handler.floor = configured
+            logging.Logger.setLevel(self, configured)
+        else:
+            self._family.set_level(configured)
         if configured > requested:
             _warn_lambda_level(self._family, requested, configured)
 
@@ -534,6 +560,7 @@ class Logger(logging.Logger):
                     logger_name=self._logger_key,
                 ),
                 record,
+                self._own_level,
             )
         except Exception as exc:
             family.report_failure(exc)
