@@ -36,7 +36,7 @@ from toolkit.batch import (
     batch_processor,
     process_partial_response,
 )
-from toolkit.middleware import MiddlewareFunction
+from toolkit.middleware import MiddlewareFunction, middleware
 from toolkit.parser.models import SqsRecordModel
 from toolkit.testing import lambda_context
 
@@ -184,13 +184,46 @@ def test_model_context_manager_form() -> None:
     assert failed_ids(processor.response()) == ["msg-00001", "msg-00002"]
 
 
-def test_messages_after_process_partial_response() -> None:
+@middleware
+def passthrough(handler: Any, event: Any, context: Any) -> Any:
+    return handler(event, context)
+
+
+def test_messages_after_process_partial_response_in_a_decorated_handler() -> None:
     processor = BatchProcessor(EventType.SQS)
     event = sqs_event(3)
-    process_partial_response(event, odd_fails, processor)
-    assert processor.success_messages == [event["Records"][0], event["Records"][2]]
-    assert [m.message_id for m in processor.fail_messages] == ["msg-00001"]
-    assert [kind for kind, _, _ in processor.exceptions] == [ValueError]
+    seen: list[Any] = []
+
+    @passthrough
+    def handler(event: Any, context: Any) -> Any:
+        response = process_partial_response(event, odd_fails, processor)
+        seen.extend([processor.success_messages, processor.fail_messages, processor.exceptions])
+        return response
+
+    handler(event, lambda_context())
+    success, fail, exceptions = seen
+    assert success == [event["Records"][0], event["Records"][2]]
+    assert [m.message_id for m in fail] == ["msg-00001"]
+    assert [kind for kind, _, _ in exceptions] == [ValueError]
+    # kept with the invocation only: the event is not held after it
+    assert processor.fail_messages == []
+    with pytest.raises(BatchConfigurationError, match="processed no batch"):
+        processor.response()
+
+
+def test_the_context_manager_batch_of_an_invocation_ends_with_it() -> None:
+    processor = BatchProcessor(EventType.SQS)
+
+    @passthrough
+    def handler(event: Any, context: Any) -> Any:
+        with processor(event["Records"], odd_fails):
+            processor.process()
+        return processor.response()
+
+    assert failed_ids(handler(sqs_event(2), lambda_context())) == ["msg-00001"]
+    assert processor.success_messages == []
+    with pytest.raises(BatchConfigurationError, match="processed no batch"):
+        processor.response()
 
 
 def test_each_thread_sees_its_own_batch() -> None:

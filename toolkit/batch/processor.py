@@ -399,7 +399,11 @@ class _PartialProcessor:
             outcomes[:] = [unfinished if outcome is _PENDING else outcome for outcome in outcomes]
         result = BatchResult(len(ids), failures, timed_out)
         batch.settle(outcomes, result)
-        self._last.set(batch)
+        if batch.recorder is None:  # the context-manager form's batch is kept already
+            if batch.invocation is not None:
+                self._keep(batch)
+            elif self._last.get(None) is not None:
+                self._last.set(None)  # no older batch answers for this one
         if timed_out is not None:
             _log(self.logger).warning(
                 "batch processing stopped by LambdaTimeoutError: %d of %d records reported failed",
@@ -433,8 +437,20 @@ class _PartialProcessor:
         """Give the processor a batch for ``with processor(records, handler, lambda_context=
         context): processor.process()`` (Powertools' form); returns the processor itself.
         ``records`` is the event's ``Records`` list."""
-        self._last.set(self._batch(records, handler, lambda_context))
+        self._keep(self._batch(records, handler, lambda_context))
         return self
+
+    def _keep(self, batch: LastBatch) -> None:
+        """Remember ``batch`` as this context's last one; inside a toolkit-decorated handler
+        only until the invocation ends. Keeping it longer would hold the event (through the
+        records and the failures' tracebacks) after Lambda is done with it, and free it during
+        the next batch: about a millisecond per 10,000 records, on the next invocation's clock."""
+        self._last.set(batch)
+        if batch.invocation is not None:
+            batch.invocation.on_close(self._forget)
+
+    def _forget(self) -> None:
+        self._last.set(None)
 
     def __enter__(self) -> Any:
         batch = self._last.get(None)
