@@ -1,9 +1,11 @@
 """Batch processors: run a record handler over each record of an SQS, Kinesis or DynamoDB
 Streams batch and build the ``batchItemFailures`` response.
 
-A processor is configuration only: everything about one batch lives in the call that
-processes it (and in its :class:`BatchResult`), so one module-level processor serves every
-invocation, and threads, without sharing state between them.
+A processor's own attributes are configuration only: everything about one batch lives in the
+call that processes it (and in its :class:`BatchResult`), and what Powertools' stateful API
+reads afterwards (``response()``, ``fail_messages``...) in a ``ContextVar`` of the processor
+(:mod:`toolkit.batch.session`), so one module-level processor serves every invocation, and
+threads, without sharing state between them.
 
 Outcomes are kept per record in record order: ``None`` for a handler that returned, the
 exception otherwise, and a pending marker for records never reached. Whatever interrupts the

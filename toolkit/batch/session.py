@@ -7,7 +7,7 @@ processed = processor.process()`` and then read ``processor.response()``,
 own, not on the instance, so one module-level processor still serves every thread (and every
 asyncio task that processes its own batch) without one's batch showing in another's
 ``response()``; and it is remembered with the invocation that processed it, so a batch never
-answers for the next invocation.
+answers for the next invocation (how long a batch is kept: ``_PartialProcessor._keep``).
 
 The lists are built on first access from the outcomes the run kept anyway: reading them
 costs nothing to a caller who never does (``process_partial_response``). Only the
