@@ -190,3 +190,51 @@ def test_a_deadline_landing_while_a_failure_is_logged_is_not_swallowed() -> None
         "msg-00002",
     ]
     assert isinstance(result.failures[0][1], ValueError)  # the record's own failure, kept
+
+
+def test_a_plain_stdlib_logger_gets_the_usual_record_and_applies_its_filters_and_level() -> None:
+    """Plain ``logging.Logger``s are given the record directly (no caller search): what
+    ``error()`` would have made, with filters, level, ``disabled`` and handlers applied."""
+    mine = logging.getLogger("tests.batch.direct")
+    mine.propagate = False
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    def redact(record: logging.LogRecord) -> bool:
+        record.redacted = True
+        return record.batch_record_id != "msg-00003"  # type: ignore[attr-defined]
+
+    handler = Keep()
+    mine.addHandler(handler)
+    mine.addFilter(redact)
+    processor = BatchProcessor(EventType.SQS, logger=mine)
+    fail_odd = lambda record: 1 / (record.json_body["index"] % 2 - 1)  # noqa: E731
+    try:
+        process_partial_response(sqs_event(4), fail_odd, processor)
+        (first,) = records  # msg-00003 filtered out
+        assert (first.levelname, first.name, first.batch_record_id) == (  # type: ignore[attr-defined]
+            "ERROR",
+            "tests.batch.direct",
+            "msg-00001",
+        )
+        assert first.redacted and first.exc_info is not None  # type: ignore[attr-defined]
+        assert (
+            first.getMessage()
+            == "batch record msg-00001 failed: ZeroDivisionError: division by zero"
+        )
+        assert first.pathname.endswith("processor.py") and first.lineno > 0
+        records.clear()
+        mine.setLevel(logging.CRITICAL)
+        process_partial_response(sqs_event(2), fail_odd, processor)
+        mine.setLevel(logging.NOTSET)
+        mine.disabled = True
+        process_partial_response(sqs_event(2), fail_odd, processor)
+        assert records == []
+    finally:
+        mine.disabled = False
+        mine.removeHandler(handler)
+        mine.removeFilter(redact)
+        mine.propagate = True

@@ -285,6 +285,9 @@ def test_batch_processor_bare_or_incomplete_is_a_clear_error() -> None:
 
 
 def test_processor_response_outside_a_decorated_handler_is_an_error() -> None:
+    """Outside a toolkit-decorated handler nothing of a batch is kept (the caller has the
+    response), so the event is not held past its invocation; see test_batch_powertools_api for
+    the context-manager form, which keeps its batch as in Powertools."""
     processor = BatchProcessor(EventType.SQS)
     process_partial_response(sqs_event(1), print, processor)
     with pytest.raises(BatchConfigurationError, match="processed no batch"):

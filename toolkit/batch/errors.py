@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from toolkit._typing import TYPE_CHECKING
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.batch.session import ExceptionInfo
 
 __all__ = [
     "BatchConfigurationError",
@@ -16,6 +20,8 @@ __all__ = [
     "BatchEventError",
     "BatchProcessingError",
     "RecordSkippedError",
+    "SQSFifoCircuitBreakerError",
+    "SQSFifoMessageGroupCircuitBreakerError",
 ]
 
 _LISTED = 10  # identifiers named in a message before "and N more"
@@ -40,7 +46,13 @@ class BatchProcessingError(BatchError):
 
     def __init__(self, message: str, exceptions: Sequence[tuple[str, BaseException]] = ()) -> None:
         self.exceptions: list[tuple[str, BaseException]] = list(exceptions)
+        self.msg = message  # Powertools' name for the message
         super().__init__(message)
+
+    @property
+    def child_exceptions(self) -> list[ExceptionInfo]:
+        """Powertools' view of :attr:`exceptions`: ``(type, exception, traceback)`` each."""
+        return [(type(error), error, error.__traceback__) for _, error in self.exceptions]
 
     @classmethod
     def entire_batch(cls, exceptions: Sequence[tuple[str, BaseException]]) -> BatchProcessingError:
@@ -74,3 +86,13 @@ class RecordSkippedError(BatchError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"record not processed: {reason}")
+
+
+class SQSFifoCircuitBreakerError(RecordSkippedError):
+    """Kept on the records ``SqsFifoPartialProcessor`` skipped because an earlier record of
+    the batch failed (Powertools' name)."""
+
+
+class SQSFifoMessageGroupCircuitBreakerError(RecordSkippedError):
+    """Kept on the records ``SqsFifoPartialProcessor(skip_group_on_error=True)`` skipped
+    because an earlier record of their message group failed (Powertools' name)."""

@@ -25,7 +25,12 @@ if TYPE_CHECKING:
     from toolkit.batch.async_processor import AsyncBatchProcessor
     from toolkit.batch.processor import RecordHandler
 
-__all__ = ["async_process_partial_response", "batch_processor", "process_partial_response"]
+__all__ = [
+    "async_batch_processor",
+    "async_process_partial_response",
+    "batch_processor",
+    "process_partial_response",
+]
 
 _ANY = "BatchProcessor(...), SqsFifoPartialProcessor(...) or AsyncBatchProcessor(...)"
 
@@ -79,7 +84,7 @@ def _batch_processor(
     response = result.response()
     returned = handler(event, context)
     if returned is not None and returned != response:
-        _log().warning(
+        _log(processor.logger).warning(
             "batch_processor returns the batch response; the %s the handler returned was "
             "ignored (a response without batchItemFailures would tell Lambda every record "
             "succeeded)",
@@ -104,3 +109,36 @@ logged: the Logger that wraps the invocation, else the stdlib logger ``toolkit.b
 def _check_processor(target: Target, options: dict[str, Any]) -> None:
     """Decoration time: a processor of the wrong kind fails at import, not at the first batch."""
     _require(options["processor"], _PartialProcessor, "batch_processor", _ANY)
+
+
+def _async_batch_processor(
+    handler: Any,
+    event: Any,
+    context: Any,
+    *,
+    record_handler: RecordHandler,
+    processor: AsyncBatchProcessor,
+) -> PartialItemFailureResponse:
+    return _batch_processor(
+        handler, event, context, record_handler=record_handler, processor=processor
+    )
+
+
+async_batch_processor = middleware(_async_batch_processor)
+async_batch_processor.__doc__ = """Middleware: :func:`batch_processor` for ``async def``
+record handlers and an ``AsyncBatchProcessor`` (Powertools' name), on a plain (sync) Lambda
+handler: the batch runs on its own event loop before the handler, and the batch response is
+returned."""
+
+
+@async_batch_processor.setup
+def _check_async_processor(target: Target, options: dict[str, Any]) -> None:
+    """Decoration time: refuse a processor that cannot await the record handler."""
+    from toolkit.batch.async_processor import AsyncBatchProcessor
+
+    _require(
+        options["processor"],
+        AsyncBatchProcessor,
+        "async_batch_processor",
+        "AsyncBatchProcessor(...)",
+    )

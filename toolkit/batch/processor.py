@@ -1,9 +1,11 @@
 """Batch processors: run a record handler over each record of an SQS, Kinesis or DynamoDB
 Streams batch and build the ``batchItemFailures`` response.
 
-A processor is configuration only: everything about one batch lives in the call that
-processes it (and in its :class:`BatchResult`), so one module-level processor serves every
-invocation, and threads, without sharing state between them.
+A processor's own attributes are configuration only: everything about one batch lives in the
+call that processes it (and in its :class:`BatchResult`), and what Powertools' stateful API
+reads afterwards (``response()``, ``fail_messages``...) in a ``ContextVar`` of the processor
+(:mod:`toolkit.batch.session`), so one module-level processor serves every invocation, and
+threads, without sharing state between them.
 
 Outcomes are kept per record in record order: ``None`` for a handler that returned, the
 exception otherwise, and a pending marker for records never reached. Whatever interrupts the
@@ -20,21 +22,27 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from contextvars import copy_context
+from contextvars import ContextVar, copy_context
 
 from toolkit import context as _context
-from toolkit._typing import TYPE_CHECKING
+from toolkit._typing import TYPE_CHECKING, overload
 from toolkit.batch.errors import (
     BatchConfigurationError,
     BatchEventError,
     BatchProcessingError,
     RecordSkippedError,
+    SQSFifoCircuitBreakerError,
+    SQSFifoMessageGroupCircuitBreakerError,
 )
 from toolkit.batch.event_types import EventType, identifiers
+from toolkit.batch.session import LastBatch, Recorder
 from toolkit.timeout import LambdaTimeoutError
 
 if TYPE_CHECKING:
+    from types import TracebackType
     from typing import Any, TypedDict
+
+    from toolkit.batch.session import ExceptionInfo
 
 __all__ = [
     "BatchProcessor",
@@ -48,6 +56,7 @@ logger = logging.getLogger("toolkit.batch")
 
 Outcome = object  # None (succeeded), a BaseException (failed) or _PENDING (never finished)
 _PENDING: Any = object()
+_UNSET: Any = object()  # process() without arguments: the batch given to processor(...)
 
 
 if TYPE_CHECKING:
@@ -144,10 +153,12 @@ def _describe_validation(error: BaseException) -> str:
         return type(error).__name__
 
 
-def _log() -> logging.Logger:
-    """Where the batch reports: the toolkit Logger that wraps the current invocation (its
-    lines carry the invocation's keys and go to its stream), else the stdlib logger
-    ``toolkit.batch``."""
+def _log(chosen: logging.Logger | None = None) -> logging.Logger:
+    """Where the batch reports: the processor's ``logger=`` if given, else the toolkit Logger
+    that wraps the current invocation (its lines carry the invocation's keys and go to its
+    stream), else the stdlib logger ``toolkit.batch``."""
+    if chosen is not None:
+        return chosen
     invocation = _context.current()
     active = invocation.logger if invocation is not None else None
     return active if active is not None else logger
@@ -185,48 +196,83 @@ class _FailureLog:
     Logging never takes a record down, nor lets a ``LambdaTimeoutError`` pass unnoticed.
     """
 
-    __slots__ = ("_model", "_origins")
+    __slots__ = ("_logger", "_model", "_origins")
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, logger: logging.Logger | None) -> None:
         self._model = model
+        self._logger = logger
         self._origins: dict[tuple[Any, ...], str] = {}
 
     def __call__(self, identifier: str, error: BaseException, parsing: bool) -> None:
         try:
-            extra = {"batch_record_id": identifier}
             if parsing and self._model is not None:
-                _log().error(
-                    "batch record %s failed validation against %s: %s",
+                self._emit(
                     identifier,
-                    getattr(self._model, "__name__", self._model),
-                    _describe_validation(error),
-                    extra=extra,
+                    "batch record %s failed validation against %s: %s",
+                    (
+                        identifier,
+                        getattr(self._model, "__name__", self._model),
+                        _describe_validation(error),
+                    ),
                 )
                 return
             origin = _origin(error)
             first = self._origins.setdefault(origin, identifier)
             if first is identifier:
-                _log().error(
-                    "batch record %s failed: %s: %s",
+                self._emit(
                     identifier,
-                    type(error).__name__,
-                    error,
-                    exc_info=error,
-                    extra=extra,
+                    "batch record %s failed: %s: %s",
+                    (identifier, type(error).__name__, error),
+                    (type(error), error, error.__traceback__),
                 )
             else:
-                _log().error(
-                    "batch record %s failed: %s: %s (traceback as for batch record %s)",
+                self._emit(
                     identifier,
-                    type(error).__name__,
-                    error,
-                    first,
-                    extra=extra,
+                    "batch record %s failed: %s: %s (traceback as for batch record %s)",
+                    (identifier, type(error).__name__, error, first),
                 )
         except LambdaTimeoutError:
             raise
         except Exception:  # a broken log handler must not fail the record a second time
             pass
+
+    def _emit(
+        self,
+        identifier: str,
+        message: str,
+        args: tuple[Any, ...],
+        exc_info: ExceptionInfo | None = None,
+    ) -> None:
+        """One ERROR line, with ``batch_record_id`` on the record.
+
+        A plain stdlib logger gets the record its ``error()`` would make, but without the
+        search for the calling frame (it is always this method): about a quarter of a line's
+        cost, paid per failed record (see ``bench/bench_batch.py``). Any other logger class (a
+        toolkit Logger, a ``logging.setLoggerClass`` one) is called as usual. Level, filters,
+        ``disabled`` and handlers apply either way (``handle`` is the same call).
+        """
+        log = _log(self._logger)
+        extra = {"batch_record_id": identifier}
+        if type(log) is logging.Logger:
+            if log.isEnabledFor(logging.ERROR):
+                log.handle(
+                    log.makeRecord(
+                        log.name,
+                        logging.ERROR,
+                        __file__,
+                        _EMIT_LINE,
+                        message,
+                        args,
+                        exc_info,
+                        "_emit",
+                        extra,
+                    )
+                )
+        else:
+            log.error(message, *args, exc_info=exc_info, extra=extra)
+
+
+_EMIT_LINE = _FailureLog._emit.__code__.co_firstlineno
 
 
 def _origin(error: BaseException) -> tuple[Any, ...]:
@@ -252,6 +298,7 @@ class _PartialProcessor:
         stop_on_first_failure: bool,
         concurrency: int,
         parameter: str,
+        logger: logging.Logger | None,
     ) -> None:
         if not isinstance(event_type, EventType):
             raise BatchConfigurationError(
@@ -261,6 +308,10 @@ class _PartialProcessor:
         if model is not None and not callable(getattr(model, "model_validate", None)):
             raise BatchConfigurationError(
                 f"model must be a pydantic model class (with model_validate), not {model!r}"
+            )
+        if logger is not None and not isinstance(logger, logging.Logger):
+            raise BatchConfigurationError(
+                f"logger must be a logging.Logger (a toolkit Logger is one), not {logger!r}"
             )
         if not isinstance(concurrency, int) or concurrency < 1:
             raise BatchConfigurationError(
@@ -276,9 +327,12 @@ class _PartialProcessor:
         self.model = model
         self.raise_on_entire_batch_failure = raise_on_entire_batch_failure
         self.stop_on_first_failure = stop_on_first_failure
+        self.logger = logger
         self._concurrency = concurrency
-        self._state_key = f"toolkit.batch.{id(self)}"
+        # the last batch given or processed in this context (see toolkit.batch.session)
+        self._last: ContextVar[LastBatch | None] = ContextVar(f"toolkit.batch.{id(self)}")
         self._stop_reason = "stop_on_first_failure: an earlier record of the batch failed"
+        self._skipped: type[RecordSkippedError] = RecordSkippedError
         # what the handler receives: the validated model, or the typed record
         self._parse: Callable[[Mapping[str, Any]], Any] = (
             model.model_validate if model is not None else event_type.record_type
@@ -287,7 +341,7 @@ class _PartialProcessor:
         self._async = False  # record handlers are coroutine functions
 
     def _prepare(
-        self, event: Any, record_handler: RecordHandler, context: Any
+        self, event: Any, record_handler: RecordHandler | None, context: Any
     ) -> tuple[Sequence[Mapping[str, Any]], list[str], RecordHandler]:
         """Check the event and the handler, and bind the context if the handler wants it."""
         if not callable(record_handler):
@@ -340,13 +394,29 @@ class _PartialProcessor:
             )
 
     def _skip_rest(self, outcomes: list[Outcome], start: int) -> None:
-        skipped = RecordSkippedError(self._stop_reason)
+        skipped = self._skipped(self._stop_reason)
         for index in range(start, len(outcomes)):
             outcomes[index] = skipped
 
+    def _batch(self, records: Sequence[Mapping[str, Any]], handler: Any, context: Any) -> LastBatch:
+        return LastBatch(
+            records,
+            handler,
+            context,
+            _context.current(),
+            to_item=self._parse,
+            to_record=self.event_type.record_type,
+        )
+
     def _complete(
-        self, ids: list[str], outcomes: list[Outcome], timed_out: LambdaTimeoutError | None
+        self,
+        batch: LastBatch,
+        ids: list[str],
+        outcomes: list[Outcome],
+        timed_out: LambdaTimeoutError | None,
     ) -> BatchResult:
+        """The batch's result, remembered as this context's last batch. Records never
+        finished (``_PENDING``) become failures with one shared ``RecordSkippedError``."""
         failures: list[tuple[str, BaseException]] = []
         unfinished: RecordSkippedError | None = None
         for identifier, outcome in zip(ids, outcomes, strict=True):
@@ -361,32 +431,132 @@ class _PartialProcessor:
                 failures.append((identifier, unfinished))
             else:
                 failures.append((identifier, outcome))  # type: ignore[arg-type]
+        if unfinished is not None:
+            outcomes[:] = [unfinished if outcome is _PENDING else outcome for outcome in outcomes]
         result = BatchResult(len(ids), failures, timed_out)
-        invocation = _context.current()
-        if invocation is not None:
-            invocation.state[self._state_key] = result
+        batch.settle(outcomes, result)
+        if batch.recorder is None:  # the context-manager form's batch is kept already
+            if batch.invocation is not None:
+                self._keep(batch)
+            elif self._last.get(None) is not None:
+                self._last.set(None)  # no older batch answers for this one
         if timed_out is not None:
-            _log().warning(
+            _log(self.logger).warning(
                 "batch processing stopped by LambdaTimeoutError: %d of %d records reported failed",
                 len(failures),
                 len(ids),
             )
-        elif failures and len(failures) == len(ids) and self.raise_on_entire_batch_failure:
+        return result
+
+    def _settle(self, result: BatchResult) -> BatchResult:
+        """Raise :class:`BatchProcessingError` when every record failed and the processor
+        says so (never for a timeout: the partial response must reach Lambda in time)."""
+        failures = result.failures
+        if (
+            failures
+            and len(failures) == result.size
+            and result.timed_out is None
+            and self.raise_on_entire_batch_failure
+        ):
             # chained, so the traceback shows the first record's error down to its raise
             raise BatchProcessingError.entire_batch(failures) from failures[0][1]
         return result
 
-    def response(self) -> PartialItemFailureResponse:
-        """The response of the batch this processor last processed in the current invocation
-        (for handlers decorated with :func:`~toolkit.batch.batch_processor`)."""
-        invocation = _context.current()
-        result = invocation.state.get(self._state_key) if invocation is not None else None
-        if result is None:
+    # --- Powertools' stateful API: processor(records, handler) as a context manager ---------
+
+    def __call__(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        handler: RecordHandler,
+        lambda_context: Any = None,
+    ) -> Any:
+        """Give the processor a batch for ``with processor(records, handler, lambda_context=
+        context): processor.process()`` (Powertools' form); returns the processor itself.
+        ``records`` is the event's ``Records`` list."""
+        self._keep(self._batch(records, handler, lambda_context))
+        return self
+
+    def _keep(self, batch: LastBatch) -> None:
+        """Remember ``batch`` as this context's last one; inside a toolkit-decorated handler
+        only until the invocation ends. Keeping it longer would hold the event (through the
+        records and the failures' tracebacks) after Lambda is done with it, and free it during
+        the next batch: about a millisecond per 10,000 records, on the next invocation's clock."""
+        self._last.set(batch)
+        if batch.invocation is not None:
+            batch.invocation.on_close(self._forget)
+
+    def _forget(self) -> None:
+        self._last.set(None)
+
+    def __enter__(self) -> Any:
+        batch = self._last.get(None)
+        if batch is None or batch.invocation is not _context.current():
             raise BatchConfigurationError(
-                "this processor has processed no batch in the current invocation; use the "
-                "return value of process_partial_response()"
+                "give the processor its batch first: `with processor(records, record_handler, "
+                "lambda_context=context):`"
             )
-        return result.response()  # type: ignore[no-any-return]
+        return self
+
+    def __exit__(
+        self,
+        error_type: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Leaving the block raises :class:`BatchProcessingError` when every record of the
+        batch processed in it failed (with ``raise_on_entire_batch_failure``), as in
+        Powertools; an error already leaving the block is not replaced."""
+        batch = self._last.get(None)
+        if error is None and batch is not None and batch.result is not None:
+            self._settle(batch.result)
+
+    def _given(self) -> LastBatch:
+        """The batch given with ``processor(records, handler)``, for ``process()``."""
+        batch = self._last.get(None)
+        if batch is None or batch.invocation is not _context.current():
+            raise BatchConfigurationError(
+                "process() without arguments processes the batch given in `with "
+                "processor(records, record_handler, lambda_context=context):`; otherwise call "
+                "process(event, record_handler, context)"
+            )
+        return batch
+
+    def _processed(self) -> LastBatch | None:
+        """The batch last processed in this context, if it was in the current invocation."""
+        batch = self._last.get(None)
+        if batch is None or batch.result is None or batch.invocation is not _context.current():
+            return None
+        return batch
+
+    def response(self) -> PartialItemFailureResponse:
+        """The response of the batch this processor last processed (in this thread or task,
+        and in the current invocation inside a toolkit-decorated handler)."""
+        batch = self._processed()
+        if batch is None:
+            raise BatchConfigurationError(
+                "this processor has processed no batch here (in the current invocation); use "
+                "the return value of process_partial_response()"
+            )
+        return batch.result.response()  # type: ignore[union-attr]
+
+    @property
+    def success_messages(self) -> list[Any]:
+        """The raw records of the last batch whose handler returned (Powertools' name)."""
+        batch = self._processed()
+        return [] if batch is None else batch.success_messages
+
+    @property
+    def fail_messages(self) -> list[Any]:
+        """What the handler received for each failed record of the last batch: the model
+        instance or the typed record (Powertools' name)."""
+        batch = self._processed()
+        return [] if batch is None else batch.fail_messages
+
+    @property
+    def exceptions(self) -> list[ExceptionInfo]:
+        """``(type, exception, traceback)`` per failed record of the last batch."""
+        batch = self._processed()
+        return [] if batch is None else batch.exceptions
 
     def __repr__(self) -> str:
         model = getattr(getattr(self, "model", None), "__name__", None)
@@ -411,6 +581,7 @@ class BatchProcessor(_PartialProcessor):
         event_type: EventType,
         model: Any = None,
         raise_on_entire_batch_failure: bool = True,
+        logger: logging.Logger | None = None,
         *,
         stop_on_first_failure: bool = False,
         max_workers: int | None = None,
@@ -422,24 +593,63 @@ class BatchProcessor(_PartialProcessor):
             stop_on_first_failure=stop_on_first_failure,
             concurrency=1 if max_workers is None else max_workers,
             parameter="max_workers",
+            logger=logger,
         )
 
+    @overload
+    def process(self) -> list[tuple[str, Any, Any]]: ...
+    @overload
     def process(
         self, event: Any, record_handler: RecordHandler, context: Any = None
-    ) -> BatchResult:
-        """Run ``record_handler`` on every record; raise :class:`BatchEventError` before any
-        handler runs when the event is not a batch of this processor's type."""
+    ) -> BatchResult: ...
+    def process(
+        self, event: Any = _UNSET, record_handler: RecordHandler | None = None, context: Any = None
+    ) -> Any:
+        """Run ``record_handler`` on every record and return the :class:`BatchResult`; raise
+        :class:`BatchEventError` before any handler runs when the event is not a batch of this
+        processor's type, and :class:`BatchProcessingError` when every record failed.
+
+        Without arguments, inside ``with processor(records, record_handler):``, process that
+        batch and return Powertools' list of ``("success", result, record)`` and ``("fail",
+        "<class 'T'>:message", item)`` tuples; leaving the block raises when every record failed.
+        """
+        if event is _UNSET:
+            batch = self._given()
+            records, ids, call = self._prepare(
+                {"Records": batch.records}, batch.handler, batch.context
+            )
+            recorder = batch.recorder = Recorder(self._parse, call, records)
+            self._process(batch, records, ids, recorder, recorder.parse)
+            return batch.processed()
         records, ids, call = self._prepare(event, record_handler, context)
+        batch = self._batch(records, record_handler, context)
+        return self._settle(self._process(batch, records, ids, call, self._parse))
+
+    def async_process(self) -> list[tuple[str, Any, Any]]:
+        """Powertools' ``async_process()`` is for ``AsyncBatchProcessor`` only."""
+        raise BatchConfigurationError(
+            f"async_process() needs AsyncBatchProcessor and an `async def` record handler; "
+            f"{type(self).__name__} runs plain functions with process()"
+        )
+
+    def _process(
+        self,
+        batch: LastBatch,
+        records: Sequence[Mapping[str, Any]],
+        ids: list[str],
+        call: RecordHandler,
+        parse: Callable[[Mapping[str, Any]], Any],
+    ) -> BatchResult:
         outcomes: list[Outcome] = [_PENDING] * len(ids)
-        report = _FailureLog(self.model)
+        report = _FailureLog(self.model, self.logger)
         try:
             if self._concurrency > 1 and len(ids) > 1:
-                self._run_threads(records, ids, call, outcomes, report)
+                self._run_threads(records, ids, call, outcomes, report, parse=parse)
             else:
-                self._run(records, ids, call, outcomes, report)
+                self._run(records, ids, call, outcomes, report, parse=parse)
         except LambdaTimeoutError as timeout:  # from a handler, or between two records
-            return self._complete(ids, outcomes, timeout)
-        return self._complete(ids, outcomes, None)
+            return self._complete(batch, ids, outcomes, timeout)
+        return self._complete(batch, ids, outcomes, None)
 
     def _one(
         self,
@@ -448,6 +658,8 @@ class BatchProcessor(_PartialProcessor):
         report: Report,
         raw: Mapping[str, Any],
         identifier: str,
+        *,
+        parse: Callable[[Mapping[str, Any]], Any],
     ) -> None:
         """Process one record: ``call(parse(raw))`` inside the record's scope (see
         :class:`~toolkit.context.ScopeSeries`). A failure is reported, telling a record the
@@ -456,12 +668,12 @@ class BatchProcessor(_PartialProcessor):
         try:
             if series.listeners or series.nested:
                 with series.scope(identifier):
-                    item = self._parse(raw)
+                    item = parse(raw)
                     returned = call(item)
             else:
                 token = series.open_keys({series.key: identifier})
                 try:
-                    item = self._parse(raw)
+                    item = parse(raw)
                     returned = call(item)
                 finally:
                     series.close_keys(token)
@@ -480,11 +692,12 @@ class BatchProcessor(_PartialProcessor):
         call: RecordHandler,
         outcomes: list[Outcome],
         report: Report,
+        *,
+        parse: Callable[[Mapping[str, Any]], Any],
     ) -> None:
         """The sequential loop. It is the per-record path of a 10,000-record batch, so
         :func:`_one` is inlined in it (a Python call per record costs ~10% of the batch)."""
         series = _context.ScopeSeries("record", "batch_record_id")
-        parse = self._parse
         listeners, open_keys, close_keys = series.listeners, series.open_keys, series.close_keys
         nested, key = series.nested, series.key
         stop = self.stop_on_first_failure
@@ -524,7 +737,7 @@ class BatchProcessor(_PartialProcessor):
                     self._skip_rest(outcomes, index + 1)
                     return
                 if by_group:
-                    failed_groups[group] = RecordSkippedError(
+                    failed_groups[group] = SQSFifoMessageGroupCircuitBreakerError(
                         f"an earlier record of message group {group!r} failed"
                     )
             else:
@@ -537,6 +750,8 @@ class BatchProcessor(_PartialProcessor):
         call: RecordHandler,
         outcomes: list[Outcome],
         report: Report,
+        *,
+        parse: Callable[[Mapping[str, Any]], Any],
     ) -> None:
         """Threads started for this batch and pulling the next record index from a shared
         iterator; each runs in a copy of the caller's context so the invocation, its scope
@@ -562,7 +777,7 @@ class BatchProcessor(_PartialProcessor):
                 if index is None:
                     return
                 try:
-                    one(series, call, report, records[index], ids[index])
+                    one(series, call, report, records[index], ids[index], parse=parse)
                 except LambdaTimeoutError as timeout:
                     outcomes[index] = timeout
                     timeouts.append(timeout)
@@ -606,6 +821,7 @@ class SqsFifoPartialProcessor(BatchProcessor):
         self,
         model: Any = None,
         skip_group_on_error: bool = False,
+        logger: logging.Logger | None = None,
         *,
         raise_on_entire_batch_failure: bool = True,
         max_workers: int | None = None,
@@ -619,10 +835,12 @@ class SqsFifoPartialProcessor(BatchProcessor):
             EventType.SQS,
             model,
             raise_on_entire_batch_failure,
+            logger,
             stop_on_first_failure=not skip_group_on_error,
         )
         self.skip_group_on_error = skip_group_on_error
         self._stop_reason = "FIFO: an earlier record of the batch failed"
+        self._skipped = SQSFifoCircuitBreakerError
         self._by_group = skip_group_on_error
 
     def _check(self, records: Sequence[Mapping[str, Any]]) -> None:
