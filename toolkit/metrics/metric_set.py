@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Container, Iterator, Mapping
 from enum import Enum
+from operator import attrgetter
 
 from toolkit import _notice, jsonline
 from toolkit import context as _context
@@ -54,9 +55,7 @@ NO_NAMESPACE = (
 if TYPE_CHECKING:
     from typing import Any
 
-    # The MetricDefinition of one (name, unit, resolution): {"Name", "Unit"[, "StorageResolution"]}
-    Definition = dict[str, Any]
-    Metric = tuple[Definition, list[Any]]  # a definition and the values added under it
+    Metric = tuple["Definition", list[Any]]  # a definition and the values added under it
     # What one flush takes from the buffer: metrics, default dimensions, main dimensions,
     # further dimension sets, metadata.
     Taken = tuple[
@@ -176,6 +175,21 @@ def _unit_error(name: str, unit: object) -> MetricUnitError:
     )
 
 
+class Definition(dict[str, "Any"]):
+    """The MetricDefinition of one (name, unit, resolution), ``{"Name", "Unit"[,
+    "StorageResolution"]}`` (60, the default resolution, is left out), with its JSON text
+    made once (``json``): a flush joins these texts instead of encoding the dicts again."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, name: str, unit: str, resolution: int) -> None:
+        super().__init__(Name=name, Unit=unit)
+        if resolution != 60:
+            self["StorageResolution"] = resolution
+        self.json = _encode(self)
+
+
+_json_of = attrgetter("json")
 _definitions: dict[tuple[object, object, object], Definition] = {}
 _MAX_DEFINITIONS = 2048  # bounds the cache when metric names are made up at run time
 
@@ -195,12 +209,11 @@ def _define(name: str, unit: object, resolution: object) -> Definition:
             f"metric {name!r} has the storage resolution {_shown(resolution)}; "
             f"allowed: {RESOLUTION_NAMES}",
         )
-    definition: Definition = {"Name": name, "Unit": unit_value}
-    if resolution_value != 60:
-        definition["StorageResolution"] = resolution_value
     if len(_definitions) >= _MAX_DEFINITIONS:
         _definitions.clear()
-    return _definitions.setdefault((name, unit_value, resolution_value), definition)
+    return _definitions.setdefault(
+        (name, unit_value, resolution_value), Definition(name, unit_value, resolution_value)
+    )
 
 
 class MetricSet:
@@ -432,7 +445,7 @@ class MetricSet:
     def documents(self) -> list[dict[str, Any]]:
         """Take the buffer and return its EMF documents as dicts of their own (the caller may
         change them), none when no metric was added."""
-        return [_detached(document) for document in render(self.namespace, self._take_named())]
+        return [document.as_dict() for document in render(self.namespace, self._take_named())]
 
     def lines(self) -> list[str]:
         """Take the buffer and return its EMF documents as JSON text, one line each."""
@@ -453,88 +466,140 @@ class MetricSet:
         return self.take()
 
 
-def render(namespace: str | None, taken: Taken) -> list[dict[str, Any]]:
-    """The EMF documents of what a flush took, sharing one timestamp.
-
-    Each document holds the metadata, the dimension values and its metrics' values as root
-    members, and the ``_aws`` metadata naming the namespace, the dimension sets and the
-    metric definitions. The documents of one flush share the ``Dimensions`` list and the
-    (cached) definitions: they are encoded, or detached before a caller gets them."""
+def render(namespace: str | None, taken: Taken, timestamp: int | None = None) -> list[Document]:
+    """The EMF documents of what a flush took (``timestamp``: milliseconds since the epoch,
+    else now). One document, unless it would hold more than 100 metrics or a metric more than
+    100 values (see :func:`split`)."""
     metrics, defaults, main, sets, metadata = taken
     if not metrics:
         return []
+    directive = _directive(namespace, defaults, main, sets)
+    if timestamp is None:
+        timestamp = time.time_ns() // 1_000_000
+    # Dimension values, then metadata (Powertools' order); a set's value never differs from
+    # another's (add_dimensions refuses that), and the main set's overrides a default.
     if sets:
+        root: dict[str, Any] = {**defaults}
+        for one_set in sets:
+            root.update(one_set)
+        root.update(main)
+        root.update(metadata)
+    else:
+        root = {**defaults, **main, **metadata}
+    if len(metrics) <= MAX_METRICS:  # the usual flush: one document, without split()
+        members = dict(root)
+        definitions = []
+        for definition, values in metrics.values():
+            if len(values) > MAX_VALUES:
+                break
+            members[definition["Name"]] = values[0] if len(values) == 1 else values
+            definitions.append(definition)
+        else:
+            return [Document(members, definitions, directive, timestamp)]
+    return [
+        Document(members, definitions, directive, timestamp)
+        for members, definitions in split(metrics, root)
+    ]
+
+
+class Directive:
+    """The MetricDirective's namespace and dimension sets, and their JSON text (``json``:
+    ``"Namespace":...,"Dimensions":[...]``). They repeat from flush to flush, so each is made
+    once (see :func:`_directive`) and shared: never mutated."""
+
+    __slots__ = ("dimension_sets", "json", "namespace")
+
+    def __init__(self, namespace: str | None, dimension_sets: list[list[str]]) -> None:
+        self.namespace = namespace
+        self.dimension_sets = dimension_sets
+        self.json = f'"Namespace":{_encode(namespace)},"Dimensions":{_encode(dimension_sets)}'
+
+
+_directives: dict[tuple[object, ...], Directive] = {}
+_MAX_DIRECTIVES = 256  # bounds the cache when dimension names are made up at run time
+
+
+def _directive(
+    namespace: str | None,
+    defaults: dict[str, str],
+    main: dict[str, str],
+    sets: list[dict[str, str]],
+) -> Directive:
+    """The directive of a flush: the first dimension set holds the default and the main
+    dimensions, each further set the defaults and its own (a set listed twice is written
+    once). Cached by the names it is made from."""
+    key = (namespace, tuple(defaults), tuple(main), tuple(map(tuple, sets)) if sets else ())
+    directive = _directives.get(key)
+    if directive is None:
         dimension_sets = [list({**defaults, **main})]
         for one_set in sets:
             names = list({**defaults, **one_set})
             if names not in dimension_sets:
                 dimension_sets.append(names)
-    else:
-        dimension_sets = [list({**defaults, **main} if main else defaults)]
-    timestamp = int(time.time() * 1000)
-    if len(metrics) <= MAX_METRICS:
-        # The usual case, one document (half of what split() costs): _root(taken), inlined,
-        # and the metrics' values, unless one metric has more than one document holds.
-        members: dict[str, Any] = {**metadata, **defaults} if metadata else dict(defaults)
-        for one_set in sets:
-            members.update(one_set)
-        if main:
-            members.update(main)
-        definitions: list[Definition] = []
-        append = definitions.append
-        for name, (definition, values) in metrics.items():
-            if len(values) == 1:
-                members[name] = values[0]
-            elif len(values) > MAX_VALUES:
-                break
-            else:
-                members[name] = values
-            append(definition)
-        else:
-            members["_aws"] = {
-                "Timestamp": timestamp,
-                "CloudWatchMetrics": [
-                    {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
-                ],
-            }
-            return [members]
-    documents = []
-    for members, definitions in split(metrics, _root(taken)):
-        directive = {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
-        members["_aws"] = {"Timestamp": timestamp, "CloudWatchMetrics": [directive]}
-        documents.append(members)
-    return documents
+        if len(_directives) >= _MAX_DIRECTIVES:
+            _directives.clear()
+        directive = _directives[key] = Directive(namespace, dimension_sets)
+    return directive
 
 
-def _root(taken: Taken) -> dict[str, Any]:
-    """A new dict of the members every document of a flush has: metadata and dimension
-    values (a value added in the flush overrides a default of the same name)."""
-    _, defaults, main, sets, metadata = taken
-    root: dict[str, Any] = {**metadata, **defaults} if metadata else dict(defaults)
-    for one_set in sets:
-        root.update(one_set)
-    if main:
-        root.update(main)
-    return root
+class Document:
+    """One EMF document: its root members (dimension values, metadata, its metrics' values),
+    its metrics' definitions, its flush's directive and timestamp."""
+
+    __slots__ = ("definitions", "directive", "members", "timestamp")
+
+    def __init__(
+        self,
+        members: dict[str, Any],
+        definitions: list[Definition],
+        directive: Directive,
+        timestamp: int,
+    ) -> None:
+        self.members = members
+        self.definitions = definitions
+        self.directive = directive
+        self.timestamp = timestamp
+
+    def line(self) -> str:
+        """The document as JSON text, joined from the ``_aws`` member (the directive's and the
+        definitions' JSON, each made once) and the members, encoded in one call: they are
+        never empty (a document holds at least one metric), so their ``{`` becomes ``,``."""
+        definitions = ",".join(map(_json_of, self.definitions))
+        return (
+            f'{{"_aws":{{"Timestamp":{self.timestamp},"CloudWatchMetrics":'
+            f'[{{{self.directive.json},"Metrics":[{definitions}]}}]}},{_encode(self.members)[1:]}'
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The document as a new dict sharing nothing with the caches (``_aws`` first)."""
+        directive = self.directive
+        aws = {
+            "Timestamp": self.timestamp,
+            "CloudWatchMetrics": [
+                {
+                    "Namespace": directive.namespace,
+                    "Dimensions": [list(names) for names in directive.dimension_sets],
+                    "Metrics": [dict(definition) for definition in self.definitions],
+                }
+            ],
+        }
+        return {"_aws": aws, **self.members}
+
+    def halves(self) -> list[Document]:
+        """The document as two, each with half of its metrics (and all the other members)."""
+        middle = len(self.definitions) // 2
+        halves = []
+        for part, other in (
+            (self.definitions[:middle], self.definitions[middle:]),
+            (self.definitions[middle:], self.definitions[:middle]),
+        ):
+            names = {definition["Name"] for definition in other}
+            members = {key: value for key, value in self.members.items() if key not in names}
+            halves.append(Document(members, part, self.directive, self.timestamp))
+        return halves
 
 
-def _detached(document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` with an ``_aws`` member of its own, sharing nothing with the cache."""
-    [directive] = document["_aws"]["CloudWatchMetrics"]
-    document["_aws"] = {
-        "Timestamp": document["_aws"]["Timestamp"],
-        "CloudWatchMetrics": [
-            {
-                "Namespace": directive["Namespace"],
-                "Dimensions": [list(names) for names in directive["Dimensions"]],
-                "Metrics": [dict(definition) for definition in directive["Metrics"]],
-            }
-        ],
-    }
-    return document
-
-
-def encode(documents: list[dict[str, Any]], metadata: Container[str]) -> list[str]:
+def encode(documents: list[Document], metadata: Container[str]) -> list[str]:
     """Each document as one line of strict JSON of at most 256 KB (CloudWatch Logs' limit).
 
     Metric values and dimensions were checked when they were added, so only the members named
@@ -545,44 +610,39 @@ def encode(documents: list[dict[str, Any]], metadata: Container[str]) -> list[st
     metadata cut (marked ``line_truncated``), then, if needed, its metrics split in two."""
     if metadata:
         _clean_metadata(documents, metadata)
-    if len(documents) == 1:  # the usual case: one document, within the limit
-        line = _encode(documents[0])
+    lines = []
+    for document in documents:
+        line = document.line()
         if len(line) <= jsonline.MAX_LINE_BYTES:
-            return [line]
-        lines = [line]
-    else:
-        lines = [_encode(document) for document in documents]
-        limit = jsonline.MAX_LINE_BYTES
-        for line in lines:
-            if len(line) > limit:
-                break
+            lines.append(line)
         else:
-            return lines
-    fitting = []
-    for document, line in zip(documents, lines, strict=True):
-        if len(line) <= jsonline.MAX_LINE_BYTES:
-            fitting.append(line)
-            continue
-        cut = _EMF(document, [key for key in document if key not in metadata])
-        if len(cut) <= jsonline.MAX_LINE_BYTES:
-            fitting.append(cut)
-        else:  # the metrics themselves are too many bytes for one line
-            fitting.extend(encode(_halves(document), metadata))
-    return fitting
+            lines.extend(_fit(document, metadata))
+    return lines
 
 
-def _clean_metadata(documents: list[dict[str, Any]], metadata: Container[str]) -> None:
+def _fit(document: Document, metadata: Container[str]) -> list[str]:
+    """The lines of a document over the size limit: its metadata cut, else two documents."""
+    whole = document.as_dict()
+    cut = _EMF(whole, [key for key in whole if key not in metadata])
+    if len(cut) <= jsonline.MAX_LINE_BYTES:
+        return [cut]
+    # the metrics themselves are too many bytes for one line
+    return [line for half in document.halves() for line in encode([half], metadata)]
+
+
+def _clean_metadata(documents: list[Document], metadata: Container[str]) -> None:
     """Replace, in every document of a flush (they share their metadata), each metadata value
     that cannot be encoded by its safe equivalent, with a notice naming the key."""
     replaced: dict[str, tuple[Any, str]] = {}  # key -> (safe value, why)
     for document in documents:
-        for key, value in document.items():
+        members = document.members
+        for key, value in members.items():
             if key in replaced:
-                document[key] = replaced[key][0]
+                members[key] = replaced[key][0]
             elif key in metadata:
                 safe = _EMF.clean(value)
                 if safe is not value:
-                    document[key] = safe
+                    members[key] = safe
                     why = _refusal(value)
                     if why is not None:  # else only str() of what JSON lacks, or a big number
                         replaced[key] = (safe, why)
@@ -604,36 +664,17 @@ def _refusal(value: Any) -> str | None:
     return None
 
 
-def _halves(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """``document`` as two documents, each with half of its metrics (and everything else)."""
-    [directive] = document["_aws"]["CloudWatchMetrics"]
-    definitions = directive["Metrics"]
-    middle = len(definitions) // 2
-    halves = []
-    for part, other in (
-        (definitions[:middle], definitions[middle:]),
-        (definitions[middle:], definitions[:middle]),
-    ):
-        names = {definition["Name"] for definition in other}
-        half = {key: value for key, value in document.items() if key not in names}
-        half["_aws"] = {
-            "Timestamp": document["_aws"]["Timestamp"],
-            "CloudWatchMetrics": [{**directive, "Metrics": part}],
-        }
-        halves.append(half)
-    return halves
-
-
 def split(
     metrics: dict[str, Metric], root: dict[str, Any]
 ) -> Iterator[tuple[dict[str, Any], list[Definition]]]:
     """Split ``metrics`` into documents of at most 100 definitions and 100 values per metric,
-    yielding each document's root members and its definitions.
+    yielding each document's members (a copy of ``root``, metadata and dimension values, with
+    its metrics' values) and its definitions. A value is written alone, an array only when
+    there are several (CloudWatch reads both forms alike, and the single value is shorter).
 
     Round ``r`` carries the ``r``-th slice of 100 values of every metric that has one, so a
     buffer of ordinary metrics (one value each) needs ``ceil(n / 100)`` documents and a single
-    busy metric needs ``ceil(values / 100)``. Every document repeats ``root`` (metadata and
-    dimension values).
+    busy metric needs ``ceil(values / 100)``.
     """
     pending = list(metrics.values())
     start = 0
