@@ -244,6 +244,7 @@ class MetricSet:
         "namespace",
         "opened",
         "taken",
+        "timestamp",
         "warned_empty",
     )
 
@@ -258,6 +259,7 @@ class MetricSet:
         self.active = 0
         self.opened: object = EMPTY
         self.taken: set[str] = set()  # dimension and metadata names: not free for metrics
+        self.timestamp: int | None = None  # of the next flush (ms since the epoch), else now
         self.lock = threading.Lock()
         self.warned_empty = False
 
@@ -453,9 +455,23 @@ class MetricSet:
             raise SchemaValidationError(NO_NAMESPACE)  # as _take_named, inlined: every flush
         with self.lock:
             taken = self._take()
+            timestamp, self.timestamp = self.timestamp, None
         if not taken[0]:
             return []
-        return encode(render(self.namespace, taken), taken[4])
+        return encode(render(self.namespace, taken, timestamp), taken[4])
+
+    def set_timestamp(self, timestamp_ms: int) -> None:
+        """Date the documents of the next flush (milliseconds since the epoch) instead of the
+        moment of the flush; the flush clears it, so a later invocation is never written
+        under an old date (CloudWatch skips documents over 14 days old)."""
+        if not isinstance(timestamp_ms, int) or isinstance(timestamp_ms, bool) or timestamp_ms < 0:
+            raise MetricValueError(
+                "Timestamp",
+                f"the timestamp must be milliseconds since the epoch, an int >= 0, not "
+                f"{_shown(timestamp_ms)} ({type(timestamp_ms).__name__})",
+            )
+        with self.lock:
+            self.timestamp = timestamp_ms
 
     def _take_named(self) -> Taken:
         """:meth:`take`, when there is a namespace to write under. Without one nothing is
