@@ -444,15 +444,10 @@ class MetricSet:
         self.taken = {*self.default_dimensions, *handler} if handler else set(defaults)
         return taken
 
-    def documents(self) -> list[dict[str, Any]]:
-        """Take the buffer and return its EMF documents as dicts of their own (the caller may
-        change them), none when no metric was added."""
-        return [document.as_dict() for document in render(self.namespace, self._take_named())]
-
     def lines(self) -> list[str]:
         """Take the buffer and return its EMF documents as JSON text, one line each."""
         if self.namespace is None and self.metrics:
-            raise SchemaValidationError(NO_NAMESPACE)  # as _take_named, inlined: every flush
+            raise SchemaValidationError(NO_NAMESPACE)  # the buffer is kept for a flush that has one
         with self.lock:
             taken = self._take()
             timestamp, self.timestamp = self.timestamp, None
@@ -473,13 +468,77 @@ class MetricSet:
         with self.lock:
             self.timestamp = timestamp_ms
 
-    def _take_named(self) -> Taken:
-        """:meth:`take`, when there is a namespace to write under. Without one nothing is
-        taken: the buffer keeps its metrics for a flush that has one, and the error says how
-        to configure it."""
-        if self.namespace is None and self.metrics:
+    def serialize(
+        self,
+        metrics: Mapping[str, Mapping[str, Any]] | None = None,
+        dimensions: Mapping[str, object] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Powertools' ``serialize_metric_set``: the buffer as one EMF document, a new dict with
+        ``_aws`` first, then the dimension values, the metadata, and each metric's values as a
+        list of floats. The buffer is left as it is (a flush writes and empties it), and a
+        flush splits what one document cannot hold, where this returns it whole.
+
+        ``metrics`` (in Powertools' ``metric_set`` shape, ``{name: {"Unit": ..., "Value":
+        [...], "StorageResolution": ...}}``), ``dimensions`` (the main dimension set, in place
+        of the default and added ones) and ``metadata`` stand in for the buffer's, checked as
+        the calls that add them check them."""
+        with self.lock:
+            buffered = {name: (metric[0], list(metric[1])) for name, metric in self.metrics.items()}
+            defaults, main, sets = self.defaults(), dict(self.dimensions), list(self.dimension_sets)
+            members: dict[str, Any] = dict(self.metadata)
+            timestamp = self.timestamp
+        if metrics is not None:
+            buffered = _given_metrics(metrics)
+        if dimensions is not None:
+            sets = [{**defaults, **one_set} for one_set in sets]  # they keep the defaults
+            defaults, main = {}, checked_dimensions(dimensions)
+        if metadata is not None:
+            members = dict(metadata)
+        if not buffered:
+            raise SchemaValidationError("no metric to serialize: a document needs at least one")
+        if self.namespace is None:
             raise SchemaValidationError(NO_NAMESPACE)
-        return self.take()
+        values = {name: [float(value) for value in metric[1]] for name, metric in buffered.items()}
+        members = {**_dimension_values(defaults, main, sets), **members, **values}
+        document = Document(
+            members,
+            [metric[0] for metric in buffered.values()],
+            _directive(self.namespace, defaults, main, sets),
+            time.time_ns() // 1_000_000 if timestamp is None else timestamp,
+        )
+        return document.as_dict()
+
+
+def _given_metrics(metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Metric]:
+    """Metrics given in Powertools' ``metric_set`` shape, checked as :meth:`add_metric` checks
+    them (a ``Value`` may be one number or a list)."""
+    checked: dict[str, Metric] = {}
+    for name, metric in metrics.items():
+        if not isinstance(metric, Mapping) or not metric.get("Value", []):
+            raise MetricValueError(
+                str(name),
+                f'metric {name!r} is given as {_shown(metric)}; give a mapping with "Unit" '
+                'and "Value" (a number or a non-empty list of numbers), as Powertools\' '
+                "metric_set holds it",
+            )
+        given = metric["Value"]
+        numbers = given if isinstance(given, (list, tuple)) else [given]
+        definition = _define(name, metric.get("Unit"), metric.get("StorageResolution", 60))
+        checked[name] = (definition, [_number(name, number) for number in numbers])
+    return checked
+
+
+def _dimension_values(
+    defaults: dict[str, str], main: dict[str, str], sets: list[dict[str, str]]
+) -> dict[str, str]:
+    """The dimension members of a document, in Powertools' order (the main set's, then the
+    further sets'): a value added in the flush overrides a default, and add_dimensions
+    refuses two values for one name otherwise."""
+    values = {**defaults, **main}
+    for one_set in sets:
+        values.update(one_set)
+    return values
 
 
 def render(namespace: str | None, taken: Taken, timestamp: int | None = None) -> list[Document]:
@@ -492,16 +551,8 @@ def render(namespace: str | None, taken: Taken, timestamp: int | None = None) ->
     directive = _directive(namespace, defaults, main, sets)
     if timestamp is None:
         timestamp = time.time_ns() // 1_000_000
-    # Dimension values, then metadata (Powertools' order); a set's value never differs from
-    # another's (add_dimensions refuses that), and the main set's overrides a default.
-    if sets:
-        root: dict[str, Any] = {**defaults}
-        for one_set in sets:
-            root.update(one_set)
-        root.update(main)
-        root.update(metadata)
-    else:
-        root = {**defaults, **main, **metadata}
+    # Dimension values, then metadata: Powertools' order
+    root = {**_dimension_values(defaults, main, sets), **metadata}
     if len(metrics) <= MAX_METRICS:  # the usual flush: one document, without split()
         members = dict(root)
         definitions = []
