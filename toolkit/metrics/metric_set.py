@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Container, Iterator, Mapping
 from enum import Enum
-from operator import attrgetter
 
 from toolkit import _notice, jsonline
 from toolkit import context as _context
@@ -189,7 +188,6 @@ class Definition(dict[str, "Any"]):
         self.json = _encode(self)
 
 
-_json_of = attrgetter("json")
 _definitions: dict[tuple[object, object, object], Definition] = {}
 _MAX_DEFINITIONS = 2048  # bounds the cache when metric names are made up at run time
 
@@ -225,7 +223,7 @@ class MetricSet:
     name two different values in one flush is an error.
 
     ``handler_dimensions`` are the ``default_dimensions`` option of the ``log_metrics`` handler
-    running now (``active`` counts those running): they apply to that handler's flushes only.
+    running now: they apply to that handler's flushes only.
     ``opened`` is the invocation that was current when the empty buffer got its first entry
     (``None`` outside any invocation; ``EMPTY`` while the buffer is empty): what a handler
     finds in the buffer when it starts is its invocation's only if that invocation added it
@@ -233,7 +231,6 @@ class MetricSet:
     """
 
     __slots__ = (
-        "active",
         "default_dimensions",
         "dimension_sets",
         "dimensions",
@@ -256,7 +253,6 @@ class MetricSet:
         self.metadata: dict[str, Any] = {}
         self.default_dimensions: dict[str, str] = {}
         self.handler_dimensions: dict[str, str] = {}
-        self.active = 0
         self.opened: object = EMPTY
         self.taken: set[str] = set()  # dimension and metadata names: not free for metrics
         self.timestamp: int | None = None  # of the next flush (ms since the epoch), else now
@@ -405,29 +401,33 @@ class MetricSet:
     def enter(self, handler_dimensions: dict[str, str]) -> tuple[dict[str, str], Taken | None]:
         """A ``log_metrics`` handler starts: its dimensions apply until :meth:`leave`.
 
-        Returns what :meth:`leave` restores and, when no other handler of this buffer is
-        running, what was added outside this invocation (at import, by a test, by a thread
-        after the last flush): that is not this invocation's and is flushed on its own."""
+        Returns what :meth:`leave` restores and what the buffer held that is not this
+        invocation's, to be flushed on its own: what was added outside any invocation (at
+        import, by a test, by a thread) or by one that has ended. What an invocation still
+        running added (another thread's handler) stays for that invocation's flush."""
+        if self.opened is EMPTY and not handler_dimensions and not self.handler_dimensions:
+            return handler_dimensions, None  # the usual start: nothing to take, apply or restore
         with self.lock:
+            opened = self.opened  # None: outside any invocation
             outside = None
-            if self.active == 0 and self.opened is not EMPTY and self.opened is not _current():
+            if (
+                opened is not EMPTY
+                and opened is not _current()
+                and (opened is None or opened.closed)  # type: ignore[attr-defined]
+            ):
                 outside = self._take()
-            self.active += 1
             previous, self.handler_dimensions = self.handler_dimensions, handler_dimensions
             if handler_dimensions:
                 self.taken.update(handler_dimensions)
         return previous, outside
 
     def leave(self, previous: dict[str, str]) -> None:
-        with self.lock:
-            self.active -= 1
-            # The usual case (the outermost handler, no handler dimensions on either side):
-            # ``taken`` already holds exactly what _retake would compute.
-            if self.active or self.handler_dimensions or previous:
+        """The handler :meth:`enter` started has returned: the dimensions of the handler
+        around it (if any) apply again."""
+        if self.handler_dimensions or previous:
+            with self.lock:
                 self.handler_dimensions = previous
                 self._retake()
-            else:
-                self.handler_dimensions = previous
 
     # --- flushing --------------------------------------------------------------------------
     def take(self) -> Taken:
@@ -486,7 +486,7 @@ class MetricSet:
         with self.lock:
             buffered = {name: (metric[0], list(metric[1])) for name, metric in self.metrics.items()}
             defaults, main, sets = self.defaults(), dict(self.dimensions), list(self.dimension_sets)
-            members: dict[str, Any] = dict(self.metadata)
+            own_metadata: Mapping[str, Any] = dict(self.metadata)
             timestamp = self.timestamp
         if metrics is not None:
             buffered = _given_metrics(metrics)
@@ -494,13 +494,14 @@ class MetricSet:
             sets = [{**defaults, **one_set} for one_set in sets]  # they keep the defaults
             defaults, main = {}, checked_dimensions(dimensions)
         if metadata is not None:
-            members = dict(metadata)
+            own_metadata = metadata
         if not buffered:
             raise SchemaValidationError("no metric to serialize: a document needs at least one")
         if self.namespace is None:
             raise SchemaValidationError(NO_NAMESPACE)
-        values = {name: [float(value) for value in metric[1]] for name, metric in buffered.items()}
-        members = {**_dimension_values(defaults, main, sets), **members, **values}
+        members = _root(defaults, main, sets, own_metadata)
+        for name, metric in buffered.items():
+            members[name] = [float(value) for value in metric[1]]
         document = Document(
             members,
             [metric[0] for metric in buffered.values()],
@@ -529,16 +530,21 @@ def _given_metrics(metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Metric
     return checked
 
 
-def _dimension_values(
-    defaults: dict[str, str], main: dict[str, str], sets: list[dict[str, str]]
-) -> dict[str, str]:
-    """The dimension members of a document, in Powertools' order (the main set's, then the
-    further sets'): a value added in the flush overrides a default, and add_dimensions
-    refuses two values for one name otherwise."""
-    values = {**defaults, **main}
+def _root(
+    defaults: dict[str, str],
+    main: dict[str, str],
+    sets: list[dict[str, str]],
+    metadata: Mapping[str, Any],
+) -> dict[str, Any]:
+    """A new dict of the members every document of a flush has, in Powertools' order: the
+    dimension values (the main set's, then the further sets'; a value added in the flush
+    overrides a default, and add_dimensions refuses two values for one name otherwise),
+    then the metadata."""
+    root = {**defaults, **main}
     for one_set in sets:
-        values.update(one_set)
-    return values
+        root.update(one_set)
+    root.update(metadata)
+    return root
 
 
 def render(namespace: str | None, taken: Taken, timestamp: int | None = None) -> list[Document]:
@@ -552,17 +558,17 @@ def render(namespace: str | None, taken: Taken, timestamp: int | None = None) ->
     if timestamp is None:
         timestamp = time.time_ns() // 1_000_000
     # Dimension values, then metadata: Powertools' order
-    root = {**_dimension_values(defaults, main, sets), **metadata}
+    members = _root(defaults, main, sets, metadata)
     if len(metrics) <= MAX_METRICS:  # the usual flush: one document, without split()
-        members = dict(root)
         definitions = []
-        for definition, values in metrics.values():
+        for name, (definition, values) in metrics.items():
             if len(values) > MAX_VALUES:
                 break
-            members[definition["Name"]] = values[0] if len(values) == 1 else values
+            members[name] = values[0] if len(values) == 1 else values
             definitions.append(definition)
         else:
             return [Document(members, definitions, directive, timestamp)]
+    root = _root(defaults, main, sets, metadata)
     return [
         Document(members, definitions, directive, timestamp)
         for members, definitions in split(metrics, root)
@@ -631,7 +637,7 @@ class Document:
         """The document as JSON text, joined from the ``_aws`` member (the directive's and the
         definitions' JSON, each made once) and the members, encoded in one call: they are
         never empty (a document holds at least one metric), so their ``{`` becomes ``,``."""
-        definitions = ",".join(map(_json_of, self.definitions))
+        definitions = ",".join([definition.json for definition in self.definitions])
         return (
             f'{{"_aws":{{"Timestamp":{self.timestamp},"CloudWatchMetrics":'
             f'[{{{self.directive.json},"Metrics":[{definitions}]}}]}},{_encode(self.members)[1:]}'
