@@ -11,9 +11,12 @@ The CloudWatch embedded metric format (EMF) limits that shape this module:
 * a value is a finite number within CloudWatch's range (magnitude 2**-360 to 2**360, or 0):
   checked when it is added, so a flush only writes what CloudWatch accepts.
 
-Adding a metric is a dict look-up and a list append; a flush builds each document as a dict
-and encodes it in one call. Metadata, the one member that may hold anything, can never make a
-flush fail: what JSON cannot carry is written as a string, with a notice.
+Adding a metric is a dict look-up and a list append. A flush joins each document's line from
+the JSON text of its ``_aws`` parts (the namespace and dimension sets, and each metric
+definition), made once and cached because they repeat from flush to flush, and its members
+(dimension values, metadata, metric values), encoded in one call. Metadata, the one member
+that may hold anything, can never make a flush fail: what JSON cannot carry is written as a
+string, with a notice.
 """
 
 from __future__ import annotations
