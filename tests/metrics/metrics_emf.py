@@ -3,8 +3,11 @@ against tests/metrics/emf.schema.json and against the cross-member rules of the 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +54,15 @@ def check_document(document: dict[str, Any]) -> dict[str, Any]:
 def parse(output: str) -> list[dict[str, Any]]:
     """Every line of ``output`` as a validated EMF document (no other lines allowed)."""
     return [check_document(strict_loads(line)) for line in output.splitlines()]
+
+
+def flushed(metrics: Any) -> list[dict[str, Any]]:
+    """The documents ``metrics.flush_metrics()`` writes, validated (none for an empty buffer)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the notice of an empty flush
+        metrics.flush_metrics()
+    return parse(out.getvalue())
 
 
 def values(documents: list[dict[str, Any]], name: str) -> list[float]:

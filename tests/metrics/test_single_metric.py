@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from metrics_emf import metric_names, parse
+from metrics_emf import flushed, metric_names, parse
 
 from toolkit import config
 from toolkit.metrics import (
@@ -33,7 +33,7 @@ def test_single_metric_has_its_own_buffer(capsys: pytest.CaptureFixture[str]):
     assert document["order"] == "o-1"
     for key in ("customer", "service", "Shared"):
         assert key not in document
-    [mine] = shared.serialize_metric_set()
+    [mine] = flushed(shared)
     assert metric_names(mine) == ["Shared"] and "currency" not in mine
 
 

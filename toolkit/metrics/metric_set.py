@@ -11,9 +11,12 @@ The CloudWatch embedded metric format (EMF) limits that shape this module:
 * a value is a finite number within CloudWatch's range (magnitude 2**-360 to 2**360, or 0):
   checked when it is added, so a flush only writes what CloudWatch accepts.
 
-Adding a metric is a dict look-up and a list append; a flush builds each document as a dict
-and encodes it in one call. Metadata, the one member that may hold anything, can never make a
-flush fail: what JSON cannot carry is written as a string, with a notice.
+Adding a metric is a dict look-up and a list append. A flush joins each document's line from
+the JSON text of its ``_aws`` parts (the namespace and dimension sets, and each metric
+definition), made once and cached because they repeat from flush to flush, and its members
+(dimension values, metadata, metric values), encoded in one call. Metadata, the one member
+that may hold anything, can never make a flush fail: what JSON cannot carry is written as a
+string, with a notice.
 """
 
 from __future__ import annotations
@@ -54,9 +57,7 @@ NO_NAMESPACE = (
 if TYPE_CHECKING:
     from typing import Any
 
-    # The MetricDefinition of one (name, unit, resolution): {"Name", "Unit"[, "StorageResolution"]}
-    Definition = dict[str, Any]
-    Metric = tuple[Definition, list[Any]]  # a definition and the values added under it
+    Metric = tuple["Definition", list[Any]]  # a definition and the values added under it
     # What one flush takes from the buffer: metrics, default dimensions, main dimensions,
     # further dimension sets, metadata.
     Taken = tuple[
@@ -176,6 +177,20 @@ def _unit_error(name: str, unit: object) -> MetricUnitError:
     )
 
 
+class Definition(dict[str, "Any"]):
+    """The MetricDefinition of one (name, unit, resolution), ``{"Name", "Unit"[,
+    "StorageResolution"]}`` (60, the default resolution, is left out), with its JSON text
+    made once (``json``): a flush joins these texts instead of encoding the dicts again."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, name: str, unit: str, resolution: int) -> None:
+        super().__init__(Name=name, Unit=unit)
+        if resolution != 60:
+            self["StorageResolution"] = resolution
+        self.json = _encode(self)
+
+
 _definitions: dict[tuple[object, object, object], Definition] = {}
 _MAX_DEFINITIONS = 2048  # bounds the cache when metric names are made up at run time
 
@@ -195,12 +210,11 @@ def _define(name: str, unit: object, resolution: object) -> Definition:
             f"metric {name!r} has the storage resolution {_shown(resolution)}; "
             f"allowed: {RESOLUTION_NAMES}",
         )
-    definition: Definition = {"Name": name, "Unit": unit_value}
-    if resolution_value != 60:
-        definition["StorageResolution"] = resolution_value
     if len(_definitions) >= _MAX_DEFINITIONS:
         _definitions.clear()
-    definition = _definitions.setdefault((name, unit_value, resolution_value), definition)
+    definition = _definitions.setdefault(
+        (name, unit_value, resolution_value), Definition(name, unit_value, resolution_value)
+    )
     _definitions[name, unit, resolution] = definition  # a unit name ("NoUnit") hits next time
     return definition
 
@@ -214,7 +228,7 @@ class MetricSet:
     name two different values in one flush is an error.
 
     ``handler_dimensions`` are the ``default_dimensions`` option of the ``log_metrics`` handler
-    running now (``active`` counts those running): they apply to that handler's flushes only.
+    running now: they apply to that handler's flushes only.
     ``opened`` is the invocation that was current when the empty buffer got its first entry
     (``None`` outside any invocation; ``EMPTY`` while the buffer is empty): what a handler
     finds in the buffer when it starts is its invocation's only if that invocation added it
@@ -222,7 +236,6 @@ class MetricSet:
     """
 
     __slots__ = (
-        "active",
         "default_dimensions",
         "dimension_sets",
         "dimensions",
@@ -245,17 +258,11 @@ class MetricSet:
         self.metadata: dict[str, Any] = {}
         self.default_dimensions: dict[str, str] = {}
         self.handler_dimensions: dict[str, str] = {}
-        self.active = 0
         self.opened: object = EMPTY
         self.taken: set[str] = set()  # dimension and metadata names: not free for metrics
+        self.timestamp: int | None = None  # of the next flush (ms since the epoch), else now
         self.lock = threading.Lock()
         self.warned_empty = False
-        self.timestamp: int | None = None
-
-    def set_timestamp(self, timestamp_ms: int) -> None:
-        """The documents of the next flush carry this timestamp instead of the time of the
-        flush; the flush clears it, so it never dates a later invocation's metrics."""
-        self.timestamp = timestamp_ms
 
     # --- adding ----------------------------------------------------------------------------
     def add_metric(self, name: str, unit: object, value: object, resolution: object) -> None:
@@ -399,29 +406,33 @@ class MetricSet:
     def enter(self, handler_dimensions: dict[str, str]) -> tuple[dict[str, str], Taken | None]:
         """A ``log_metrics`` handler starts: its dimensions apply until :meth:`leave`.
 
-        Returns what :meth:`leave` restores and, when no other handler of this buffer is
-        running, what was added outside this invocation (at import, by a test, by a thread
-        after the last flush): that is not this invocation's and is flushed on its own."""
+        Returns what :meth:`leave` restores and what the buffer held that is not this
+        invocation's, to be flushed on its own: what was added outside any invocation (at
+        import, by a test, by a thread) or by one that has ended. What an invocation still
+        running added (another thread's handler) stays for that invocation's flush."""
+        if self.opened is EMPTY and not handler_dimensions and not self.handler_dimensions:
+            return handler_dimensions, None  # the usual start: nothing to take, apply or restore
         with self.lock:
+            opened = self.opened  # None: outside any invocation
             outside = None
-            if self.active == 0 and self.opened is not EMPTY and self.opened is not _current():
+            if (
+                opened is not EMPTY
+                and opened is not _current()
+                and (opened is None or opened.closed)  # type: ignore[attr-defined]
+            ):
                 outside = self._take()
-            self.active += 1
             previous, self.handler_dimensions = self.handler_dimensions, handler_dimensions
             if handler_dimensions:
                 self.taken.update(handler_dimensions)
         return previous, outside
 
     def leave(self, previous: dict[str, str]) -> None:
-        with self.lock:
-            self.active -= 1
-            # The usual case (the outermost handler, no handler dimensions on either side):
-            # ``taken`` already holds exactly what _retake would compute.
-            if self.active or self.handler_dimensions or previous:
+        """The handler :meth:`enter` started has returned: the dimensions of the handler
+        around it (if any) apply again."""
+        if self.handler_dimensions or previous:
+            with self.lock:
                 self.handler_dimensions = previous
                 self._retake()
-            else:
-                self.handler_dimensions = previous
 
     # --- flushing --------------------------------------------------------------------------
     def take(self) -> Taken:
@@ -439,115 +450,235 @@ class MetricSet:
         self.taken = {*self.default_dimensions, *handler} if handler else set(defaults)
         return taken
 
-    def documents(self) -> list[dict[str, Any]]:
-        """Take the buffer and return its EMF documents as dicts of their own (the caller may
-        change them), none when no metric was added."""
-        taken, timestamp = self._take_timed()
-        return [_detached(document) for document in render(self.namespace, taken, timestamp)]
-
     def lines(self) -> list[str]:
         """Take the buffer and return its EMF documents as JSON text, one line each."""
-        taken, timestamp = self._take_timed()
+        if self.namespace is None and self.metrics:
+            raise SchemaValidationError(NO_NAMESPACE)  # the buffer is kept for a flush that has one
+        with self.lock:
+            timestamp = self.timestamp  # _take clears it: it dates this flush only
+            taken = self._take()
         if not taken[0]:
             return []
         return encode(render(self.namespace, taken, timestamp), taken[4])
 
-    def _take_timed(self) -> tuple[Taken, int | None]:
-        """:meth:`take` and the timestamp set for this flush, when there is a namespace to
-        write under. Without one nothing is taken: the buffer keeps its metrics for a flush
-        that has one, and the error says how to configure it."""
-        if self.namespace is None and self.metrics:
-            raise SchemaValidationError(NO_NAMESPACE)
+    def set_timestamp(self, timestamp_ms: int) -> None:
+        """Date the documents of the next flush (milliseconds since the epoch) instead of the
+        moment of the flush; the flush clears it, so a later invocation is never written
+        under an old date (CloudWatch skips documents over 14 days old)."""
+        if not isinstance(timestamp_ms, int) or isinstance(timestamp_ms, bool) or timestamp_ms < 0:
+            raise MetricValueError(
+                "Timestamp",
+                f"the timestamp must be milliseconds since the epoch, an int >= 0, not "
+                f"{_shown(timestamp_ms)} ({type(timestamp_ms).__name__})",
+            )
         with self.lock:
+            self.timestamp = timestamp_ms
+
+    def serialize(
+        self,
+        metrics: Mapping[str, Mapping[str, Any]] | None = None,
+        dimensions: Mapping[str, object] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Powertools' ``serialize_metric_set``: the buffer as one EMF document, a new dict with
+        ``_aws`` first, then the dimension values, the metadata, and each metric's values as a
+        list of floats. The buffer is left as it is (a flush writes and empties it), and a
+        flush splits what one document cannot hold, where this returns it whole.
+
+        ``metrics`` (in Powertools' ``metric_set`` shape, ``{name: {"Unit": ..., "Value":
+        [...], "StorageResolution": ...}}``), ``dimensions`` (the main dimension set, in place
+        of the default and added ones) and ``metadata`` stand in for the buffer's, checked as
+        the calls that add them check them."""
+        with self.lock:
+            buffered = {name: (metric[0], list(metric[1])) for name, metric in self.metrics.items()}
+            defaults, main, sets = self.defaults(), dict(self.dimensions), list(self.dimension_sets)
+            own_metadata: Mapping[str, Any] = dict(self.metadata)
             timestamp = self.timestamp
-            return self._take(), timestamp
+        if metrics is not None:
+            buffered = _given_metrics(metrics)
+        if dimensions is not None:
+            sets = [{**defaults, **one_set} for one_set in sets]  # they keep the defaults
+            defaults, main = {}, checked_dimensions(dimensions)
+        if metadata is not None:
+            own_metadata = metadata
+        if not buffered:
+            raise SchemaValidationError("no metric to serialize: a document needs at least one")
+        if self.namespace is None:
+            raise SchemaValidationError(NO_NAMESPACE)
+        members = _root(defaults, main, sets, own_metadata)
+        for name, metric in buffered.items():
+            members[name] = [float(value) for value in metric[1]]
+        document = Document(
+            members,
+            [metric[0] for metric in buffered.values()],
+            _directive(self.namespace, defaults, main, sets),
+            time.time_ns() // 1_000_000 if timestamp is None else timestamp,
+        )
+        return document.as_dict()
 
 
-def render(
-    namespace: str | None, taken: Taken, timestamp: int | None = None
-) -> list[dict[str, Any]]:
-    """The EMF documents of what a flush took, sharing one timestamp (``timestamp``, else now).
+def _given_metrics(metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Metric]:
+    """Metrics given in Powertools' ``metric_set`` shape, checked as :meth:`add_metric` checks
+    them (a ``Value`` may be one number or a list)."""
+    checked: dict[str, Metric] = {}
+    for name, metric in metrics.items():
+        if not isinstance(metric, Mapping) or not metric.get("Value", []):
+            raise MetricValueError(
+                str(name),
+                f'metric {name!r} is given as {_shown(metric)}; give a mapping with "Unit" '
+                'and "Value" (a number or a non-empty list of numbers), as Powertools\' '
+                "metric_set holds it",
+            )
+        given = metric["Value"]
+        numbers = given if isinstance(given, (list, tuple)) else [given]
+        definition = _define(name, metric.get("Unit"), metric.get("StorageResolution", 60))
+        checked[name] = (definition, [_number(name, number) for number in numbers])
+    return checked
 
-    Each document holds the metadata, the dimension values and its metrics' values as root
-    members, and the ``_aws`` metadata naming the namespace, the dimension sets and the
-    metric definitions. The documents of one flush share the ``Dimensions`` list and the
-    (cached) definitions: they are encoded, or detached before a caller gets them."""
+
+def _root(
+    defaults: dict[str, str],
+    main: dict[str, str],
+    sets: list[dict[str, str]],
+    metadata: Mapping[str, Any],
+) -> dict[str, Any]:
+    """A new dict of the members every document of a flush has, in Powertools' order: the
+    dimension values (the main set's, then the further sets'; a value added in the flush
+    overrides a default, and add_dimensions refuses two values for one name otherwise),
+    then the metadata."""
+    root = {**defaults, **main}
+    for one_set in sets:
+        root.update(one_set)
+    root.update(metadata)
+    return root
+
+
+def render(namespace: str | None, taken: Taken, timestamp: int | None = None) -> list[Document]:
+    """The EMF documents of what a flush took (``timestamp``: milliseconds since the epoch,
+    else now). One document, unless it would hold more than 100 metrics or a metric more than
+    100 values (see :func:`split`)."""
     metrics, defaults, main, sets, metadata = taken
     if not metrics:
         return []
-    if sets:
+    directive = _directive(namespace, defaults, main, sets)
+    if timestamp is None:
+        timestamp = time.time_ns() // 1_000_000
+    # Dimension values, then metadata: Powertools' order
+    members = _root(defaults, main, sets, metadata)
+    if len(metrics) <= MAX_METRICS:  # the usual flush: one document, without split()
+        definitions = []
+        for name, (definition, values) in metrics.items():
+            if len(values) > MAX_VALUES:
+                break
+            members[name] = values[0] if len(values) == 1 else values
+            definitions.append(definition)
+        else:
+            return [Document(members, definitions, directive, timestamp)]
+    root = _root(defaults, main, sets, metadata)
+    return [
+        Document(members, definitions, directive, timestamp)
+        for members, definitions in split(metrics, root)
+    ]
+
+
+class Directive:
+    """The MetricDirective's namespace and dimension sets, and their JSON text (``json``:
+    ``"Namespace":...,"Dimensions":[...]``). They repeat from flush to flush, so each is made
+    once (see :func:`_directive`) and shared: never mutated."""
+
+    __slots__ = ("dimension_sets", "json", "namespace")
+
+    def __init__(self, namespace: str | None, dimension_sets: list[list[str]]) -> None:
+        self.namespace = namespace
+        self.dimension_sets = dimension_sets
+        self.json = f'"Namespace":{_encode(namespace)},"Dimensions":{_encode(dimension_sets)}'
+
+
+_directives: dict[tuple[object, ...], Directive] = {}
+_MAX_DIRECTIVES = 256  # bounds the cache when dimension names are made up at run time
+
+
+def _directive(
+    namespace: str | None,
+    defaults: dict[str, str],
+    main: dict[str, str],
+    sets: list[dict[str, str]],
+) -> Directive:
+    """The directive of a flush: the first dimension set holds the default and the main
+    dimensions, each further set the defaults and its own (a set listed twice is written
+    once). Cached by the names it is made from."""
+    key = (namespace, tuple(defaults), tuple(main), tuple(map(tuple, sets)) if sets else ())
+    directive = _directives.get(key)
+    if directive is None:
         dimension_sets = [list({**defaults, **main})]
         for one_set in sets:
             names = list({**defaults, **one_set})
             if names not in dimension_sets:
                 dimension_sets.append(names)
-    else:
-        dimension_sets = [list({**defaults, **main} if main else defaults)]
-    if timestamp is None:
-        timestamp = int(time.time() * 1000)
-    if len(metrics) <= MAX_METRICS:
-        # The usual case, one document (half of what split() costs): _root(taken), inlined,
-        # and the metrics' values, unless one metric has more than one document holds.
-        members: dict[str, Any] = {**metadata, **defaults} if metadata else dict(defaults)
-        for one_set in sets:
-            members.update(one_set)
-        if main:
-            members.update(main)
-        definitions: list[Definition] = []
-        append = definitions.append
-        for name, (definition, values) in metrics.items():
-            if len(values) == 1:
-                members[name] = values[0]
-            elif len(values) > MAX_VALUES:
-                break
-            else:
-                members[name] = values
-            append(definition)
-        else:
-            members["_aws"] = {
-                "Timestamp": timestamp,
-                "CloudWatchMetrics": [
-                    {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
-                ],
-            }
-            return [members]
-    documents = []
-    for members, definitions in split(metrics, _root(taken)):
-        directive = {"Namespace": namespace, "Dimensions": dimension_sets, "Metrics": definitions}
-        members["_aws"] = {"Timestamp": timestamp, "CloudWatchMetrics": [directive]}
-        documents.append(members)
-    return documents
+        if len(_directives) >= _MAX_DIRECTIVES:
+            _directives.clear()
+        directive = _directives[key] = Directive(namespace, dimension_sets)
+    return directive
 
 
-def _root(taken: Taken) -> dict[str, Any]:
-    """A new dict of the members every document of a flush has: metadata and dimension
-    values (a value added in the flush overrides a default of the same name)."""
-    _, defaults, main, sets, metadata = taken
-    root: dict[str, Any] = {**metadata, **defaults} if metadata else dict(defaults)
-    for one_set in sets:
-        root.update(one_set)
-    if main:
-        root.update(main)
-    return root
+class Document:
+    """One EMF document: its root members (dimension values, metadata, its metrics' values),
+    its metrics' definitions, its flush's directive and timestamp."""
+
+    __slots__ = ("definitions", "directive", "members", "timestamp")
+
+    def __init__(
+        self,
+        members: dict[str, Any],
+        definitions: list[Definition],
+        directive: Directive,
+        timestamp: int,
+    ) -> None:
+        self.members = members
+        self.definitions = definitions
+        self.directive = directive
+        self.timestamp = timestamp
+
+    def line(self) -> str:
+        """The document as JSON text, joined from the ``_aws`` member (the directive's and the
+        definitions' JSON, each made once) and the members, encoded in one call: they are
+        never empty (a document holds at least one metric), so their ``{`` becomes ``,``."""
+        definitions = ",".join([definition.json for definition in self.definitions])
+        return (
+            f'{{"_aws":{{"Timestamp":{self.timestamp},"CloudWatchMetrics":'
+            f'[{{{self.directive.json},"Metrics":[{definitions}]}}]}},{_encode(self.members)[1:]}'
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The document as a new dict sharing nothing with the caches (``_aws`` first)."""
+        directive = self.directive
+        aws = {
+            "Timestamp": self.timestamp,
+            "CloudWatchMetrics": [
+                {
+                    "Namespace": directive.namespace,
+                    "Dimensions": [list(names) for names in directive.dimension_sets],
+                    "Metrics": [dict(definition) for definition in self.definitions],
+                }
+            ],
+        }
+        return {"_aws": aws, **self.members}
+
+    def halves(self) -> list[Document]:
+        """The document as two, each with half of its metrics (and all the other members)."""
+        middle = len(self.definitions) // 2
+        halves = []
+        for part, other in (
+            (self.definitions[:middle], self.definitions[middle:]),
+            (self.definitions[middle:], self.definitions[:middle]),
+        ):
+            names = {definition["Name"] for definition in other}
+            members = {key: value for key, value in self.members.items() if key not in names}
+            halves.append(Document(members, part, self.directive, self.timestamp))
+        return halves
 
 
-def _detached(document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` with an ``_aws`` member of its own, sharing nothing with the cache."""
-    [directive] = document["_aws"]["CloudWatchMetrics"]
-    document["_aws"] = {
-        "Timestamp": document["_aws"]["Timestamp"],
-        "CloudWatchMetrics": [
-            {
-                "Namespace": directive["Namespace"],
-                "Dimensions": [list(names) for names in directive["Dimensions"]],
-                "Metrics": [dict(definition) for definition in directive["Metrics"]],
-            }
-        ],
-    }
-    return document
-
-
-def encode(documents: list[dict[str, Any]], metadata: Container[str]) -> list[str]:
+def encode(documents: list[Document], metadata: Container[str]) -> list[str]:
     """Each document as one line of strict JSON of at most 256 KB (CloudWatch Logs' limit).
 
     Metric values and dimensions were checked when they were added, so only the members named
@@ -558,44 +689,39 @@ def encode(documents: list[dict[str, Any]], metadata: Container[str]) -> list[st
     metadata cut (marked ``line_truncated``), then, if needed, its metrics split in two."""
     if metadata:
         _clean_metadata(documents, metadata)
-    if len(documents) == 1:  # the usual case: one document, within the limit
-        line = _encode(documents[0])
+    lines = []
+    for document in documents:
+        line = document.line()
         if len(line) <= jsonline.MAX_LINE_BYTES:
-            return [line]
-        lines = [line]
-    else:
-        lines = [_encode(document) for document in documents]
-        limit = jsonline.MAX_LINE_BYTES
-        for line in lines:
-            if len(line) > limit:
-                break
+            lines.append(line)
         else:
-            return lines
-    fitting = []
-    for document, line in zip(documents, lines, strict=True):
-        if len(line) <= jsonline.MAX_LINE_BYTES:
-            fitting.append(line)
-            continue
-        cut = _EMF(document, [key for key in document if key not in metadata])
-        if len(cut) <= jsonline.MAX_LINE_BYTES:
-            fitting.append(cut)
-        else:  # the metrics themselves are too many bytes for one line
-            fitting.extend(encode(_halves(document), metadata))
-    return fitting
+            lines.extend(_fit(document, metadata))
+    return lines
 
 
-def _clean_metadata(documents: list[dict[str, Any]], metadata: Container[str]) -> None:
+def _fit(document: Document, metadata: Container[str]) -> list[str]:
+    """The lines of a document over the size limit: its metadata cut, else two documents."""
+    whole = document.as_dict()
+    cut = _EMF(whole, [key for key in whole if key not in metadata])
+    if len(cut) <= jsonline.MAX_LINE_BYTES:
+        return [cut]
+    # the metrics themselves are too many bytes for one line
+    return [line for half in document.halves() for line in encode([half], metadata)]
+
+
+def _clean_metadata(documents: list[Document], metadata: Container[str]) -> None:
     """Replace, in every document of a flush (they share their metadata), each metadata value
     that cannot be encoded by its safe equivalent, with a notice naming the key."""
     replaced: dict[str, tuple[Any, str]] = {}  # key -> (safe value, why)
     for document in documents:
-        for key, value in document.items():
+        members = document.members
+        for key, value in members.items():
             if key in replaced:
-                document[key] = replaced[key][0]
+                members[key] = replaced[key][0]
             elif key in metadata:
                 safe = _EMF.clean(value)
                 if safe is not value:
-                    document[key] = safe
+                    members[key] = safe
                     why = _refusal(value)
                     if why is not None:  # else only str() of what JSON lacks, or a big number
                         replaced[key] = (safe, why)
@@ -617,36 +743,17 @@ def _refusal(value: Any) -> str | None:
     return None
 
 
-def _halves(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """``document`` as two documents, each with half of its metrics (and everything else)."""
-    [directive] = document["_aws"]["CloudWatchMetrics"]
-    definitions = directive["Metrics"]
-    middle = len(definitions) // 2
-    halves = []
-    for part, other in (
-        (definitions[:middle], definitions[middle:]),
-        (definitions[middle:], definitions[:middle]),
-    ):
-        names = {definition["Name"] for definition in other}
-        half = {key: value for key, value in document.items() if key not in names}
-        half["_aws"] = {
-            "Timestamp": document["_aws"]["Timestamp"],
-            "CloudWatchMetrics": [{**directive, "Metrics": part}],
-        }
-        halves.append(half)
-    return halves
-
-
 def split(
     metrics: dict[str, Metric], root: dict[str, Any]
 ) -> Iterator[tuple[dict[str, Any], list[Definition]]]:
     """Split ``metrics`` into documents of at most 100 definitions and 100 values per metric,
-    yielding each document's root members and its definitions.
+    yielding each document's members (a copy of ``root``, metadata and dimension values, with
+    its metrics' values) and its definitions. A value is written alone, an array only when
+    there are several (CloudWatch reads both forms alike, and the single value is shorter).
 
     Round ``r`` carries the ``r``-th slice of 100 values of every metric that has one, so a
     buffer of ordinary metrics (one value each) needs ``ceil(n / 100)`` documents and a single
-    busy metric needs ``ceil(values / 100)``. Every document repeats ``root`` (metadata and
-    dimension values).
+    busy metric needs ``ceil(values / 100)``.
     """
     pending = list(metrics.values())
     start = 0

@@ -273,9 +273,15 @@ class Metrics(_Dimensions):
         self._set.take()
 
     # --- flushing --------------------------------------------------------------------------
-    def serialize_metric_set(self) -> list[dict[str, Any]]:
-        """Take the buffer and return its EMF documents as dicts, without writing them."""
-        return self._set.documents()
+    def serialize_metric_set(
+        self,
+        metrics: Mapping[str, Mapping[str, Any]] | None = None,
+        dimensions: Mapping[str, object] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The buffer as one EMF document (a dict in Powertools' shape), neither written nor
+        emptied; the arguments stand in for the buffer's parts (see docs/metrics.md)."""
+        return self._set.serialize(metrics, dimensions, metadata)
 
     def flush_metrics(self, raise_on_empty_metrics: bool = False) -> None:
         """Write the buffer as EMF documents, one JSON line each, and empty it.
