@@ -492,70 +492,137 @@ _begin = _context.begin
 _end = _context.end
 
 
-class _Handler:
-    """A handler wrapped in layers: what every toolkit decorator returns.
+class _Recorded:
+    """What the engine keeps on a decorated handler: the user's function, the layers (outermost
+    first) and the :class:`Target`, so that a toolkit decorator stacked above folds into the
+    same onion instead of adding a handler around a handler."""
 
-    It is a plain ``(event, context)`` callable for the runtime, keeps the wrapped function's
-    name, docstring and ``__wrapped__``, and binds like a function when used on a method.
-    Stacked toolkit decorators fold into one handler with all their layers, so stacking costs
-    the same as :func:`chain`. ``target`` is what the engine recorded for the hooks.
-    """
+    __slots__ = ("function", "handler", "layers", "target")
 
     def __init__(
-        self, handler: Callable[..., Any], layers: tuple[_Layer, ...], target: Target
+        self,
+        handler: Callable[..., Any],
+        function: Callable[..., Any],
+        layers: tuple[_Layer, ...],
+        target: Target,
     ) -> None:
-        self._handler = handler
-        self._layers = layers
-        self._target = target
-        self._call = _compose(layers, handler)
-        functools.update_wrapper(self, handler)
+        self.handler = handler  # the decorated handler this record belongs to
+        self.function = function
+        self.layers = layers
+        self.target = target
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+
+def _recorded(handler: Any) -> _Recorded | None:
+    """The record of a handler this engine decorated, else ``None``. ``functools.wraps`` in
+    another library's decorator copies the record into its wrapper's ``__dict__``: the record
+    names its own handler, so such a wrapper is taken for what it is, a plain function."""
+    recorded = getattr(handler, "_toolkit_handler", None)
+    if type(recorded) is _Recorded and recorded.handler is handler:
+        return recorded
+    return None
+
+
+def _adapt(
+    function: Callable[..., Any],
+    layers: tuple[_Layer, ...],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> tuple[Any, Any, Handler]:
+    """Calls that are not the runtime's ``(event, context)``: a record handler given only the
+    record, keyword arguments passed through to the handler, or an explicit ``self`` first."""
+    if len(args) == 1:
+
+        def inner(event: Any, context: Any) -> Any:
+            return function(event, **kwargs)
+
+        return args[0], None, _compose(layers, inner)
+    if len(args) >= 2:
+        bound = functools.partial(function, *args[:-2], **kwargs)
+        return args[-2], args[-1], _compose(layers, bound)
+    raise MiddlewareUsageError(
+        f"handler {getattr(function, '__qualname__', function)!r} must be called with "
+        "(event, context) or (event)"
+    )
+
+
+def _handler(
+    function: Callable[..., Any], layers: tuple[_Layer, ...], target: Target
+) -> Callable[..., Any]:
+    """The handler every toolkit decorator returns: ``function`` inside its layers.
+
+    It is a plain Python function, so anything that accepts an ``(event, context)`` function
+    accepts it: the Lambda runtime, and other libraries' decorators stacked above it
+    (Powertools' ``lambda_handler_decorator`` refuses whatever ``inspect.isfunction`` rejects).
+    It keeps the function's name, docstring, annotations and ``__wrapped__``. Stacked toolkit
+    decorators fold into one handler with all their layers (see :class:`_Recorded`), so
+    stacking costs the same as :func:`chain`. The outermost toolkit handler entered opens the
+    invocation."""
+    call = _compose(layers, function)
+
+    def handler(*args: Any, **kwargs: Any) -> Any:
         if len(args) == 2 and not kwargs:
-            call = self._call
+            run = call
             event, context = args
         else:
-            event, context, call = self._adapt(args, kwargs)
+            event, context, run = _adapt(function, layers, args, kwargs)
         if _current_invocation() is not None:
-            return call(event, context)
+            return run(event, context)
         invocation = _begin(event, context)
         try:
-            return call(event, context)
+            return run(event, context)
         finally:
             _end(invocation)
 
-    def _adapt(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Handler]:
-        """Calls that are not the runtime's ``(event, context)``: a record handler given only
-        the record, or keyword arguments passed through to the handler."""
-        handler = self._handler
-        if len(args) == 1:
+    functools.update_wrapper(handler, function)
+    handler._toolkit_handler = _Recorded(handler, function, layers, target)  # type: ignore[attr-defined]
+    return handler
 
-            def inner(event: Any, context: Any) -> Any:
-                return handler(event, **kwargs)
 
-            return args[0], None, _compose(self._layers, inner)
-        if len(args) >= 2:
-            bound = functools.partial(handler, *args[:-2], **kwargs)
-            return args[-2], args[-1], _compose(self._layers, bound)
-        raise MiddlewareUsageError(
-            f"handler {getattr(handler, '__qualname__', handler)!r} must be called with "
-            "(event, context) or (event)"
-        )
+class _Method:
+    """A decorated function defined in a class body: it binds like the function it wraps
+    (``obj.handle`` gets ``obj`` as ``self``; a ``staticmethod`` binds as it does), so
+    ``obj.record(record)`` is not mistaken for ``(event, context)``. Each binding is a
+    :func:`_handler` around the bound function, with the same layers."""
+
+    def __init__(
+        self, function: Callable[..., Any], layers: tuple[_Layer, ...], target: Target
+    ) -> None:
+        self._call = _handler(function, layers, target)
+        functools.update_wrapper(self, function)
+        self._toolkit_handler = _Recorded(self, function, layers, target)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call(*args, **kwargs)  # unbound: Class.handle(obj, event, context)
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        if instance is None:
+        recorded = self._toolkit_handler
+        function = recorded.function.__get__(instance, owner)
+        if instance is None and function is recorded.function:
             return self
-        return _Handler(self._handler.__get__(instance, owner), self._layers, self._target)
+        return _handler(function, recorded.layers, recorded.target)
 
     def __repr__(self) -> str:
-        return f"<toolkit handler {self._target.qualname!r}>"
+        return f"<toolkit handler {self._toolkit_handler.target.qualname!r}>"
+
+
+_BINDS = (FunctionType, staticmethod)
+
+
+def _in_class_body(function: Callable[..., Any]) -> bool:
+    """Whether ``function`` was defined in a class body, from its ``__qualname__`` (set by the
+    compiler: ``Service.handle``, ``f.<locals>.Service.handle``; never a function's local)."""
+    if not isinstance(function, _BINDS):
+        return False
+    parts = str(getattr(function, "__qualname__", "")).split(".")
+    return len(parts) > 1 and parts[-2] != "<locals>"
 
 
 def _decorate(handler: H, items: tuple[_Applicable, ...]) -> H:
     """Apply ``items`` (outermost first) to ``handler``: each is prepared against the user's
     function, those that add a layer are composed, and stacked decorators fold into one."""
-    if isinstance(handler, _Handler):  # fold stacked decorators into one onion
-        function, inner_layers, target = handler._handler, handler._layers, handler._target
+    recorded = _recorded(handler)
+    if recorded is not None:  # fold stacked decorators into one onion
+        function, inner_layers, target = recorded.function, recorded.layers, recorded.target
     elif callable(handler):
         function, inner_layers, target = handler, (), Target(handler)
     else:
@@ -563,7 +630,10 @@ def _decorate(handler: H, items: tuple[_Applicable, ...]) -> H:
     layers = tuple(layer for item in items if (layer := item.prepare(target)) is not None)
     if not layers:
         return handler  # every middleware opted out: nothing added
-    return cast(H, _Handler(function, layers + inner_layers, target))
+    layers += inner_layers
+    if _in_class_body(function):
+        return cast(H, _Method(function, layers, target))
+    return cast(H, _handler(function, layers, target))
 
 
 def chain(*middlewares: Any) -> Callable[[H], H]:
