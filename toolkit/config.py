@@ -178,6 +178,14 @@ METRICS_NAMESPACE: Var[str | None] = _toolkit(
 METRICS_DISABLED = _toolkit(
     "METRICS_DISABLED", False, parse_bool, "Drop metrics instead of printing them.", "bool"
 )
+TRACE_MIDDLEWARES = _toolkit(
+    "TRACE_MIDDLEWARES",
+    False,
+    parse_bool,
+    "Trace each lambda_handler_decorator middleware in a subsegment when trace_execution is not"
+    " passed.",
+    "bool",
+)
 
 # --- set by the Lambda runtime ---------------------------------------------------------------
 LAMBDA_FUNCTION_NAME: Var[str | None] = Var(

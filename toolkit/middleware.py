@@ -22,6 +22,7 @@ import functools
 from collections.abc import Callable, Sequence
 from types import FunctionType
 
+from toolkit import config
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, Generic, ParamSpec, Protocol, TypeVar, cast, overload
 from toolkit.errors import ToolkitError
@@ -43,6 +44,7 @@ __all__ = [
     "Request",
     "Target",
     "chain",
+    "lambda_handler_decorator",
     "middleware",
     "middleware_method",
     "timeout_guard",
@@ -259,13 +261,22 @@ class MiddlewareFunction(Generic[P]):
     _attribute: str | None
     _instance: Any
 
-    def __init__(self, function: Callable[..., Any]) -> None:
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        *,
+        positional_options: bool = False,
+        trace_execution: bool = False,
+    ) -> None:
         self._function = function
         self._name: str = str(getattr(function, "__qualname__", repr(function)))
         self._setup = None
         self._attribute = None
         self._instance = None
-        self._accepts, self._options, self._required, self._defaults = _option_names(function)
+        self._accepts, self._options, self._required, self._defaults = _option_names(
+            function, positional_options
+        )
+        self._trace_execution = trace_execution
         functools.update_wrapper(self, function)
 
     # ``@mw(option=...)`` first: with options only keyword-only, a positional argument can
@@ -339,9 +350,11 @@ class MiddlewareFunction(Generic[P]):
                         f"the setup hook of middleware {self._name!r} returned option(s) "
                         f"{', '.join(unknown)} that its function does not take"
                     )
-        function = _with_options(self._function, options, self._accepts)
+        function = _with_options(self._function, options)
         if self._instance is not None:
             function = functools.partial(function, self._instance)
+        if self._trace_execution:
+            function = _traced(function, f"## {self._name}")
         return _Prepared(function)
 
     def prepare(self, target: Target) -> _Prepared | None:
@@ -389,17 +402,20 @@ class MiddlewareMethod(MiddlewareFunction[P], Generic[S, P]):
 _VAR_KEYWORDS = 0x08  # CO_VARKEYWORDS: the function takes **options
 
 
-def _with_options(
-    function: Callable[..., Any], options: dict[str, Any], accepts: frozenset[str] | None
-) -> Callable[..., Any]:
+def _with_options(function: Callable[..., Any], options: dict[str, Any]) -> Callable[..., Any]:
     """``function`` with ``options`` bound at no cost per call: a copy of the function whose
     keyword-only defaults are the options. Passing them as keywords at each call (what
     ``functools.partial`` does) costs about 160 ns per layer and invocation; a default costs
-    nothing. Callables that are not plain functions, and options that go into ``**options``,
-    get ``functools.partial``."""
+    nothing. Callables that are not plain functions, and options that are not keyword-only
+    parameters (those of a ``**options``, or a Powertools-style middleware's
+    positional-or-keyword ones), get ``functools.partial``."""
     if not options:
         return function
-    if accepts is None or type(function) is not FunctionType:
+    code = getattr(function, "__code__", None)
+    if type(function) is not FunctionType or code is None:
+        return functools.partial(function, **options)
+    first = code.co_argcount
+    if not options.keys() <= set(code.co_varnames[first : first + code.co_kwonlyargcount]):
         return functools.partial(function, **options)
     clone = FunctionType(
         function.__code__,
@@ -416,13 +432,16 @@ def _with_options(
 
 
 def _option_names(
-    function: Callable[..., Any],
+    function: Callable[..., Any], positional: bool = False
 ) -> tuple[frozenset[str] | None, frozenset[str] | None, frozenset[str], dict[str, Any]]:
-    """What ``function``'s keyword-only parameters say about its options: all the names it
-    accepts and the names users may pass (both ``None`` if it takes ``**options`` or is not
-    plain Python code; ``_private`` names are set only by the setup hook), the user options
-    without a default (required, checked when the middleware is applied rather than at the
-    first invocation), and the defaults.
+    """What ``function``'s parameters say about its options: all the names it accepts and the
+    names users may pass (both ``None`` if it takes ``**options`` or is not plain Python code;
+    ``_private`` names are set only by the setup hook), the user options without a default
+    (required, checked when the middleware is applied rather than at the first invocation),
+    and the defaults.
+
+    Options are the keyword-only parameters; with ``positional``, also the parameters after
+    ``(handler, event, context)`` (Powertools' middleware factory takes ``fields=None`` there).
 
     Read from the code object: ``inspect.signature`` would import ``inspect`` (and ``ast``,
     ``dis``...) into every function's cold start."""
@@ -431,13 +450,35 @@ def _option_names(
     if code is None:
         return None, None, frozenset(), {}
     first = code.co_argcount
-    keyword_only = frozenset(code.co_varnames[first : first + code.co_kwonlyargcount])
-    public = frozenset(name for name in keyword_only if not name.startswith("_"))
+    names = frozenset(code.co_varnames[first : first + code.co_kwonlyargcount])
     defaults = dict(getattr(plain, "__kwdefaults__", None) or {})
+    if positional:
+        after = code.co_varnames[3:first]
+        names |= frozenset(after)
+        values = getattr(plain, "__defaults__", None) or ()
+        with_default = code.co_varnames[first - len(values) : first]
+        defaults.update((n, v) for n, v in zip(with_default, values, strict=True) if n in after)
+    public = frozenset(name for name in names if not name.startswith("_"))
     required = public - defaults.keys()
     if code.co_flags & _VAR_KEYWORDS:
         return None, None, required, defaults
-    return keyword_only, public, required, defaults
+    return names, public, required, defaults
+
+
+def _traced(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``function`` (a prepared middleware) run inside a Tracer subsegment ``name``, for
+    :func:`lambda_handler_decorator`'s ``trace_execution``. The subsegment opens under the
+    invocation's traced span (a ``@tracer.capture_lambda_handler`` outside this middleware);
+    an untraced invocation records nothing and costs a context-variable look-up."""
+    from toolkit.tracing.tracer import Tracer  # only for traced middlewares: not at import
+
+    subsegment = Tracer(auto_patch=False).subsegment
+
+    def traced(handler: Handler, event: Any, context: Any) -> Any:
+        with subsegment(name):
+            return function(handler, event, context)
+
+    return traced
 
 
 if TYPE_CHECKING:
@@ -467,6 +508,49 @@ def middleware_method(
     options are checked and the decorated handler keeps its type. Register a
     decoration-time hook with ``@mw.setup``. See ``docs/middleware.md``."""
     return MiddlewareMethod(function)
+
+
+class _DecoratorFactory(Protocol):
+    """What ``lambda_handler_decorator(trace_execution=...)`` returns: the factory with its
+    option given, to apply to the middleware function."""
+
+    def __call__(
+        self, decorator: Callable[Concatenate[Handler, Any, Any, P], Any], /
+    ) -> MiddlewareFunction[P]: ...
+
+
+@overload
+def lambda_handler_decorator(
+    decorator: Callable[Concatenate[Handler, Any, Any, P], Any],
+    trace_execution: bool | None = None,
+) -> MiddlewareFunction[P]: ...
+@overload
+def lambda_handler_decorator(
+    decorator: None = None, trace_execution: bool | None = None
+) -> _DecoratorFactory: ...
+def lambda_handler_decorator(
+    decorator: Callable[..., Any] | None = None, trace_execution: bool | None = None
+) -> Any:
+    """Powertools' middleware factory, on toolkit's engine: ``@lambda_handler_decorator`` or
+    ``@lambda_handler_decorator(trace_execution=True)`` on ``def mw(handler, event, context,
+    option=default, **kwargs)`` makes the same middleware :func:`middleware` makes, used as
+    ``@mw``, ``@mw(option=...)`` or in :func:`chain`.
+
+    The differences from :func:`middleware` are Powertools': options may also be ordinary
+    parameters after ``context`` (they are still passed by keyword only), and
+    ``trace_execution`` (else ``TOOLKIT_TRACE_MIDDLEWARES`` / ``POWERTOOLS_TRACE_MIDDLEWARES``,
+    read here, when the factory is applied) runs the middleware in a Tracer subsegment
+    ``## <its qualified name>`` under the invocation's traced handler."""
+    if decorator is None:
+        return functools.partial(lambda_handler_decorator, trace_execution=trace_execution)
+    if not callable(decorator):
+        raise MiddlewareUsageError(
+            "lambda_handler_decorator takes the middleware function (or trace_execution= as a "
+            f"keyword argument), not {decorator!r}"
+        )
+    if trace_execution is None:
+        trace_execution = config.TRACE_MIDDLEWARES.read()
+    return MiddlewareFunction(decorator, positional_options=True, trace_execution=trace_execution)
 
 
 def _as_applicable(item: Any) -> _Applicable:

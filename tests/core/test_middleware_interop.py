@@ -21,9 +21,16 @@ from aws_lambda_powertools.utilities.parser import BaseModel, event_parser
 from aws_lambda_powertools.utilities.validation import validator
 from aws_lambda_powertools.utilities.validation.exceptions import SchemaValidationError
 
-from toolkit import Logger
-from toolkit.middleware import Middleware, Request, chain, middleware
-from toolkit.testing import lambda_context
+from toolkit import Logger, Tracer
+from toolkit.middleware import (
+    Middleware,
+    MiddlewareUsageError,
+    Request,
+    chain,
+    lambda_handler_decorator,
+    middleware,
+)
+from toolkit.testing import XRayCapture, lambda_context
 
 ORDER_SCHEMA = {
     "type": "object",
@@ -224,3 +231,107 @@ def test_static_and_class_methods_bind_as_they_do_undecorated() -> None:
     assert Service.static(2, None) == ("static", 2)
     assert Service().klass(3, None) == ("Service", 3)
     assert trace == ["tk>", "<tk"] * 3
+
+
+# --- toolkit.middleware.lambda_handler_decorator: Powertools' factory on toolkit's engine ---
+
+
+def obfuscate(handler: Any, event: Any, context: Any, fields: list[str] | None = None) -> Any:
+    """Powertools' documented shape: an option as an ordinary parameter with a default."""
+    for field in fields or ():
+        if field in event:
+            event[field] = "*" * len(event[field])
+    return handler(event, context)
+
+
+def test_factory_bare_configured_and_in_a_chain() -> None:
+    mw = lambda_handler_decorator(obfuscate)
+
+    @mw
+    def bare(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return event
+
+    @mw(fields=["email"])
+    def configured(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return event
+
+    trace: list[str] = []
+
+    @chain(tracing(trace), mw(fields=["card"]))
+    def chained(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return event
+
+    assert bare({"email": "a@b"}, None) == {"email": "a@b"}
+    assert configured({"email": "a@b"}, None) == {"email": "***"}
+    assert chained({"card": "4242"}, None) == {"card": "****"}
+    assert trace == ["tk>", "<tk"]
+
+
+def test_factory_accepts_arbitrary_keyword_options() -> None:
+    @lambda_handler_decorator
+    def tag(handler: Any, event: Any, context: Any, **kwargs: Any) -> Any:
+        return {**handler(event, context), **kwargs}
+
+    @tag(team="payments", tier=1)
+    def handler(event: Any, context: Any) -> dict[str, Any]:
+        return {"ok": True}
+
+    assert handler({}, None) == {"ok": True, "team": "payments", "tier": 1}
+
+
+def test_factory_refuses_positional_and_unknown_options_when_decorating() -> None:
+    mw = lambda_handler_decorator(obfuscate)
+    with pytest.raises(MiddlewareUsageError, match="obfuscate.*keyword arguments only"):
+        mw(["email"])
+    with pytest.raises(TypeError, match="obfuscate.*no option field"):
+        mw(field=["email"])
+    with pytest.raises(TypeError, match="takes the middleware function"):
+        lambda_handler_decorator(True)  # type: ignore[call-overload]
+
+
+def log_response(handler: Any, event: Any, context: Any) -> Any:
+    if event.get("fail"):
+        raise ValueError("refused by the middleware")
+    return handler(event, context)
+
+
+def traced_handler(mw: Any) -> Any:
+    tracer = Tracer("payments")
+
+    @tracer.capture_lambda_handler
+    @mw
+    def handler(event: Any, context: Any) -> str:
+        return "ok"
+
+    return handler
+
+
+def test_trace_execution_records_a_subsegment_under_the_handlers() -> None:
+    with XRayCapture() as xray:
+        handler = traced_handler(lambda_handler_decorator(trace_execution=True)(log_response))
+        assert handler({}, lambda_context()) == "ok"
+        with pytest.raises(ValueError, match="refused"):
+            handler({"fail": True}, lambda_context())
+        xray.flush()
+        first, failed = xray.subsegments(name="## log_response")
+        outer = xray.subsegments(name="## handler")
+    assert first["parent_id"] == outer[0]["id"] and failed["parent_id"] == outer[1]["id"]
+    assert first["trace_id"] == xray.trace_id
+    assert "fault" not in first and failed["fault"] is True
+    assert failed["cause"]["exceptions"][0]["type"] == "ValueError"
+
+
+@pytest.mark.parametrize("variable", ["TOOLKIT_TRACE_MIDDLEWARES", "POWERTOOLS_TRACE_MIDDLEWARES"])
+def test_trace_execution_defaults_to_the_environment_and_the_argument_wins(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    untraced = lambda_handler_decorator(log_response)
+    monkeypatch.setenv(variable, "true")
+    from_env = lambda_handler_decorator(log_response)
+    refused = lambda_handler_decorator(log_response, trace_execution=False)
+    with XRayCapture() as xray:
+        for mw in (untraced, from_env, refused):
+            traced_handler(mw)({}, lambda_context())
+        xray.flush()
+        assert len(xray.subsegments(name="## handler")) == 3
+        assert len(xray.subsegments(name="## log_response")) == 1
