@@ -281,12 +281,36 @@ def test_factory_accepts_arbitrary_keyword_options() -> None:
 
 def test_factory_refuses_positional_and_unknown_options_when_decorating() -> None:
     mw = lambda_handler_decorator(obfuscate)
-    with pytest.raises(MiddlewareUsageError, match="obfuscate.*keyword arguments only"):
+    with pytest.raises(MiddlewareUsageError, match=r"obfuscate.*keyword arguments only"):
         mw(["email"])
-    with pytest.raises(TypeError, match="obfuscate.*no option field"):
+    with pytest.raises(TypeError, match=r"obfuscate.*no option field"):
         mw(field=["email"])
     with pytest.raises(TypeError, match="takes the middleware function"):
         lambda_handler_decorator(True)  # type: ignore[call-overload]
+
+    @lambda_handler_decorator
+    def needs_table(handler: Any, event: Any, context: Any, table: str) -> Any:
+        return handler(event, context)
+
+    with pytest.raises(MiddlewareUsageError, match=r"needs_table.*needs the option.*table"):
+        needs_table(lambda event, context: None)
+    assert needs_table(table="t")(lambda event, context: event)(1, None) == 1
+
+
+def test_keyword_arguments_of_a_call_reach_the_handler_not_the_factory_middleware() -> None:
+    seen: list[Any] = []
+
+    @lambda_handler_decorator
+    def spy(handler: Any, event: Any, context: Any, **options: Any) -> Any:
+        seen.append(options)
+        return handler(event, context)
+
+    @spy
+    def record_handler(record: Any, *, lambda_context: Any = None) -> Any:
+        return (record, lambda_context)
+
+    assert record_handler("r", lambda_context="ctx") == ("r", "ctx")
+    assert seen == [{}]
 
 
 def log_response(handler: Any, event: Any, context: Any) -> Any:
