@@ -66,6 +66,11 @@ def test_a_toolkit_handler_is_a_plain_function() -> None:
         """Doc."""
         return event
 
+    class Callable_:
+        def __call__(self, event: Any, context: Any) -> Any:
+            return event
+
+    assert inspect.isfunction(tracing([])(Callable_()))  # a callable object too
     assert inspect.isfunction(handler)
     assert handler.__name__ == "handler" and handler.__doc__ == "Doc."
     assert inspect.unwrap(handler).__name__ == "handler"
@@ -227,6 +232,7 @@ def test_static_and_class_methods_bind_as_they_do_undecorated() -> None:
         def klass(cls, event: Any, context: Any) -> Any:
             return (cls.__name__, event)
 
+    assert "Service.static" in repr(Service.__dict__["static"])
     assert Service().static(1, None) == ("static", 1)
     assert Service.static(2, None) == ("static", 2)
     assert Service().klass(3, None) == ("Service", 3)
