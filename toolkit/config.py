@@ -196,6 +196,14 @@ METRICS_FUNCTION_NAME: Var[str | None] = _toolkit(
     parse_str,
     "function_name dimension of the ColdStart metric (default: the context's function name).",
 )
+TRACE_MIDDLEWARES = _toolkit(
+    "TRACE_MIDDLEWARES",
+    False,
+    parse_bool,
+    "Trace each lambda_handler_decorator middleware in a subsegment when trace_execution is not"
+    " passed.",
+    "bool",
+)
 
 # --- set by the Lambda runtime ---------------------------------------------------------------
 LAMBDA_FUNCTION_NAME: Var[str | None] = Var(

@@ -22,6 +22,7 @@ import functools
 from collections.abc import Callable, Sequence
 from types import FunctionType
 
+from toolkit import config
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, Generic, ParamSpec, Protocol, TypeVar, cast, overload
 from toolkit.errors import ToolkitError
@@ -43,6 +44,7 @@ __all__ = [
     "Request",
     "Target",
     "chain",
+    "lambda_handler_decorator",
     "middleware",
     "middleware_method",
     "timeout_guard",
@@ -259,13 +261,22 @@ class MiddlewareFunction(Generic[P]):
     _attribute: str | None
     _instance: Any
 
-    def __init__(self, function: Callable[..., Any]) -> None:
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        *,
+        positional_options: bool = False,
+        trace_execution: bool = False,
+    ) -> None:
         self._function = function
         self._name: str = str(getattr(function, "__qualname__", repr(function)))
         self._setup = None
         self._attribute = None
         self._instance = None
-        self._accepts, self._options, self._required, self._defaults = _option_names(function)
+        self._accepts, self._options, self._required, self._defaults = _option_names(
+            function, positional_options
+        )
+        self._trace_execution = trace_execution
         functools.update_wrapper(self, function)
 
     # ``@mw(option=...)`` first: with options only keyword-only, a positional argument can
@@ -339,9 +350,11 @@ class MiddlewareFunction(Generic[P]):
                         f"the setup hook of middleware {self._name!r} returned option(s) "
                         f"{', '.join(unknown)} that its function does not take"
                     )
-        function = _with_options(self._function, options, self._accepts)
+        function = _with_options(self._function, options)
         if self._instance is not None:
             function = functools.partial(function, self._instance)
+        if self._trace_execution:
+            function = _traced(function, f"## {self._name}")
         return _Prepared(function)
 
     def prepare(self, target: Target) -> _Prepared | None:
@@ -389,17 +402,20 @@ class MiddlewareMethod(MiddlewareFunction[P], Generic[S, P]):
 _VAR_KEYWORDS = 0x08  # CO_VARKEYWORDS: the function takes **options
 
 
-def _with_options(
-    function: Callable[..., Any], options: dict[str, Any], accepts: frozenset[str] | None
-) -> Callable[..., Any]:
+def _with_options(function: Callable[..., Any], options: dict[str, Any]) -> Callable[..., Any]:
     """``function`` with ``options`` bound at no cost per call: a copy of the function whose
     keyword-only defaults are the options. Passing them as keywords at each call (what
     ``functools.partial`` does) costs about 160 ns per layer and invocation; a default costs
-    nothing. Callables that are not plain functions, and options that go into ``**options``,
-    get ``functools.partial``."""
+    nothing. Callables that are not plain functions, and options that are not keyword-only
+    parameters (those of a ``**options``, or a Powertools-style middleware's
+    positional-or-keyword ones), get ``functools.partial``."""
     if not options:
         return function
-    if accepts is None or type(function) is not FunctionType:
+    code = getattr(function, "__code__", None)
+    if type(function) is not FunctionType or code is None:
+        return functools.partial(function, **options)
+    first = code.co_argcount
+    if not options.keys() <= set(code.co_varnames[first : first + code.co_kwonlyargcount]):
         return functools.partial(function, **options)
     clone = FunctionType(
         function.__code__,
@@ -416,13 +432,16 @@ def _with_options(
 
 
 def _option_names(
-    function: Callable[..., Any],
+    function: Callable[..., Any], positional: bool = False
 ) -> tuple[frozenset[str] | None, frozenset[str] | None, frozenset[str], dict[str, Any]]:
-    """What ``function``'s keyword-only parameters say about its options: all the names it
-    accepts and the names users may pass (both ``None`` if it takes ``**options`` or is not
-    plain Python code; ``_private`` names are set only by the setup hook), the user options
-    without a default (required, checked when the middleware is applied rather than at the
-    first invocation), and the defaults.
+    """What ``function``'s parameters say about its options: all the names it accepts and the
+    names users may pass (both ``None`` if it takes ``**options`` or is not plain Python code;
+    ``_private`` names are set only by the setup hook), the user options without a default
+    (required, checked when the middleware is applied rather than at the first invocation),
+    and the defaults.
+
+    Options are the keyword-only parameters; with ``positional``, also the parameters after
+    ``(handler, event, context)`` (Powertools' middleware factory takes ``fields=None`` there).
 
     Read from the code object: ``inspect.signature`` would import ``inspect`` (and ``ast``,
     ``dis``...) into every function's cold start."""
@@ -431,13 +450,35 @@ def _option_names(
     if code is None:
         return None, None, frozenset(), {}
     first = code.co_argcount
-    keyword_only = frozenset(code.co_varnames[first : first + code.co_kwonlyargcount])
-    public = frozenset(name for name in keyword_only if not name.startswith("_"))
+    names = frozenset(code.co_varnames[first : first + code.co_kwonlyargcount])
     defaults = dict(getattr(plain, "__kwdefaults__", None) or {})
+    if positional:
+        after = code.co_varnames[3:first]
+        names |= frozenset(after)
+        values = getattr(plain, "__defaults__", None) or ()
+        with_default = code.co_varnames[first - len(values) : first]
+        defaults.update((n, v) for n, v in zip(with_default, values, strict=True) if n in after)
+    public = frozenset(name for name in names if not name.startswith("_"))
     required = public - defaults.keys()
     if code.co_flags & _VAR_KEYWORDS:
         return None, None, required, defaults
-    return keyword_only, public, required, defaults
+    return names, public, required, defaults
+
+
+def _traced(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``function`` (a prepared middleware) run inside a Tracer subsegment ``name``, for
+    :func:`lambda_handler_decorator`'s ``trace_execution``. The subsegment opens under the
+    invocation's traced span (a ``@tracer.capture_lambda_handler`` outside this middleware);
+    an untraced invocation records nothing and costs a context-variable look-up."""
+    from toolkit.tracing.tracer import Tracer  # only for traced middlewares: not at import
+
+    subsegment = Tracer(auto_patch=False).subsegment
+
+    def traced(handler: Handler, event: Any, context: Any) -> Any:
+        with subsegment(name):
+            return function(handler, event, context)
+
+    return traced
 
 
 if TYPE_CHECKING:
@@ -469,6 +510,49 @@ def middleware_method(
     return MiddlewareMethod(function)
 
 
+class _DecoratorFactory(Protocol):
+    """What ``lambda_handler_decorator(trace_execution=...)`` returns: the factory with its
+    option given, to apply to the middleware function."""
+
+    def __call__(
+        self, decorator: Callable[Concatenate[Handler, Any, Any, P], Any], /
+    ) -> MiddlewareFunction[P]: ...
+
+
+@overload
+def lambda_handler_decorator(
+    decorator: Callable[Concatenate[Handler, Any, Any, P], Any],
+    trace_execution: bool | None = None,
+) -> MiddlewareFunction[P]: ...
+@overload
+def lambda_handler_decorator(
+    decorator: None = None, trace_execution: bool | None = None
+) -> _DecoratorFactory: ...
+def lambda_handler_decorator(
+    decorator: Callable[..., Any] | None = None, trace_execution: bool | None = None
+) -> Any:
+    """Powertools' middleware factory, on toolkit's engine: ``@lambda_handler_decorator`` or
+    ``@lambda_handler_decorator(trace_execution=True)`` on ``def mw(handler, event, context,
+    option=default, **kwargs)`` makes the same middleware :func:`middleware` makes, used as
+    ``@mw``, ``@mw(option=...)`` or in :func:`chain`.
+
+    The differences from :func:`middleware` are Powertools': options may also be ordinary
+    parameters after ``context`` (they are still passed by keyword only), and
+    ``trace_execution`` (else ``TOOLKIT_TRACE_MIDDLEWARES`` / ``POWERTOOLS_TRACE_MIDDLEWARES``,
+    read here, when the factory is applied) runs the middleware in a Tracer subsegment
+    ``## <its qualified name>`` under the invocation's traced handler."""
+    if decorator is None:
+        return functools.partial(lambda_handler_decorator, trace_execution=trace_execution)
+    if not callable(decorator):
+        raise MiddlewareUsageError(
+            "lambda_handler_decorator takes the middleware function (or trace_execution= as a "
+            f"keyword argument), not {decorator!r}"
+        )
+    if trace_execution is None:
+        trace_execution = config.TRACE_MIDDLEWARES.read()
+    return MiddlewareFunction(decorator, positional_options=True, trace_execution=trace_execution)
+
+
 def _as_applicable(item: Any) -> _Applicable:
     if isinstance(item, (Middleware, Configured, MiddlewareFunction)):
         return item
@@ -492,70 +576,137 @@ _begin = _context.begin
 _end = _context.end
 
 
-class _Handler:
-    """A handler wrapped in layers: what every toolkit decorator returns.
+class _Recorded:
+    """What the engine keeps on a decorated handler: the user's function, the layers (outermost
+    first) and the :class:`Target`, so that a toolkit decorator stacked above folds into the
+    same onion instead of adding a handler around a handler."""
 
-    It is a plain ``(event, context)`` callable for the runtime, keeps the wrapped function's
-    name, docstring and ``__wrapped__``, and binds like a function when used on a method.
-    Stacked toolkit decorators fold into one handler with all their layers, so stacking costs
-    the same as :func:`chain`. ``target`` is what the engine recorded for the hooks.
-    """
+    __slots__ = ("function", "handler", "layers", "target")
 
     def __init__(
-        self, handler: Callable[..., Any], layers: tuple[_Layer, ...], target: Target
+        self,
+        handler: Callable[..., Any],
+        function: Callable[..., Any],
+        layers: tuple[_Layer, ...],
+        target: Target,
     ) -> None:
-        self._handler = handler
-        self._layers = layers
-        self._target = target
-        self._call = _compose(layers, handler)
-        functools.update_wrapper(self, handler)
+        self.handler = handler  # the decorated handler this record belongs to
+        self.function = function
+        self.layers = layers
+        self.target = target
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+
+def _recorded(handler: Any) -> _Recorded | None:
+    """The record of a handler this engine decorated, else ``None``. ``functools.wraps`` in
+    another library's decorator copies the record into its wrapper's ``__dict__``: the record
+    names its own handler, so such a wrapper is taken for what it is, a plain function."""
+    recorded = getattr(handler, "_toolkit_handler", None)
+    if type(recorded) is _Recorded and recorded.handler is handler:
+        return recorded
+    return None
+
+
+def _adapt(
+    function: Callable[..., Any],
+    layers: tuple[_Layer, ...],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> tuple[Any, Any, Handler]:
+    """Calls that are not the runtime's ``(event, context)``: a record handler given only the
+    record, keyword arguments passed through to the handler, or an explicit ``self`` first."""
+    if len(args) == 1:
+
+        def inner(event: Any, context: Any) -> Any:
+            return function(event, **kwargs)
+
+        return args[0], None, _compose(layers, inner)
+    if len(args) >= 2:
+        bound = functools.partial(function, *args[:-2], **kwargs)
+        return args[-2], args[-1], _compose(layers, bound)
+    raise MiddlewareUsageError(
+        f"handler {getattr(function, '__qualname__', function)!r} must be called with "
+        "(event, context) or (event)"
+    )
+
+
+def _handler(
+    function: Callable[..., Any], layers: tuple[_Layer, ...], target: Target
+) -> Callable[..., Any]:
+    """The handler every toolkit decorator returns: ``function`` inside its layers.
+
+    It is a plain Python function, so anything that accepts an ``(event, context)`` function
+    accepts it: the Lambda runtime, and other libraries' decorators stacked above it
+    (Powertools' ``lambda_handler_decorator`` refuses whatever ``inspect.isfunction`` rejects).
+    It keeps the function's name, docstring, annotations and ``__wrapped__``. Stacked toolkit
+    decorators fold into one handler with all their layers (see :class:`_Recorded`), so
+    stacking costs the same as :func:`chain`. The outermost toolkit handler entered opens the
+    invocation."""
+    call = _compose(layers, function)
+
+    def handler(*args: Any, **kwargs: Any) -> Any:
         if len(args) == 2 and not kwargs:
-            call = self._call
+            run = call
             event, context = args
         else:
-            event, context, call = self._adapt(args, kwargs)
+            event, context, run = _adapt(function, layers, args, kwargs)
         if _current_invocation() is not None:
-            return call(event, context)
+            return run(event, context)
         invocation = _begin(event, context)
         try:
-            return call(event, context)
+            return run(event, context)
         finally:
             _end(invocation)
 
-    def _adapt(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Handler]:
-        """Calls that are not the runtime's ``(event, context)``: a record handler given only
-        the record, or keyword arguments passed through to the handler."""
-        handler = self._handler
-        if len(args) == 1:
+    functools.update_wrapper(handler, function)
+    handler._toolkit_handler = _Recorded(handler, function, layers, target)  # type: ignore[attr-defined]
+    return handler
 
-            def inner(event: Any, context: Any) -> Any:
-                return handler(event, **kwargs)
 
-            return args[0], None, _compose(self._layers, inner)
-        if len(args) >= 2:
-            bound = functools.partial(handler, *args[:-2], **kwargs)
-            return args[-2], args[-1], _compose(self._layers, bound)
-        raise MiddlewareUsageError(
-            f"handler {getattr(handler, '__qualname__', handler)!r} must be called with "
-            "(event, context) or (event)"
-        )
+class _Method:
+    """A decorated function defined in a class body: it binds like the function it wraps
+    (``obj.handle`` gets ``obj`` as ``self``; a ``staticmethod`` binds as it does), so
+    ``obj.record(record)`` is not mistaken for ``(event, context)``. Each binding is a
+    :func:`_handler` around the bound function, with the same layers."""
+
+    def __init__(
+        self, function: Callable[..., Any], layers: tuple[_Layer, ...], target: Target
+    ) -> None:
+        self._call = _handler(function, layers, target)
+        functools.update_wrapper(self, function)
+        self._toolkit_handler = _Recorded(self, function, layers, target)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call(*args, **kwargs)  # unbound: Class.handle(obj, event, context)
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        if instance is None:
+        recorded = self._toolkit_handler
+        function = recorded.function.__get__(instance, owner)
+        if instance is None and function is recorded.function:
             return self
-        return _Handler(self._handler.__get__(instance, owner), self._layers, self._target)
+        return _handler(function, recorded.layers, recorded.target)
 
     def __repr__(self) -> str:
-        return f"<toolkit handler {self._target.qualname!r}>"
+        return f"<toolkit handler {self._toolkit_handler.target.qualname!r}>"
+
+
+_BINDS = (FunctionType, staticmethod)
+
+
+def _in_class_body(function: Callable[..., Any]) -> bool:
+    """Whether ``function`` was defined in a class body, from its ``__qualname__`` (set by the
+    compiler: ``Service.handle``, ``f.<locals>.Service.handle``; never a function's local)."""
+    if not isinstance(function, _BINDS):
+        return False
+    parts = str(getattr(function, "__qualname__", "")).split(".")
+    return len(parts) > 1 and parts[-2] != "<locals>"
 
 
 def _decorate(handler: H, items: tuple[_Applicable, ...]) -> H:
     """Apply ``items`` (outermost first) to ``handler``: each is prepared against the user's
     function, those that add a layer are composed, and stacked decorators fold into one."""
-    if isinstance(handler, _Handler):  # fold stacked decorators into one onion
-        function, inner_layers, target = handler._handler, handler._layers, handler._target
+    recorded = _recorded(handler)
+    if recorded is not None:  # fold stacked decorators into one onion
+        function, inner_layers, target = recorded.function, recorded.layers, recorded.target
     elif callable(handler):
         function, inner_layers, target = handler, (), Target(handler)
     else:
@@ -563,7 +714,10 @@ def _decorate(handler: H, items: tuple[_Applicable, ...]) -> H:
     layers = tuple(layer for item in items if (layer := item.prepare(target)) is not None)
     if not layers:
         return handler  # every middleware opted out: nothing added
-    return cast(H, _Handler(function, layers + inner_layers, target))
+    layers += inner_layers
+    if _in_class_body(function):
+        return cast(H, _Method(function, layers, target))
+    return cast(H, _handler(function, layers, target))
 
 
 def chain(*middlewares: Any) -> Callable[[H], H]:
