@@ -421,3 +421,20 @@ def test_copy_config_include_buffering(stream, service, context, include_bufferi
 
     assert handler({}, context) == ([] if include_buffering else ["library detail"])
     assert stream.messages() == ["library detail"]
+
+
+def test_a_child_built_first_may_name_the_stream_its_parent_will_have(stream, service):
+    # Powertools' pattern: a module's child logger is imported before the handler's Logger.
+    child = Logger(stream=stream, service=service, child=True)
+    child.info("before the parent")
+    parent = Logger(stream=stream, service=service)
+    parent.append_keys(shared=1)
+    child.info("after the parent")
+    early, late = stream.records()
+    assert early["message"] == "before the parent" and late["shared"] == 1
+
+
+def test_a_child_built_first_with_another_stream_is_told_it_is_not_used(stream, service):
+    Logger(stream=io.StringIO(), service=service, child=True)
+    with pytest.warns(UserWarning, match="another stream than its parent's"):
+        Logger(stream=stream, service=service)

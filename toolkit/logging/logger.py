@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-from toolkit import config
+from toolkit import _notice, config
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, cast
 from toolkit.logging.buffer import LogBuffer
@@ -229,6 +229,7 @@ class Logger(logging.Logger):
     _logger_key: str | None
     # A child=True logger built before its service's Logger: the service name it waits for.
     _orphan_of: str | None = None
+    _asked_stream: IO[str] | None = None  # a child built before its parent: the stream it named
     # The default Logger an orphan child writes through meanwhile.
     _provisional = False
     # A child's own level (Logger(child=True, level=...) or setLevel on a child), where
@@ -336,12 +337,16 @@ class Logger(logging.Logger):
         joins it (:meth:`_setup`). Everything but ``service`` and its own ``level`` is the
         parent's to configure; ``stream`` is accepted when it is the parent's own."""
         parent = _manager.loggerDict.get(service)
-        if given["stream"] is not None and (
-            not isinstance(parent, Logger) or given["stream"] is not parent._family.config.stream
+        stream = given["stream"]
+        built = isinstance(parent, Logger) and not parent._provisional
+        if (
+            stream is not None
+            and built
+            and stream is not cast(Logger, parent)._family.config.stream
         ):
             raise TypeError(
                 "Logger(child=True) writes through its parent's output: pass stream to the "
-                f"Logger of service {service!r} (built first) instead"
+                f"Logger of service {service!r} instead"
             )
         function = Logger.__init__
         code = function.__code__
@@ -362,9 +367,10 @@ class Logger(logging.Logger):
             )
         if not isinstance(parent, Logger) or parent._provisional:
             if not isinstance(parent, Logger):
-                parent = Logger(service)
+                parent = Logger(service, stream=stream)
                 parent._provisional = True
             self._orphan_of = service
+            self._asked_stream = stream
         self._setup(f"{service}.{module}", parent._family)
         if given["level"] is not None:
             self.setLevel(given["level"])
@@ -379,6 +385,12 @@ class Logger(logging.Logger):
             for other in list(_manager.loggerDict.values()):
                 if isinstance(other, Logger) and other._orphan_of == name:
                     other._orphan_of = None
+                    asked = other._asked_stream
+                    if asked is not None and asked is not family.config.stream:
+                        _notice.warn(
+                            f"Logger(child=True) {other.name!r} was given another stream than "
+                            f"its parent's; it writes through the parent's, as children do"
+                        )
                     other._join(family)
 
     def _join(self, family: Family) -> None:
