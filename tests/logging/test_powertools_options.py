@@ -513,3 +513,18 @@ def test_a_handler_that_raises_never_reaches_the_caller(capsys, service):
     logger.info("again")
     err = capsys.readouterr().err
     assert err.count("could not write a log line") == 1 and "OSError: disk full" in err
+
+
+def test_flush_buffer_on_uncaught_error_true_is_what_happens_false_is_refused(stream, service):
+    logger = Logger(service, stream=stream, buffer_config=LoggerBufferConfig())
+
+    @logger.inject_lambda_context(flush_buffer_on_uncaught_error=True)
+    def handler(event: object, context: object) -> None:
+        logger.debug("held until the error")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        handler({}, lambda_context())
+    assert [r["message"] for r in stream.records()][:1] == ["held until the error"]
+    with pytest.raises(TypeError, match="flush_buffer_on_uncaught_error=False"):
+        logger.inject_lambda_context(flush_buffer_on_uncaught_error=False)(handler)

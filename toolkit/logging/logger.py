@@ -694,11 +694,14 @@ class Logger(logging.Logger):
         log_event: bool | None = None,
         correlation_id_path: str | ParsedResult | Expression | None = None,
         clear_state: bool = False,
+        flush_buffer_on_uncaught_error: bool = True,
     ) -> Any:
         """Middleware: Lambda keys, correlation id, per-invocation keys, sampling and buffer.
 
         ``@logger.inject_lambda_context`` or ``@logger.inject_lambda_context(log_event=True,
-        correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)``.
+        correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)``. The
+        buffer is always flushed when the handler raises: Powertools'
+        ``flush_buffer_on_uncaught_error=True`` is what happens, ``False`` is refused.
         """
         invocation = _current_invocation()
         opened_here = invocation is None
@@ -750,6 +753,12 @@ class Logger(logging.Logger):
     def _prepare_inject(self, target: Target, options: dict[str, Any]) -> dict[str, Any]:
         """Decoration time: the JMESPath is compiled (a bad one fails at import, not on the
         first invocation) and ``log_event`` defaults from the environment."""
+        if options["flush_buffer_on_uncaught_error"] is not True:
+            raise TypeError(
+                "inject_lambda_context(flush_buffer_on_uncaught_error=False) is not supported: "
+                "toolkit always writes the buffered lines when the handler raises (they are the "
+                "lines that explain the error)"
+            )
         path = options["correlation_id_path"]
         if path is not None:
             from toolkit import jmespath
