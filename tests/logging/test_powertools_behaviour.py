@@ -438,3 +438,13 @@ def test_a_child_built_first_with_another_stream_is_told_it_is_not_used(stream, 
     Logger(stream=io.StringIO(), service=service, child=True)
     with pytest.warns(UserWarning, match="another stream than its parent's"):
         Logger(stream=stream, service=service)
+
+
+def test_log_level_is_the_configured_level_number(stream, service, monkeypatch):
+    parent = Logger(service, "WARNING", stream=stream)
+    child = Logger(service=service, child=True, level="DEBUG")
+    assert (parent.log_level, child.log_level) == (logging.WARNING, logging.DEBUG)
+    parent.setLevel("ERROR")
+    assert (parent.log_level, child.log_level) == (logging.ERROR, logging.DEBUG)
+    monkeypatch.setenv("AWS_LAMBDA_LOG_LEVEL", "CRITICAL")  # Lambda's level wins
+    assert Logger(f"{service}-x", "INFO", stream=stream).log_level == logging.CRITICAL

@@ -480,6 +480,14 @@ class Logger(logging.Logger):
     def sampling_rate(self) -> float | None:
         return self._family.config.sampling_rate
 
+    @property
+    def log_level(self) -> int:
+        """The level number this logger writes from (Powertools' ``log_level``): its own for a
+        child given one, else the configured level (``AWS_LAMBDA_LOG_LEVEL`` when set); a
+        sampled invocation writes below it."""
+        own = self._own_level
+        return self._family.levels.configured if own is None else own
+
     # --- the level methods (the hot path) -------------------------------------------------
     def debug(self, msg: Any, *args: Any, **keys: Any) -> None:
         if self._threshold > 10:  # DEBUG
