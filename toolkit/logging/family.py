@@ -515,7 +515,9 @@ class Family:
             "timestamp": timestamp(created),
         }
         self.add_keys(data, record, structured, keys)
-        if "xray_trace_id" not in data:  # outside inject_lambda_context: the runtime's now
+        # Outside inject_lambda_context, the runtime's trace id now (inside, the invocation's
+        # keys carry it when the runtime set it, and it does not change within an invocation).
+        if record is None and "xray_trace_id" not in data:
             trace_id = current_trace_id()
             if trace_id is not None:
                 data["xray_trace_id"] = trace_id
