@@ -9,8 +9,6 @@ pydantic is imported then, not when this module is (a handler module imports
 
 from __future__ import annotations
 
-import json
-
 from toolkit._typing import TYPE_CHECKING
 from toolkit.middleware import Target, middleware
 from toolkit.parser.errors import (
@@ -55,17 +53,10 @@ class Validator:
     def __call__(self, data: Any, at: Sequence[Any] = ()) -> Any:
         try:
             if isinstance(data, (str, bytes, bytearray)):
-                try:
-                    return self._json(data)
-                except NotImplementedError:  # a type pydantic validates from Python only
-                    return self._python(json.loads(data))
+                return self._json(data)
             return self._python(data)
         except self._error as error:
             raise ParserValidationError(self.name, field_errors(error, at)) from None
-        except json.JSONDecodeError:
-            raise ParserValidationError(
-                self.name, [{"type": "json_invalid", "loc": tuple(at), "msg": "Invalid JSON"}]
-            ) from None
 
     def __repr__(self) -> str:
         return f"Validator({self.name})"
