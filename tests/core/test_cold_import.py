@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import pkgutil
 import subprocess
@@ -18,6 +19,7 @@ HEAVY = ("boto3", "botocore", "aws_xray_sdk", "pydantic")
 # the call that needs it. Keep this list short and justified.
 HEAVY_BY_DESIGN = {
     "toolkit.parser.models": "pydantic models of event records",
+    "toolkit.parser.envelopes.": "each envelope validates with its source's pydantic models",
 }
 
 
@@ -89,3 +91,23 @@ def test_hot_import_paths_leave_slow_stdlib_modules_out() -> None:
     checked = tuple(m for m in STDLIB_KEPT_OUT if m not in already)
     offenders = _loaded_after(HOT_IMPORTS, checked)
     assert offenders == [], f"imported at cold start: {offenders}"
+
+
+def test_parser_package_imports_no_model_and_no_pydantic() -> None:
+    code = (
+        "import toolkit.parser, toolkit.parser.models, toolkit.parser.envelopes\n"
+        "from toolkit.parser import parse, event_parser, ParserValidationError\n"
+        "from toolkit.parser.envelopes import BaseEnvelope"
+    )
+    models = tuple(
+        f"toolkit.parser.models.{info.name}"
+        for info in pkgutil.iter_modules(importlib.import_module("toolkit.parser.models").__path__)
+    )
+    assert _loaded_after(code, HEAVY + models) == []
+    # one model brings its own module (and pydantic), not the others
+    loaded = _loaded_after("from toolkit.parser.models import SqsModel", models)
+    assert set(loaded) <= {
+        "toolkit.parser.models.sqs",
+        "toolkit.parser.models._aliases",
+        "toolkit.parser.models._base",
+    }

@@ -128,3 +128,15 @@ def test_every_public_model_name_resolves_lazily() -> None:
     for name in models.__all__:
         assert isinstance(getattr(models, name), type), name
     assert set(dir(models)) >= set(models.__all__)
+
+
+def test_decoded_payloads_may_be_given_already_decoded() -> None:
+    from pydantic import ValidationError
+
+    record = load_event("kafkaEventMsk.json")["records"]["mytopic-0"][0]  # type: ignore[index]
+    decoded = models.KafkaRecordModel.model_validate(dict(record, value=b"raw", headers=[]))
+    assert decoded.value == b"raw"
+    with pytest.raises(ValidationError, match=r"headers\.0"):
+        models.KafkaRecordModel.model_validate(dict(record, headers=["not a header"]))
+    with pytest.raises(ValidationError, match=r"awslogs\.data"):
+        CloudWatchLogsModel.model_validate({"awslogs": {"data": None}})

@@ -49,7 +49,7 @@ VALID: dict[str, Any] = {
 WRONG = {
     ("id",): st.one_of(st.text(alphabet="xyz", min_size=1), st.lists(st.integers()), st.none()),
     ("customer",): st.one_of(st.integers(), st.lists(st.text()), st.none(), st.booleans()),
-    ("paid",): st.one_of(st.text(alphabet="xyz", min_size=1), st.lists(st.booleans()), st.none()),
+    ("paid",): st.one_of(st.text(alphabet="xz", min_size=2), st.lists(st.booleans()), st.none()),
     ("tags",): st.one_of(st.integers(), st.text(min_size=1), st.none()),
     ("address",): st.one_of(st.integers(), st.text(), st.lists(st.integers()), st.none()),
     ("address", "zip_code"): st.one_of(st.text(alphabet="xyz", min_size=1), st.none()),
@@ -150,3 +150,13 @@ def test_validators_are_built_once_per_model() -> None:
     assert repr(validator_for(Order)) == "Validator(Order)"
     unhashable = Annotated[int, Field(gt=0), [1]]  # a list in the metadata: unhashable
     assert parse(3, unhashable) == 3
+
+
+def test_the_validator_cache_is_bounded() -> None:
+    from toolkit.parser import parsing
+
+    kinds = [Annotated[int, Field(ge=-i)] for i in range(parsing._CACHE_SIZE + 5)]
+    for kind in kinds:
+        assert parse(1, kind) == 1
+    assert len(parsing._CACHE) <= parsing._CACHE_SIZE
+    assert kinds[-1] in parsing._CACHE and kinds[0] not in parsing._CACHE
