@@ -43,10 +43,17 @@ BENCHMARKS = {
     "stack": "bench_stack",
     "metrics": "bench_metrics",
     "batch": "bench_batch",
+    "parser": "bench_parser",
 }
 
 # Modules of toolkit a benchmark needs; one not there yet is reported as n/a, not an error.
-FEATURES = ("toolkit.logging", "toolkit.tracing", "toolkit.metrics", "toolkit.batch")
+FEATURES = (
+    "toolkit.logging",
+    "toolkit.tracing",
+    "toolkit.metrics",
+    "toolkit.batch",
+    "toolkit.parser",
+)
 
 REQUIREMENTS = ["aws-lambda-powertools>=3", "aws-xray-sdk>=2.12"]
 # "compat" editable mode puts the checkout on sys.path with a plain .pth line. The default
