@@ -11,12 +11,13 @@ which is what new code should use.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
 __all__ = ["EventModel"]
 
-_BY_ALIAS: dict[type, dict[str, str]] = {}
+_BY_ALIAS: WeakKeyDictionary[type, dict[str, str]] = WeakKeyDictionary()  # per model class
 
 
 def _fields_by_alias(cls: type[BaseModel]) -> dict[str, str]:
