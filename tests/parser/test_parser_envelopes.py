@@ -263,11 +263,36 @@ def test_an_event_of_another_source_is_rejected_by_the_envelopes_model() -> None
     assert "Records.0.messageId: missing" in str(caught.value)
 
 
-def test_sns_over_sqs_bad_notification_is_located_in_the_body() -> None:
-    event = sns_sqs([Order(id=1, item="x")])
+def test_sns_over_sqs_bad_notifications_are_located_in_the_bodies() -> None:
+    event = sns_sqs([Order(id=1, item="x")] * 3)
     event["Records"][0]["body"] = json.dumps({"Type": "Notification"})
-    with pytest.raises(ParserValidationError, match=r"Records\.0\.body\.TopicArn: missing"):
+    event["Records"][2]["body"] = "secret text"
+    with pytest.raises(ParserValidationError) as caught:
         parse(event, Order, envelope=SnsSqsEnvelope)
+    message = str(caught.value)
+    assert "Records.0.body.TopicArn: missing" in message
+    assert "Records.2.body: json_invalid" in message
+    assert "Records.1" not in message and "secret" not in message
+    assert caught.value.model == "SnsNotificationModel"
+
+
+@FAST
+@given(
+    items=st.lists(orders, min_size=1, max_size=5),
+    data=st.data(),
+    wrong=st.one_of(st.text(alphabet="xyz", min_size=1), st.none(), st.lists(st.integers())),
+)
+def test_a_wrong_type_in_one_record_is_located_at_that_record(
+    items: list[Order], data: st.DataObject, wrong: Any
+) -> None:
+    index = data.draw(st.integers(0, len(items) - 1))
+    event = sqs(items)
+    body = json.loads(event["Records"][index]["body"])
+    body["id"] = wrong
+    event["Records"][index]["body"] = json.dumps(body)
+    with pytest.raises(ParserValidationError) as caught:
+        parse(event, Order, envelope=SqsEnvelope)
+    assert [e["loc"] for e in caught.value.errors()] == [("Records", index, "body", "id")]
 
 
 def test_a_custom_envelope_in_powertools_style() -> None:

@@ -71,8 +71,8 @@ def validator_for(model: Any) -> Validator:
         return Validator(model)
     if found is None:
         found = Validator(model)
-        if len(_CACHE) >= _CACHE_SIZE:
-            del _CACHE[next(iter(_CACHE))]
+        if len(_CACHE) >= _CACHE_SIZE:  # drop the oldest (another thread may have already)
+            _CACHE.pop(next(iter(_CACHE), None), None)
         _CACHE[model] = found
     return found
 
