@@ -140,3 +140,13 @@ def test_decoded_payloads_may_be_given_already_decoded() -> None:
         models.KafkaRecordModel.model_validate(dict(record, headers=["not a header"]))
     with pytest.raises(ValidationError, match=r"awslogs\.data"):
         CloudWatchLogsModel.model_validate({"awslogs": {"data": None}})
+
+
+def test_models_pickle_and_copy_despite_the_alias_fallback() -> None:
+    import copy
+    import pickle
+
+    model = SqsModel.model_validate(load_event("sqsEvent.json"))
+    assert pickle.loads(pickle.dumps(model)) == model
+    assert copy.deepcopy(model) == model == model.model_copy()
+    assert not hasattr(model, "nope")
