@@ -160,3 +160,18 @@ def test_the_validator_cache_is_bounded() -> None:
         assert parse(1, kind) == 1
     assert len(parsing._CACHE) <= parsing._CACHE_SIZE
     assert kinds[-1] in parsing._CACHE and kinds[0] not in parsing._CACHE
+
+
+def test_every_public_name_of_the_package_resolves() -> None:
+    import pydantic
+
+    import toolkit.parser as package
+    from toolkit.parser.envelopes import BaseEnvelope
+
+    for name in package.__all__:
+        assert getattr(package, name) is not None, name
+    assert package.BaseEnvelope is BaseEnvelope
+    assert package.BaseModel is pydantic.BaseModel
+    assert set(dir(package)) >= set(package.__all__)
+    with pytest.raises(AttributeError, match="nope"):
+        package.nope
