@@ -9,7 +9,7 @@ pydantic is imported then, not when this module is (a handler module imports
 
 from __future__ import annotations
 
-from toolkit._typing import TYPE_CHECKING
+from toolkit._typing import TYPE_CHECKING, TypeVar, overload
 from toolkit.middleware import Target, middleware
 from toolkit.parser.errors import (
     InvalidEnvelopeError,
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = ["Validator", "event_parser", "parse", "validator_for"]
+
+T = TypeVar("T")
 
 _CACHE_SIZE = 512  # models kept; a program creating models on the fly must not grow forever
 _CACHE: dict[Any, Validator] = {}
@@ -91,6 +93,10 @@ def _envelope(envelope: Any) -> Any:
     )
 
 
+@overload
+def parse(event: Any, model: type[T], envelope: None = None) -> T: ...
+@overload
+def parse(event: Any, model: Any, envelope: Any = None) -> Any: ...
 def parse(event: Any, model: Any, envelope: Any = None) -> Any:
     """Validate ``event`` against ``model``; with ``envelope``, validate the event against the
     envelope's own model, then each payload it carries (SQS bodies, the EventBridge detail...)
