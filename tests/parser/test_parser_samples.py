@@ -55,3 +55,24 @@ def test_an_uncovered_fragment_is_rejected_by_the_model_it_resembles() -> None:
         pytest.skip("../shared/events is not present")
     with pytest.raises(ParserValidationError, match=r"requestContext\.accountId: missing"):
         parse(json.loads(fragment.read_text()), APIGatewayProxyEventModel)
+
+
+TYPO_FIXED = {
+    "cognitoCustomEmailSenderEvent.json": "CognitoCustomEmailSenderTriggerModel",
+    "cognitoCustomMessageEvent.json": "CognitoCustomMessageTriggerModel",
+    "cognitoCustomSMSSenderEvent.json": "CognitoCustomSMSSenderTriggerModel",
+}
+
+
+@pytest.mark.parametrize("sample", sorted(TYPO_FIXED))
+def test_cognito_samples_with_the_typo_fixed(sample: str) -> None:
+    from toolkit.parser.models import cognito
+
+    event = json.loads((EVENTS / sample).read_text())
+    model = getattr(cognito, TYPO_FIXED[sample])
+    with pytest.raises(ValueError, match=r"callerContext\.awsSdkVersion"):
+        model.model_validate(event)
+    event["callerContext"]["awsSdkVersion"] = event["callerContext"].pop("awsSdk")
+    parsed = model.model_validate(event)
+    assert parsed.trigger_source == event["triggerSource"]
+    assert parsed.request.user_attributes
