@@ -138,6 +138,14 @@ def test_a_model_pydantic_cannot_use_is_refused() -> None:
         parse({}, NotAModel)
 
 
+def test_a_model_naming_an_undefined_class_is_refused_when_first_used() -> None:
+    class Basket(BaseModel):
+        items: list[NotYetDefined]  # type: ignore[name-defined]  # noqa: F821
+
+    with pytest.raises(InvalidModelTypeError, match=r"Basket is not fully defined.*NotYetDefined"):
+        parse({"items": []}, Basket)
+
+
 def test_an_envelope_that_is_not_one_is_refused() -> None:
     with pytest.raises(InvalidEnvelopeError, match="BaseEnvelope"):
         parse({}, Order, envelope=dict)

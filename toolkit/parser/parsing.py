@@ -48,6 +48,16 @@ class Validator:
                 f"a TypeAdapter or a type pydantic understands ({type(error).__name__})"
             ) from None
         self.name: str = getattr(model, "__name__", None) or repr(model)
+        rebuild = getattr(adapter, "rebuild", None)  # pydantic >= 2.10
+        if rebuild is not None:
+            try:  # a model naming a class not defined yet fails here, not at the first event
+                rebuild(raise_errors=True)
+            except Exception as error:
+                reason = str(error).split("\n", 1)[0]
+                raise InvalidModelTypeError(
+                    f"model {self.name} is not fully defined ({reason}): define the types it "
+                    "names before using it"
+                ) from None
         self._python = adapter.validate_python
         self._json = adapter.validate_json
         self._error = ValidationError
