@@ -13,10 +13,12 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT, subprocess_env
+from toolkit.testing import EmbeddedAWS, lambda_context
 
 APP = ROOT / "examples" / "idempotency" / "app.py"
 TOOLKIT_IMPORT = "from toolkit.idempotency import"
@@ -80,3 +82,35 @@ def test_the_same_example_on_powertools_idempotency_charges_once(tmp_path: Path)
     (folder / "app.py").write_text(source.replace(TOOLKIT_IMPORT, POWERTOOLS_IMPORT))
     (folder / "order.json").write_text((APP.parent / "order.json").read_text())
     assert_charged_once(run(documented_command(), tmp_path))
+
+
+def _load(path: Path, name: str) -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("library", ["toolkit", "powertools"])
+def test_in_a_test_with_embedded_aws_one_payment_is_written(library: str, tmp_path: Path) -> None:
+    # docs/testing.md's pattern: the tables in an EmbeddedAWS, the module imported inside it.
+    if library == "toolkit":
+        pytest.importorskip(
+            "toolkit.idempotency", reason="toolkit.idempotency is on branch idem, not merged yet"
+        )
+    source = APP.read_text()
+    if library == "powertools":
+        source = source.replace(TOOLKIT_IMPORT, POWERTOOLS_IMPORT)
+    (tmp_path / "orders_app.py").write_text(source)
+    event = json.loads((APP.parent / "order.json").read_text())
+    with EmbeddedAWS() as aws, aws.applied():
+        aws.create_table("idempotency")
+        aws.create_table("payments")
+        app = _load(tmp_path / "orders_app.py", f"orders_app_{library}")
+        first = app.handler(event, lambda_context())
+        assert app.handler(event, lambda_context()) == first
+        assert aws.client("dynamodb").scan(TableName="payments")["Count"] == 1
+        aws.reset()
