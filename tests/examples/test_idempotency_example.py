@@ -2,8 +2,7 @@
 deliveries of one order charge it once.
 
 The same file with Powertools' import in place of toolkit's runs the same way, which shows the
-example is a migration by import change (and keeps this check meaningful while toolkit's
-idempotency is not merged yet)."""
+example is a migration by import change."""
 
 from __future__ import annotations
 
@@ -68,9 +67,6 @@ def test_the_documented_line_repeats_three_times() -> None:
 
 
 def test_the_order_is_charged_once_with_toolkit() -> None:
-    pytest.importorskip(
-        "toolkit.idempotency", reason="toolkit.idempotency is on branch idem, not merged yet"
-    )
     assert_charged_once(run(documented_command(), ROOT))
 
 
@@ -97,10 +93,6 @@ def _load(path: Path, name: str) -> Any:
 @pytest.mark.parametrize("library", ["toolkit", "powertools"])
 def test_in_a_test_with_embedded_aws_one_payment_is_written(library: str, tmp_path: Path) -> None:
     # docs/testing.md's pattern: the tables in an EmbeddedAWS, the module imported inside it.
-    if library == "toolkit":
-        pytest.importorskip(
-            "toolkit.idempotency", reason="toolkit.idempotency is on branch idem, not merged yet"
-        )
     source = APP.read_text()
     if library == "powertools":
         source = source.replace(TOOLKIT_IMPORT, POWERTOOLS_IMPORT)
