@@ -89,3 +89,20 @@ def test_hot_import_paths_leave_slow_stdlib_modules_out() -> None:
     checked = tuple(m for m in STDLIB_KEPT_OUT if m not in already)
     offenders = _loaded_after(HOT_IMPORTS, checked)
     assert offenders == [], f"imported at cold start: {offenders}"
+
+
+VALIDATION_IMPORTS = """\
+from toolkit.validation import (
+    InvalidEnvelopeExpressionError, InvalidSchemaFormatError, SchemaValidationError,
+    ValidationError, ValidationOptionError, envelopes, validate, validator,
+)
+from toolkit.jmespath.envelopes import API_GATEWAY_REST, SQS
+import toolkit.validation.envelopes
+"""
+
+
+def test_validation_imports_fastjsonschema_and_jmespath_on_first_use_only() -> None:
+    libraries = ("fastjsonschema", "jmespath")
+    assert _loaded_after(VALIDATION_IMPORTS, libraries) == []
+    first_use = VALIDATION_IMPORTS + "validate({'body': '{}'}, {}, envelope=API_GATEWAY_REST)\n"
+    assert _loaded_after(first_use, libraries) == list(libraries)
