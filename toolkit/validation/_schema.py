@@ -90,6 +90,7 @@ def _failure(exc: Any, subject: str) -> SchemaValidationError:
 
 
 def _frozen(options: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
+    # sorted by name: names are unique, so the values are never compared
     return tuple(sorted(options.items())) if options else None
 
 
@@ -107,11 +108,13 @@ def compiled(
 ) -> Validator:
     """The :class:`Validator` of ``schema`` with these options, compiled on first use;
     :class:`InvalidSchemaFormatError` or :class:`ValidationOptionError` when it cannot be."""
+    options: Key | None = None  # the usual case, no options: nothing to build per call
     try:
-        options = (_frozen(formats), _frozen(handlers), _frozen(provider_options))
-        identity = (id(schema), *options)
+        if formats or handlers or provider_options:
+            options = (_frozen(formats), _frozen(handlers), _frozen(provider_options))
+        identity = (id(schema), options)
         found = _by_identity.get(identity)
-    except TypeError:  # an unhashable callable, keys that do not sort: nothing to key on
+    except TypeError:  # an unhashable callable, names that do not sort: nothing to key on
         return _compile(schema, formats, handlers, provider_options)
     if found is not None:
         return found[1]
@@ -119,7 +122,7 @@ def compiled(
         text = json.dumps(schema, sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError) as exc:
         raise InvalidSchemaFormatError(f"the schema is not JSON: {exc}") from None
-    content = (text, *options)
+    content = (text, options)
     validator = _by_content.get(content)
     if validator is None:
         validator = _compile(schema, formats, handlers, provider_options)

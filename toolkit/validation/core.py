@@ -66,15 +66,24 @@ def _unwrap(expression: jmespath.Expression, event: Any) -> Any:
         raise InvalidEnvelopeExpressionError(expression.text, _reason(exc)) from None
 
 
+# toolkit.validation._schema.compiled, imported on first use (it imports fastjsonschema) and
+# kept here: a ``from package import module`` statement at every call costs more than the
+# cache look-up it leads to.
+_lookup: Callable[..., Validator] | None = None
+
+
 def _compiled(
     schema: Any,
     formats: Mapping[str, Any] | None,
     handlers: Mapping[str, Any] | None,
     provider_options: Mapping[str, Any] | None,
 ) -> Validator:
-    from toolkit.validation import _schema  # fastjsonschema: on first use only
+    global _lookup
+    if _lookup is None:
+        from toolkit.validation._schema import compiled
 
-    return _schema.compiled(schema, formats, handlers, provider_options)
+        _lookup = compiled
+    return _lookup(schema, formats, handlers, provider_options)
 
 
 def validate(  # noqa: PLR0917 - Powertools takes these positionally
