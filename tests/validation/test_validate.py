@@ -4,11 +4,13 @@ and rule without quoting the event, and schemas that do not compile."""
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
-from tests.conftest import load_event
+from tests.conftest import load_event, subprocess_env
 from toolkit.errors import ToolkitError
 from toolkit.timeout import LambdaTimeoutError
 from toolkit.validation import (
@@ -262,3 +264,24 @@ def test_the_event_is_not_changed_by_a_failed_envelope() -> None:
     with pytest.raises(InvalidEnvelopeExpressionError):
         validate(event, MESSAGE_SCHEMA, envelope=envelopes.SQS)
     assert event == before
+
+
+def test_without_fastjsonschema_the_error_says_which_extra_to_install() -> None:
+    code = (
+        "import sys; sys.modules['fastjsonschema'] = None\n"  # as if it were not installed
+        "from toolkit.validation import ValidationUnavailableError, validator\n"
+        "try:\n"
+        "    validator(inbound_schema={'type': 'object'})(lambda event, context: None)\n"
+        "except ValidationUnavailableError as error:\n"
+        "    assert isinstance(error, ImportError) and error.name == 'fastjsonschema'\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+        check=True,
+    )
+    assert "install 'lambda-handler-toolkit[validation]'" in done.stdout

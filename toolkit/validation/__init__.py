@@ -19,6 +19,7 @@ _EXPORTS: dict[str, str] = {
     "SchemaValidationError": "toolkit.validation.errors",
     "ValidationError": "toolkit.validation.errors",
     "ValidationOptionError": "toolkit.validation.errors",
+    "ValidationUnavailableError": "toolkit.validation.errors",
     "envelopes": "toolkit.validation.envelopes",
 }
 
@@ -28,6 +29,7 @@ __all__ = [
     "SchemaValidationError",
     "ValidationError",
     "ValidationOptionError",
+    "ValidationUnavailableError",
     "envelopes",
     "validate",
     "validator",
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
         SchemaValidationError,
         ValidationError,
         ValidationOptionError,
+        ValidationUnavailableError,
     )
 
 __getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

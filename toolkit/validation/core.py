@@ -12,7 +12,11 @@ from __future__ import annotations
 from toolkit import jmespath
 from toolkit._typing import TYPE_CHECKING
 from toolkit.middleware import NO_LAYER, middleware
-from toolkit.validation.errors import InvalidEnvelopeExpressionError, ValidationOptionError
+from toolkit.validation.errors import (
+    InvalidEnvelopeExpressionError,
+    ValidationOptionError,
+    ValidationUnavailableError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -80,8 +84,12 @@ def _compiled(
 ) -> Validator:
     global _lookup
     if _lookup is None:
-        from toolkit.validation._schema import compiled
-
+        try:
+            from toolkit.validation._schema import compiled
+        except ModuleNotFoundError as exc:
+            if exc.name != "fastjsonschema":
+                raise
+            raise ValidationUnavailableError() from None
         _lookup = compiled
     return _lookup(schema, formats, handlers, provider_options)
 

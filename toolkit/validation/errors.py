@@ -19,6 +19,7 @@ __all__ = [
     "SchemaValidationError",
     "ValidationError",
     "ValidationOptionError",
+    "ValidationUnavailableError",
 ]
 
 
@@ -83,3 +84,15 @@ class InvalidEnvelopeExpressionError(ValidationError, ValueError):
 class ValidationOptionError(ValidationError, TypeError):
     """An option toolkit does not take (``jmespath_options``, a ``provider_options`` key
     fastjsonschema does not have); the message names it."""
+
+
+class ValidationUnavailableError(ValidationError, ImportError):
+    """fastjsonschema is not installed: raised by the first schema to compile (when
+    ``@validator`` is applied, or at the first :func:`validate`)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "toolkit.validation compiles schemas with fastjsonschema, which is not installed: "
+            "install 'lambda-handler-toolkit[validation]'",
+            name="fastjsonschema",
+        )
