@@ -47,18 +47,24 @@ def _compile_envelope(expression: str) -> jmespath.Expression:
 def _reason(exc: Exception) -> str:
     """What went wrong inside an envelope, from the error's type and the fields that describe
     it: the messages of jmespath's type errors, ``gzip`` and ``UnicodeDecodeError`` quote the
-    data, so none of their text is used."""
-    function = getattr(exc, "function_name", None)
-    if function is not None:  # jmespath's JMESPathTypeError
-        expected = " or ".join(getattr(exc, "expected_types", ()) or ("another type",))
-        return f"{function}() takes {expected}, and found {getattr(exc, 'actual_type', '?')}"
+    data, so none of their text is used. (Only on the error path: the imports cost nothing
+    otherwise.)"""
+    import binascii
+    import json
+    import zlib
+
+    from jmespath.exceptions import JMESPathTypeError
+
+    if isinstance(exc, JMESPathTypeError):
+        expected = " or ".join(exc.expected_types)
+        return f"{exc.function_name}() takes {expected}, and found {exc.actual_type}"
     if isinstance(exc, UnicodeError):
         return "the decoded bytes are not UTF-8 text"
-    if type(exc).__name__ == "JSONDecodeError":
-        return f"a string is not JSON ({getattr(exc, 'msg', 'malformed')})"
-    if type(exc).__name__ == "Error" and type(exc).__module__ == "binascii":
-        return f"a string is not base64 ({exc})"
-    if isinstance(exc, (EOFError, OSError)) or type(exc).__module__ == "zlib":
+    if isinstance(exc, json.JSONDecodeError):
+        return f"a string is not JSON ({exc.msg})"
+    if isinstance(exc, binascii.Error):
+        return f"a string is not base64 ({exc})"  # its messages say why, never quote the text
+    if isinstance(exc, (EOFError, OSError, zlib.error)):  # gzip.BadGzipFile is an OSError
         return "decoded data is not gzip"
     return type(exc).__name__
 
