@@ -116,3 +116,20 @@ def test_idempotency_names_and_decoration_import_nothing_heavy() -> None:
     already = set(_loaded_after("pass", STDLIB_KEPT_OUT))
     checked = tuple(m for m in STDLIB_KEPT_OUT if m not in already)
     assert _loaded_after(IDEMPOTENCY_SETUP, checked) == []
+
+
+VALIDATION_IMPORTS = """\
+from toolkit.validation import (
+    InvalidEnvelopeExpressionError, InvalidSchemaFormatError, SchemaValidationError,
+    ValidationError, ValidationOptionError, envelopes, validate, validator,
+)
+from toolkit.jmespath.envelopes import API_GATEWAY_REST, SQS
+import toolkit.validation.envelopes
+"""
+
+
+def test_validation_imports_fastjsonschema_and_jmespath_on_first_use_only() -> None:
+    libraries = ("fastjsonschema", "jmespath")
+    assert _loaded_after(VALIDATION_IMPORTS, libraries) == []
+    first_use = VALIDATION_IMPORTS + "validate({'body': '{}'}, {}, envelope=API_GATEWAY_REST)\n"
+    assert _loaded_after(first_use, libraries) == list(libraries)
