@@ -44,6 +44,7 @@ BENCHMARKS = {
     "metrics": "bench_metrics",
     "batch": "bench_batch",
     "parser": "bench_parser",
+    "validation": "bench_validation",
 }
 
 # Modules of toolkit a benchmark needs; one not there yet is reported as n/a, not an error.
@@ -53,9 +54,10 @@ FEATURES = (
     "toolkit.metrics",
     "toolkit.batch",
     "toolkit.parser",
+    "toolkit.validation",
 )
 
-REQUIREMENTS = ["aws-lambda-powertools>=3", "aws-xray-sdk>=2.12"]
+REQUIREMENTS = ["aws-lambda-powertools[validation]>=3", "aws-xray-sdk>=2.12"]
 # "compat" editable mode puts the checkout on sys.path with a plain .pth line. The default
 # mode installs an import-hook finder that every interpreter imports at start-up, together with
 # pathlib, re and fnmatch: that would be in every cold-start figure (the floor's too) and

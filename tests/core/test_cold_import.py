@@ -93,6 +93,50 @@ def test_hot_import_paths_leave_slow_stdlib_modules_out() -> None:
     assert offenders == [], f"imported at cold start: {offenders}"
 
 
+def test_embedded_aws_imports_moto_only_when_it_starts() -> None:
+    code = "from toolkit.testing import EmbeddedAWS\nimport toolkit.testing.embedded_aws"
+    assert _loaded_after(code, (*HEAVY, "moto", "werkzeug")) == []
+
+
+IDEMPOTENCY_SETUP = """\
+from toolkit.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent
+store = DynamoDBPersistenceLayer(table_name="t")
+config = IdempotencyConfig(event_key_jmespath="body.id", in_progress_expires_after_seconds=5)
+@idempotent(persistence_store=store, config=config)
+def handler(event, context):
+    return event
+"""
+
+
+def test_idempotency_names_and_decoration_import_nothing_heavy() -> None:
+    import toolkit.idempotency as idempotency
+
+    names = "\n".join(f"from toolkit.idempotency import {name}" for name in idempotency.__all__)
+    assert _heavy_after(names) == []
+    # A store, a config and a decorated handler built at import: boto3 waits for a request.
+    assert _heavy_after(IDEMPOTENCY_SETUP) == []
+    already = set(_loaded_after("pass", STDLIB_KEPT_OUT))
+    checked = tuple(m for m in STDLIB_KEPT_OUT if m not in already)
+    assert _loaded_after(IDEMPOTENCY_SETUP, checked) == []
+
+
+VALIDATION_IMPORTS = """\
+from toolkit.validation import (
+    InvalidEnvelopeExpressionError, InvalidSchemaFormatError, SchemaValidationError,
+    ValidationError, ValidationOptionError, envelopes, validate, validator,
+)
+from toolkit.jmespath.envelopes import API_GATEWAY_REST, SQS
+import toolkit.validation.envelopes
+"""
+
+
+def test_validation_imports_fastjsonschema_and_jmespath_on_first_use_only() -> None:
+    libraries = ("fastjsonschema", "jmespath")
+    assert _loaded_after(VALIDATION_IMPORTS, libraries) == []
+    first_use = VALIDATION_IMPORTS + "validate({'body': '{}'}, {}, envelope=API_GATEWAY_REST)\n"
+    assert _loaded_after(first_use, libraries) == list(libraries)
+
+
 def test_parser_package_imports_no_model_and_no_pydantic() -> None:
     code = (
         "import toolkit.parser, toolkit.parser.models, toolkit.parser.envelopes\n"

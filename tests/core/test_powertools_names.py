@@ -35,6 +35,7 @@ MODULES = (
     "aws_lambda_powertools.utilities.parser",
     "aws_lambda_powertools.utilities.parser.envelopes",
     "aws_lambda_powertools.utilities.parser.models",
+    "aws_lambda_powertools.utilities.validation",
 )
 # Classes and functions whose public methods and parameters are API.
 CALLABLES = (
@@ -51,6 +52,9 @@ CALLABLES = (
     ("aws_lambda_powertools.utilities.batch", "process_partial_response"),
     ("aws_lambda_powertools.middleware_factory", "lambda_handler_decorator"),
     ("aws_lambda_powertools.utilities.parser", "parse"),
+    ("aws_lambda_powertools.utilities.validation", "validate"),
+    ("aws_lambda_powertools.utilities.validation", "validator"),
+    ("aws_lambda_powertools.utilities.validation.exceptions", "SchemaValidationError"),
 )
 # The decorated function itself, and Python's own parameter names: not options.
 NOT_OPTIONS = {"self", "lambda_handler", "method", "handler", "event", "context"}
