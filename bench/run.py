@@ -43,6 +43,7 @@ BENCHMARKS = {
     "stack": "bench_stack",
     "metrics": "bench_metrics",
     "batch": "bench_batch",
+    "parser": "bench_parser",
     "validation": "bench_validation",
 }
 
@@ -52,6 +53,7 @@ FEATURES = (
     "toolkit.tracing",
     "toolkit.metrics",
     "toolkit.batch",
+    "toolkit.parser",
     "toolkit.validation",
 )
 

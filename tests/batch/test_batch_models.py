@@ -149,7 +149,7 @@ def test_kinesis_bad_base64_is_a_validation_failure() -> None:
         event, lambda r: None
     )
     assert [i for i, _ in result.failures] == [event["Records"][1]["kinesis"]["sequenceNumber"]]
-    assert "data is not base64" in str(result.failures[0][1])
+    assert "not valid base64" in str(result.failures[0][1])
     raw_bytes = KinesisDataStreamRecordPayload.model_validate(
         {**kinesis_record(0)["kinesis"], "data": b"already"}
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import pkgutil
 import subprocess
@@ -18,6 +19,7 @@ HEAVY = ("boto3", "botocore", "aws_xray_sdk", "pydantic")
 # the call that needs it. Keep this list short and justified.
 HEAVY_BY_DESIGN = {
     "toolkit.parser.models": "pydantic models of event records",
+    "toolkit.parser.envelopes.": "each envelope validates with its source's pydantic models",
 }
 
 
@@ -133,3 +135,23 @@ def test_validation_imports_fastjsonschema_and_jmespath_on_first_use_only() -> N
     assert _loaded_after(VALIDATION_IMPORTS, libraries) == []
     first_use = VALIDATION_IMPORTS + "validate({'body': '{}'}, {}, envelope=API_GATEWAY_REST)\n"
     assert _loaded_after(first_use, libraries) == list(libraries)
+
+
+def test_parser_package_imports_no_model_and_no_pydantic() -> None:
+    code = (
+        "import toolkit.parser, toolkit.parser.models, toolkit.parser.envelopes\n"
+        "from toolkit.parser import parse, event_parser, ParserValidationError\n"
+        "from toolkit.parser.envelopes import BaseEnvelope"
+    )
+    models = tuple(
+        f"toolkit.parser.models.{info.name}"
+        for info in pkgutil.iter_modules(importlib.import_module("toolkit.parser.models").__path__)
+    )
+    assert _loaded_after(code, HEAVY + models) == []
+    # one model brings its own module (and pydantic), not the others
+    loaded = _loaded_after("from toolkit.parser.models import SqsModel", models)
+    assert set(loaded) <= {
+        "toolkit.parser.models.sqs",
+        "toolkit.parser.models._aliases",
+        "toolkit.parser.models._base",
+    }

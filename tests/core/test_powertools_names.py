@@ -32,6 +32,9 @@ MODULES = (
     "aws_lambda_powertools.tracing",
     "aws_lambda_powertools.utilities.batch",
     "aws_lambda_powertools.middleware_factory",
+    "aws_lambda_powertools.utilities.parser",
+    "aws_lambda_powertools.utilities.parser.envelopes",
+    "aws_lambda_powertools.utilities.parser.models",
     "aws_lambda_powertools.utilities.validation",
 )
 # Classes and functions whose public methods and parameters are API.
@@ -48,6 +51,7 @@ CALLABLES = (
     ("aws_lambda_powertools.utilities.batch", "SqsFifoPartialProcessor"),
     ("aws_lambda_powertools.utilities.batch", "process_partial_response"),
     ("aws_lambda_powertools.middleware_factory", "lambda_handler_decorator"),
+    ("aws_lambda_powertools.utilities.parser", "parse"),
     ("aws_lambda_powertools.utilities.validation", "validate"),
     ("aws_lambda_powertools.utilities.validation", "validator"),
     ("aws_lambda_powertools.utilities.validation.exceptions", "SchemaValidationError"),

@@ -36,6 +36,7 @@ from toolkit.batch.errors import (
 )
 from toolkit.batch.event_types import EventType, identifiers
 from toolkit.batch.session import LastBatch, Recorder
+from toolkit.parser.errors import describe, field_errors
 from toolkit.timeout import LambdaTimeoutError
 
 if TYPE_CHECKING:
@@ -140,13 +141,8 @@ def handler_traits(handler: RecordHandler) -> HandlerTraits:
 
 def _describe_validation(error: BaseException) -> str:
     """Where and why a model rejected a record, without the input (it may hold secrets)."""
-    errors = getattr(error, "errors", None)
     try:
-        details = errors(include_input=False, include_url=False, include_context=False)  # type: ignore[misc]
-        return "; ".join(
-            f"{'.'.join(str(part) for part in item['loc']) or '<record>'}: {item['type']}"
-            for item in details
-        )
+        return describe(field_errors(error), root="<record>")
     except LambdaTimeoutError:
         raise
     except Exception:  # not a pydantic error: its type is all we can say safely

@@ -23,3 +23,11 @@ def pascal_case(**irregular: str) -> ConfigDict:
     return ConfigDict(
         populate_by_name=True, alias_generator=lambda name: irregular.get(name) or to_pascal(name)
     )
+
+
+def kebab_case(**irregular: str) -> ConfigDict:
+    """``detail_type`` -> ``detail-type`` (EventBridge's envelope and S3's detail)."""
+    return ConfigDict(
+        populate_by_name=True,
+        alias_generator=lambda name: irregular.get(name) or name.replace("_", "-"),
+    )

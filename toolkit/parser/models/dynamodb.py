@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, field_validator
+from pydantic import field_validator
 
 from toolkit.parser.attribute_values import deserialize_image
 from toolkit.parser.models._aliases import camel_case, pascal_case
+from toolkit.parser.models._base import EventModel
 
 __all__ = [
     "DynamoDBStreamChangedRecordModel",
@@ -19,7 +20,7 @@ __all__ = [
 ]
 
 
-class DynamoDBStreamChangedRecordModel(BaseModel):
+class DynamoDBStreamChangedRecordModel(EventModel):
     model_config = pascal_case()
 
     approximate_creation_date_time: datetime | None = None
@@ -37,7 +38,7 @@ class DynamoDBStreamChangedRecordModel(BaseModel):
         return None if value is None else deserialize_image(value)
 
 
-class DynamoDBStreamRecordModel(BaseModel):
+class DynamoDBStreamRecordModel(EventModel):
     model_config = camel_case(event_id="eventID", event_source_arn="eventSourceARN")
 
     event_id: str
@@ -50,7 +51,7 @@ class DynamoDBStreamRecordModel(BaseModel):
     user_identity: dict[str, Any] | None = None
 
 
-class DynamoDBStreamModel(BaseModel):
+class DynamoDBStreamModel(EventModel):
     model_config = pascal_case()
 
     records: list[DynamoDBStreamRecordModel]

@@ -4,18 +4,18 @@ that accepts bytes) and get the payload parsed."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from toolkit.parser.models._aliases import camel_case, pascal_case
+from toolkit.parser.models._base import EventModel
+from toolkit.parser.models._decode import base64_bytes
 
 __all__ = ["KinesisDataStreamModel", "KinesisDataStreamRecord", "KinesisDataStreamRecordPayload"]
 
 
-class KinesisDataStreamRecordPayload(BaseModel):
+class KinesisDataStreamRecordPayload(EventModel):
     model_config = camel_case()
 
     kinesis_schema_version: str
@@ -28,15 +28,10 @@ class KinesisDataStreamRecordPayload(BaseModel):
     @field_validator("data", mode="before")
     @classmethod
     def _decode_data(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return base64.b64decode(value, validate=True)
-            except binascii.Error:
-                raise ValueError("data is not base64") from None
-        return value
+        return base64_bytes(value)
 
 
-class KinesisDataStreamRecord(BaseModel):
+class KinesisDataStreamRecord(EventModel):
     model_config = camel_case(event_id="eventID", event_source_arn="eventSourceARN")
 
     event_source: Literal["aws:kinesis"]
@@ -49,7 +44,7 @@ class KinesisDataStreamRecord(BaseModel):
     kinesis: KinesisDataStreamRecordPayload
 
 
-class KinesisDataStreamModel(BaseModel):
+class KinesisDataStreamModel(EventModel):
     model_config = pascal_case()
 
     records: list[KinesisDataStreamRecord]

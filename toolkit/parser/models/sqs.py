@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from toolkit.parser.models._aliases import camel_case, pascal_case
+from toolkit.parser.models._base import EventModel
 
 __all__ = ["SqsAttributesModel", "SqsModel", "SqsMsgAttributeModel", "SqsRecordModel"]
 
 
-class SqsAttributesModel(BaseModel):
+class SqsAttributesModel(EventModel):
     """System attributes; timestamps (epoch milliseconds in the event) become datetimes."""
 
     model_config = pascal_case(aws_trace_header="AWSTraceHeader")
@@ -29,7 +30,7 @@ class SqsAttributesModel(BaseModel):
     dead_letter_queue_source_arn: str | None = None
 
 
-class SqsMsgAttributeModel(BaseModel):
+class SqsMsgAttributeModel(EventModel):
     """A message attribute; ``binary_value`` stays the base64 text Lambda delivers."""
 
     model_config = camel_case()
@@ -41,7 +42,7 @@ class SqsMsgAttributeModel(BaseModel):
     binary_list_values: list[str] = Field(default_factory=list)
 
 
-class SqsRecordModel(BaseModel):
+class SqsRecordModel(EventModel):
     model_config = camel_case(event_source_arn="eventSourceARN")
 
     message_id: str
@@ -56,7 +57,7 @@ class SqsRecordModel(BaseModel):
     aws_region: str
 
 
-class SqsModel(BaseModel):
+class SqsModel(EventModel):
     model_config = pascal_case()
 
     records: list[SqsRecordModel]
