@@ -173,14 +173,20 @@ def test_disabled_by_environment_with_one_warning(store, calls, monkeypatch) -> 
     monkeypatch.setenv("POWERTOOLS_IDEMPOTENCY_DISABLED", "true")
     runs: list[int] = []
 
-    @idempotent_function(data_keyword_argument="order", persistence_store=store)
     def charge(order: str) -> None:
         runs.append(1)
 
+    def handler(event: Any, context: Any) -> None:
+        runs.append(2)
+
+    # Read when decorating, like every toolkit setting: the function comes back as it was.
     with pytest.warns(UserWarning, match="TOOLKIT_IDEMPOTENCY_DISABLED") as caught:
-        charge(order="a")
-        charge(order="a")
+        plain = idempotent_function(charge, data_keyword_argument="order", persistence_store=store)
+        bare = idempotent(persistence_store=store)(handler)
     assert len(caught) == 1
+    assert plain is charge and bare is handler
+    plain(order="a")
+    plain(order="a")
     assert runs == [1, 1]
     assert calls == []
 

@@ -20,9 +20,10 @@ from toolkit._typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["canonical_json", "prepare_payload"]
+__all__ = ["canonical_json", "json_string", "prepare_payload"]
 
-_string = json.encoder.encode_basestring_ascii
+json_string = _string = json.encoder.encode_basestring_ascii
+"""A string's canonical JSON text (the C encoder's, as the whole-document encoder writes it)."""
 
 
 class _Exact:
