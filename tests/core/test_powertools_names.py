@@ -32,6 +32,7 @@ MODULES = (
     "aws_lambda_powertools.tracing",
     "aws_lambda_powertools.utilities.batch",
     "aws_lambda_powertools.middleware_factory",
+    "aws_lambda_powertools.utilities.idempotency",
 )
 # Classes and functions whose public methods and parameters are API.
 CALLABLES = (
@@ -47,6 +48,10 @@ CALLABLES = (
     ("aws_lambda_powertools.utilities.batch", "SqsFifoPartialProcessor"),
     ("aws_lambda_powertools.utilities.batch", "process_partial_response"),
     ("aws_lambda_powertools.middleware_factory", "lambda_handler_decorator"),
+    ("aws_lambda_powertools.utilities.idempotency", "IdempotencyConfig"),
+    ("aws_lambda_powertools.utilities.idempotency", "DynamoDBPersistenceLayer"),
+    ("aws_lambda_powertools.utilities.idempotency", "BasePersistenceLayer"),
+    ("aws_lambda_powertools.utilities.idempotency", "idempotent_function"),
 )
 # The decorated function itself, and Python's own parameter names: not options.
 NOT_OPTIONS = {"self", "lambda_handler", "method", "handler", "event", "context"}
