@@ -14,6 +14,7 @@ local-cache hit must cost a few microseconds.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from toolkit._typing import TYPE_CHECKING
 
@@ -61,7 +62,7 @@ def _walk(value: Any) -> Any:
         return [_walk(item) for item in value]
     if isinstance(value, float) or type(value).__name__ == "Decimal":
         return _number(value)
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # a subclass of dict, a MappingProxyType, a UserDict
         return {key: _walk(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_walk(item) for item in value]
