@@ -232,3 +232,39 @@ def test_async_functions(store, items) -> None:
     assert runs == ["a", "bad"]
     assert len(items()) == 1  # the failed one was released
     assert asyncio.iscoroutinefunction(charge)
+
+
+def test_async_wait_for_in_progress_yields_to_the_holder(store) -> None:
+    config = IdempotencyConfig(
+        event_key_jmespath="id", in_progress_expires_after_seconds=30, wait_for_in_progress=20
+    )
+    runs: list[str] = []
+
+    @idempotent_function(data_keyword_argument="order", persistence_store=store, config=config)
+    async def charge(order: dict[str, Any]) -> str:
+        runs.append(order["id"])
+        await asyncio.sleep(0.3)  # the waiter polls meanwhile, on the same loop
+        return "charged"
+
+    async def scenario() -> list[str]:
+        first = asyncio.create_task(charge(order={"id": "a"}))
+        await asyncio.sleep(0.05)
+        return list(await asyncio.gather(first, charge(order={"id": "a"})))
+
+    assert asyncio.run(scenario()) == ["charged", "charged"]
+    assert runs == ["a"]
+
+
+def test_methods_bind_and_count_self_in_positions(store) -> None:
+    class Orders:
+        def __init__(self) -> None:
+            self.runs = 0
+
+        @idempotent_function(data_keyword_argument="order", persistence_store=store, config=CONFIG)
+        def charge(self, order: dict[str, Any]) -> int:
+            self.runs += 1
+            return self.runs
+
+    orders = Orders()
+    assert orders.charge({"id": "a"}) == orders.charge(order={"id": "a"}) == 1
+    assert orders.runs == 1
