@@ -73,3 +73,22 @@ def test_codec_round_trips_and_copies() -> None:
     assert copied["a"] is not nested["a"] and copied["a"][0] is not nested["a"][0]
     with pytest.raises(TypeError, match="frozenset"):
         encode(frozenset())
+
+
+def test_errors_pickle_with_their_fields() -> None:
+    import pickle
+
+    from toolkit.idempotency import exceptions
+
+    samples = [
+        exceptions.IdempotencyFencingError("stale", key="k", table="t", operation="complete"),
+        exceptions.IdempotencyItemTooLargeError("big", key="k", table="t", size=2, limit=1),
+        exceptions.IdempotencyPersistenceLayerError("down", code="Throttled", operation="claim"),
+        exceptions.IdempotencyKeyError("none", expression="id"),
+        exceptions.IdempotencyAlreadyInProgressError("busy", key="k", table="t"),
+    ]
+    for error in samples:
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error)
+        assert str(copy) == str(error)
+        assert vars(copy) == vars(error)
