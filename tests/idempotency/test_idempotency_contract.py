@@ -232,3 +232,30 @@ def test_response_hook_type_is_a_protocol() -> None:
     checked: IdempotentHookFunction = hook
     assert checked(1, DataRecord("k")) == 1
     assert DataRecord("k", expiry_timestamp=int(time.time()) + 5).is_expired is False
+
+
+def test_a_claim_whose_answer_was_lost_is_recognised_as_our_own() -> None:
+    """The claim was applied but its answer lost; the SDK's retry then meets the record the
+    first attempt wrote, carrying this call's fence token: the lock is ours, the function
+    runs (rather than waiting for itself until the lock expires)."""
+
+    class LostAnswer(DictStore):
+        def _put_record(self, data_record: DataRecord) -> None:
+            self.operations.append("put")
+            with self.lock:
+                self.records[data_record.idempotency_key] = data_record  # applied...
+            raise IdempotencyItemAlreadyExistsError(old_data_record=data_record)  # ...retried
+
+    store = LostAnswer()
+    runs: list[int] = []
+
+    @idempotent_function(data_keyword_argument="order", persistence_store=store, config=CONFIG)
+    def charge(order: str) -> int:
+        runs.append(1)
+        return 5
+
+    assert charge(order="a") == 5
+    assert runs == [1]
+    assert store.operations == ["put", "update"]
+    (record,) = store.records.values()
+    assert record.status == "COMPLETED"

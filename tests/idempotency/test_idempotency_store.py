@@ -265,3 +265,19 @@ def test_throttling_goes_through_botocore_retries_as_configured(moto_server, tab
     assert charge(order={"id": "a"}) == 1
     assert throttled == ["PutItem"]
     assert runs == [1]
+
+
+def test_a_fenced_release_of_a_record_already_gone_is_quiet(store, dynamodb) -> None:
+    """A retried DeleteItem whose first answer was lost meets no record: nothing was taken
+    over, so no fencing error (and no misleading log line); a record carrying another
+    token is a takeover."""
+    from toolkit.idempotency import DataRecord, IdempotencyFencingError
+
+    store._put_record(DataRecord("k", "INPROGRESS", 2**31, fence_token="mine"))
+    store._delete_record(DataRecord("k", fence_token="mine"))
+    store._delete_record(DataRecord("k", fence_token="mine"))  # the retry: already gone
+    store._put_record(DataRecord("k", "INPROGRESS", 2**31, fence_token="theirs"))
+    with pytest.raises(IdempotencyFencingError) as caught:
+        store._delete_record(DataRecord("k", fence_token="mine"))
+    assert caught.value.operation == "release"
+    assert dynamodb.get_item(TableName=store.table_name, Key={"id": {"S": "k"}})["Item"]

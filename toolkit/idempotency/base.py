@@ -432,6 +432,10 @@ class _Call:
     def _existing(self, old: DataRecord) -> Any:
         """What to do about the record holding the key; ``None`` to claim again (it expired)."""
         owner = self.owner
+        if old.fence_token == self.token and old._status == "INPROGRESS":
+            # Our own claim: the first attempt was applied but its answer lost, and the SDK's
+            # retry met the record it wrote. The lock is ours: run.
+            return _RUN
         status = old.status
         if status == "EXPIRED" or old.in_progress_expired:
             return None
