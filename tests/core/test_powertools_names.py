@@ -35,6 +35,7 @@ MODULES = (
     "aws_lambda_powertools.utilities.parser",
     "aws_lambda_powertools.utilities.parser.envelopes",
     "aws_lambda_powertools.utilities.parser.models",
+    "aws_lambda_powertools.utilities.idempotency",
     "aws_lambda_powertools.utilities.validation",
 )
 # Classes and functions whose public methods and parameters are API.
@@ -52,6 +53,10 @@ CALLABLES = (
     ("aws_lambda_powertools.utilities.batch", "process_partial_response"),
     ("aws_lambda_powertools.middleware_factory", "lambda_handler_decorator"),
     ("aws_lambda_powertools.utilities.parser", "parse"),
+    ("aws_lambda_powertools.utilities.idempotency", "IdempotencyConfig"),
+    ("aws_lambda_powertools.utilities.idempotency", "DynamoDBPersistenceLayer"),
+    ("aws_lambda_powertools.utilities.idempotency", "BasePersistenceLayer"),
+    ("aws_lambda_powertools.utilities.idempotency", "idempotent_function"),
     ("aws_lambda_powertools.utilities.validation", "validate"),
     ("aws_lambda_powertools.utilities.validation", "validator"),
     ("aws_lambda_powertools.utilities.validation.exceptions", "SchemaValidationError"),

@@ -73,8 +73,7 @@ def store(dynamodb: Any, table: str) -> DynamoDBPersistenceLayer:
 
 @pytest.fixture
 def items(dynamodb: Any, table: str) -> Callable[[], list[dict[str, Any]]]:
-    """The table's items as DynamoDB holds them (a scan on a client of its own, so it is not
-    counted in ``calls``)."""
+    """The table's items as DynamoDB holds them (take ``calls`` first: the scan is one)."""
 
     def scan() -> list[dict[str, Any]]:
         return list(dynamodb.scan(TableName=table, ConsistentRead=True)["Items"])
