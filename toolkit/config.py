@@ -76,6 +76,40 @@ def parse_str(raw: str) -> str:
     return raw
 
 
+def parse_port(raw: str) -> int:
+    """A TCP port number, 1-65535."""
+    return _bounded_int(raw, 1, 65535)
+
+
+def parse_seconds(raw: str) -> int:
+    """A whole number of seconds, 0 or more."""
+    return _bounded_int(raw, 0, None)
+
+
+_TRANSPORTS = ("auto", "extension", "sdk")
+
+
+def parse_transport(raw: str) -> str:
+    """The parameters client's transport: auto, extension or sdk."""
+    value = raw.strip().lower()
+    if value not in _TRANSPORTS:
+        raise ValueError("one of " + ", ".join(_TRANSPORTS))
+    return value
+
+
+def _bounded_int(raw: str, low: int, high: int | None) -> int:
+    expected = (
+        f"a whole number from {low} to {high}" if high is not None else f"a whole number >= {low}"
+    )
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError(expected) from None
+    if value < low or (high is not None and value > high):
+        raise ValueError(expected)
+    return value
+
+
 class Var(Generic[T]):
     """One environment variable: its name, fallbacks, default, parser and what it is for.
 
@@ -204,6 +238,28 @@ TRACE_MIDDLEWARES = _toolkit(
     " passed.",
     "bool",
 )
+PARAMETERS_MAX_AGE = _toolkit(
+    "PARAMETERS_MAX_AGE",
+    300,
+    parse_seconds,
+    "Seconds a fetched parameter or secret is cached in process when max_age is not passed.",
+    "int seconds",
+)
+PARAMETERS_SSM_DECRYPT = _toolkit(
+    "PARAMETERS_SSM_DECRYPT",
+    False,
+    parse_bool,
+    "Decrypt SecureString parameters when decrypt is not passed.",
+    "bool",
+)
+PARAMETERS_TRANSPORT = Var(
+    "TOOLKIT_PARAMETERS_TRANSPORT",
+    "auto",
+    parse_transport,
+    "How parameters and secrets are fetched: auto (the extension when it answers, else the"
+    " SDK), extension or sdk.",
+    kind="auto|extension|sdk",
+)
 
 # --- set by the Lambda runtime ---------------------------------------------------------------
 LAMBDA_FUNCTION_NAME: Var[str | None] = Var(
@@ -266,6 +322,21 @@ XRAY_TRACE_ID: Var[str | None] = Var(
 )
 XRAY_DAEMON_ADDRESS: Var[str | None] = Var(
     "AWS_XRAY_DAEMON_ADDRESS", None, parse_str, "host:port of the X-Ray daemon (UDP)."
+)
+
+# --- the AWS Parameters and Secrets Lambda Extension (its variables; the emulator reads them) ---
+SESSION_TOKEN: Var[str | None] = Var(
+    "AWS_SESSION_TOKEN",
+    None,
+    parse_str,
+    "Session token of the function's role (set by Lambda); the extension's request token.",
+)
+EXTENSION_HTTP_PORT = Var(
+    "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+    2773,
+    parse_port,
+    "Port of the Parameters and Secrets extension on localhost.",
+    kind="int 1..65535",
 )
 
 # --- read by the toolkit command line ------------------------------------------------------

@@ -1,0 +1,79 @@
+"""The in-process TTL cache above the transports.
+
+A hit must cost no more than a dict look-up and a clock read: configuration is read on every
+invocation, often several values each, and a warm invocation should pay nothing measurable for
+it. Expiry is on the monotonic clock (a wall-clock step, NTP or a SnapStart restore, can
+neither keep a value forever nor expire everything at once). The size is bounded, oldest entry
+out first, so a function reading ever-new names (one per tenant, say) cannot grow without
+limit.
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+
+from toolkit._typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable
+    from typing import Any
+
+__all__ = ["MISSING", "Cache"]
+
+MISSING: Any = object()
+"""What :meth:`Cache.get` returns when the key has no live entry (values may be ``None``)."""
+
+DEFAULT_SIZE = 1024
+
+
+class Cache:
+    """``key -> (value, expires_at)``, with at most ``size`` entries."""
+
+    __slots__ = ("_entries", "size")
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        if size < 1:
+            raise ValueError(f"a cache holds at least 1 entry, not {size}")
+        self.size = size
+        self._entries: dict[Hashable, tuple[Any, float]] = {}
+
+    def get(self, key: Hashable) -> Any:
+        """The value stored under ``key`` if it has not expired, else :data:`MISSING`."""
+        entry = self._entries.get(key)
+        if entry is not None and monotonic() < entry[1]:
+            return entry[0]
+        return MISSING
+
+    def put(self, key: Hashable, value: Any, max_age: float) -> None:
+        """Keep ``value`` for ``max_age`` seconds (nothing is kept for ``max_age <= 0``)."""
+        if max_age <= 0:
+            return
+        entries = self._entries
+        entries.pop(key, None)  # re-inserted last: the newest entry
+        if len(entries) >= self.size:
+            self._evict()
+        entries[key] = (value, monotonic() + max_age)
+
+    def _evict(self) -> None:
+        """Drop the expired entries, or the oldest one if none has expired."""
+        entries = self._entries
+        now = monotonic()
+        expired = [key for key, (_, expires) in entries.items() if expires <= now]
+        for key in expired:
+            del entries[key]
+        if not expired:
+            del entries[next(iter(entries))]
+
+    def discard(self, match: Callable[[Hashable], bool]) -> None:
+        """Drop every entry whose key ``match`` accepts (a parameter just written)."""
+        for key in [key for key in self._entries if match(key)]:
+            del self._entries[key]
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"Cache({len(self._entries)}/{self.size} entries)"

@@ -1,0 +1,375 @@
+"""``SSMProvider`` and ``SecretsProvider``: Powertools' providers, over toolkit's transports,
+with a TTL cache in front.
+
+A provider reads its settings when it is built (max age, decryption, transport), so a call
+reads no environment; a cache hit is a tuple, a dict look-up and a clock read. A miss goes to
+the transport :mod:`toolkit.parameters.select` picks, is transformed once and cached
+transformed. Secrets and SecureString values are registered for redaction as they arrive.
+"""
+
+from __future__ import annotations
+
+from toolkit import config
+from toolkit._typing import TYPE_CHECKING
+from toolkit.errors import ConfigurationError
+from toolkit.parameters import redaction, select
+from toolkit.parameters.cache import MISSING, Cache
+from toolkit.parameters.errors import (
+    GetParameterError,
+    GetSecretError,
+    SetParameterError,
+    UnsupportedOptionError,
+)
+from toolkit.parameters.sdk import SdkTransport
+from toolkit.parameters.transforms import check, transform_many
+from toolkit.parameters.transforms import transform as apply_transform
+from toolkit.parameters.transport import FetchError, retrying
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeVar
+
+    from toolkit.parameters.transport import Transport
+
+    T = TypeVar("T")
+
+__all__ = ["SSMProvider", "SecretsProvider"]
+
+_ERRORS_KEY = "_errors"
+_PATH = "\0path"  # first item of a path's cache key (no parameter name starts with NUL)
+
+
+class _Provider:
+    """What both providers share: the settings, the cache and the transports."""
+
+    _service = ""
+    _error: type[GetParameterError] = GetParameterError
+
+    def __init__(
+        self,
+        config_: Any = None,
+        boto_config: Any = None,
+        boto3_session: Any = None,
+        boto3_client: Any = None,
+        *,
+        transport: str | None = None,
+        max_age: int | None = None,
+    ) -> None:
+        if config_ is not None and boto_config is not None:
+            raise UnsupportedOptionError(
+                type(self).__name__, ["config"], "pass boto_config only (config is its old name)"
+            )
+        self._sdk = SdkTransport(
+            self._service,
+            client=boto3_client,
+            session=boto3_session,
+            boto_config=boto_config if boto_config is not None else config_,
+        )
+        if transport is None:
+            # An SDK client or session given is a choice of the SDK.
+            explicit_sdk = boto3_client is not None or boto3_session is not None
+            transport = "sdk" if explicit_sdk else config.PARAMETERS_TRANSPORT.read()
+        if transport not in select.MODES:
+            raise ConfigurationError("transport", transport, "auto, extension or sdk")
+        self.transport = transport
+        self.max_age = check_max_age(
+            config.PARAMETERS_MAX_AGE.read() if max_age is None else max_age
+        )
+        self._cache = Cache()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(transport={self.transport!r}, {self._cache!r})"
+
+    @property
+    def client(self) -> Any:
+        """The boto3 client of the SDK transport (made, and boto3 imported, on first use)."""
+        return self._sdk.client
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    def _fetch(self, name: str, call: Callable[[Transport], T]) -> T:
+        try:
+            value, _ = select.fetch(self.transport, self._sdk, call)
+        except FetchError as error:
+            raise self._error(
+                name,
+                error.reason,
+                transport=error.transport,
+                status=error.status,
+                code=error.code,
+                transient=error.transient,
+            ) from None
+        return value
+
+    def _sdk_call(self, name: str, call: Callable[[SdkTransport], T]) -> T:
+        """A call only the SDK can make (by path, writes): no extension, same errors."""
+        sdk = self._sdk
+        try:
+            return retrying(lambda: call(sdk))
+        except FetchError as error:
+            raise self._error(
+                name,
+                error.reason,
+                transport="sdk",
+                status=error.status,
+                code=error.code,
+                transient=error.transient,
+            ) from None
+
+
+def check_max_age(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigurationError("max_age", value, "a number of seconds >= 0")
+    return value
+
+
+class SSMProvider(_Provider):
+    """SSM Parameter Store. ``SSMProvider(boto_config=..., boto3_session=...,
+    boto3_client=...)`` as Powertools takes it, plus ``transport`` (``auto``, ``extension``,
+    ``sdk``; default ``TOOLKIT_PARAMETERS_TRANSPORT``, or ``sdk`` when a client or session is
+    given), ``max_age`` (default ``TOOLKIT_PARAMETERS_MAX_AGE``, 300 s)."""
+
+    _service = "ssm"
+
+    def __init__(
+        self,
+        config: Any = None,
+        boto_config: Any = None,
+        boto3_session: Any = None,
+        boto3_client: Any = None,
+        *,
+        transport: str | None = None,
+        max_age: int | None = None,
+        decrypt: bool | None = None,
+    ) -> None:
+        super().__init__(
+            config, boto_config, boto3_session, boto3_client, transport=transport, max_age=max_age
+        )
+        self.decrypt = config_decrypt() if decrypt is None else bool(decrypt)
+
+    def get(
+        self,
+        name: str,
+        max_age: float | None = None,
+        transform: str | None = None,
+        decrypt: bool | None = None,
+        force_fetch: bool = False,
+        *,
+        version: int | None = None,
+        label: str | None = None,
+        **sdk_options: Any,
+    ) -> Any:
+        """The value of parameter ``name`` (its ``version`` or ``label`` if given),
+        transformed; from the cache unless ``force_fetch``, or ``max_age`` is 0."""
+        if decrypt is None:
+            decrypt = self.decrypt
+        key = (name, decrypt, version, label, transform)
+        if max_age is None:
+            max_age = self.max_age
+        if not force_fetch and max_age:
+            value = self._cache.get(key)
+            if value is not MISSING:
+                return value
+        if sdk_options:
+            raise UnsupportedOptionError(
+                "get_parameter", list(sdk_options), "use version= or label=, or SSMProvider"
+            )
+        check_max_age(max_age)
+        check(transform)
+        if version is not None and label is not None:
+            raise ConfigurationError("label", label, "either version or label, not both")
+        parameter = self._fetch(
+            name,
+            lambda t: t.get_parameter(name, decrypt=decrypt, version=version, label=label),
+        )
+        if parameter.type == "SecureString":
+            redaction.register(parameter.value)
+        value = apply_transform(name, parameter.value, transform)
+        self._cache.put(key, value, max_age)
+        return value
+
+    def get_multiple(  # noqa: PLR0917 - Powertools takes these positionally
+        self,
+        path: str,
+        max_age: float | None = None,
+        transform: str | None = None,
+        raise_on_transform_error: bool = False,
+        decrypt: bool | None = None,
+        force_fetch: bool = False,
+        recursive: bool = False,
+        **sdk_options: Any,
+    ) -> dict[str, Any]:
+        """Every parameter under ``path`` (through the SDK: the extension serves single
+        names only), keyed by its name relative to ``path``; ``sdk_options`` go to
+        GetParametersByPath."""
+        if decrypt is None:
+            decrypt = self.decrypt
+        max_age = self.max_age if max_age is None else check_max_age(max_age)
+        check(transform)
+        key = (_PATH, path, recursive, decrypt, transform, raise_on_transform_error)
+        if not force_fetch and max_age:
+            cached = self._cache.get(key)
+            if cached is not MISSING:
+                return dict(cached)
+        found = self._sdk_call(
+            path,
+            lambda sdk: list(
+                sdk.get_parameters_by_path(
+                    path, decrypt=decrypt, recursive=recursive, options=sdk_options
+                )
+            ),
+        )
+        values: dict[str, Any] = {}
+        for item in found:
+            if item.get("Type") == "SecureString":
+                redaction.register(item["Value"])
+            values[_relative(item["Name"], path)] = item["Value"]
+        values = transform_many(values, transform, raise_on_error=raise_on_transform_error)
+        self._cache.put(key, values, max_age)
+        return dict(values)
+
+    def get_parameters_by_name(
+        self,
+        parameters: dict[str, Any],
+        transform: str | None = None,
+        decrypt: bool | None = None,
+        max_age: float | None = None,
+        raise_on_error: bool = True,
+    ) -> dict[str, Any]:
+        """``{name: value}`` for each name of ``parameters`` (whose values are per-name
+        overrides: ``transform``, ``decrypt``, ``max_age``, ``version``, ``label``, or
+        ``None``). A failure raises unless ``raise_on_error=False``, which lists the failed
+        names under ``"_errors"`` instead (a parameter may not itself be named so)."""
+        if _ERRORS_KEY in parameters and not raise_on_error:
+            raise GetParameterError(
+                _ERRORS_KEY, "the name is reserved for the list of failures", transport=None
+            )
+        values: dict[str, Any] = {}
+        errors: list[str] = []
+        for name, overrides in parameters.items():
+            options: dict[str, Any] = {"transform": transform, "decrypt": decrypt}
+            options["max_age"] = max_age
+            options.update(overrides or {})
+            try:
+                values[name] = self.get(name, **options)
+            except GetParameterError:
+                if raise_on_error:
+                    raise
+                errors.append(name)
+        if not raise_on_error:
+            values[_ERRORS_KEY] = errors
+        return values
+
+    def set(
+        self,
+        name: str,
+        value: str | list[str],
+        *,
+        overwrite: bool = False,
+        description: str = "",
+        parameter_type: str = "String",
+        tier: str = "Standard",
+        kms_key_id: str | None = None,
+        **sdk_options: Any,
+    ) -> Any:
+        """Write parameter ``name`` (PutParameter, through the SDK) and drop what the cache
+        holds for it; the PutParameter answer (``Version``, ``Tier``)."""
+        options: dict[str, Any] = {
+            "Name": name,
+            "Value": ",".join(value) if isinstance(value, list) else value,
+            "Overwrite": overwrite,
+            "Type": parameter_type,
+            "Tier": tier,
+            "Description": description,
+            **sdk_options,
+        }
+        if kms_key_id:
+            options["KeyId"] = kms_key_id
+        try:
+            answer = self._sdk.call(lambda client: client.put_parameter(**options))
+        except FetchError as error:
+            raise SetParameterError(name, error.reason, code=error.code) from None
+        if parameter_type == "SecureString" and isinstance(options["Value"], str):
+            redaction.register(options["Value"])
+        self._cache.discard(lambda key: _about(key, name))
+        return answer
+
+
+def _about(key: object, name: str) -> bool:
+    """Whether a cache key holds parameter ``name``: its own entries, and the paths above it."""
+    if not isinstance(key, tuple):
+        return False
+    return key[0] == name or (key[0] == _PATH and name.startswith(key[1]))
+
+
+def config_decrypt() -> bool:
+    return config.PARAMETERS_SSM_DECRYPT.read()
+
+
+def _relative(name: str, path: str) -> str:
+    """A parameter's name below ``path``, as Powertools gives it (no leading slash)."""
+    if name.startswith(path):
+        name = name[len(path) :]
+    return name.lstrip("/")
+
+
+class SecretsProvider(_Provider):
+    """Secrets Manager. Same construction as :class:`SSMProvider` (without ``decrypt``:
+    secrets are always decrypted)."""
+
+    _service = "secretsmanager"
+    _error = GetSecretError
+
+    def __init__(
+        self,
+        config: Any = None,
+        boto_config: Any = None,
+        boto3_session: Any = None,
+        boto3_client: Any = None,
+        *,
+        transport: str | None = None,
+        max_age: int | None = None,
+    ) -> None:
+        super().__init__(
+            config, boto_config, boto3_session, boto3_client, transport=transport, max_age=max_age
+        )
+
+    def get(
+        self,
+        name: str,
+        max_age: float | None = None,
+        transform: str | None = None,
+        force_fetch: bool = False,
+        *,
+        version_id: str | None = None,
+        version_stage: str | None = None,
+        **sdk_options: Any,
+    ) -> Any:
+        """The value of secret ``name`` (a name or ARN; its ``version_id`` or
+        ``version_stage`` if given): a ``str``, or ``bytes`` for a binary secret,
+        transformed. Powertools' ``VersionId=`` / ``VersionStage=`` are accepted too."""
+        if sdk_options:
+            version_id = sdk_options.pop("VersionId", version_id)
+            version_stage = sdk_options.pop("VersionStage", version_stage)
+        key = (name, version_id, version_stage, transform)
+        if max_age is None:
+            max_age = self.max_age
+        if not force_fetch and max_age:
+            value = self._cache.get(key)
+            if value is not MISSING:
+                return value
+        if sdk_options:
+            raise UnsupportedOptionError(
+                "get_secret", list(sdk_options), "use version_id= or version_stage="
+            )
+        check_max_age(max_age)
+        check(transform)
+        secret = self._fetch(
+            name,
+            lambda t: t.get_secret(name, version_id=version_id, version_stage=version_stage),
+        )
+        redaction.register(secret)
+        value = apply_transform(name, secret, transform)
+        self._cache.put(key, value, max_age)
+        return value
