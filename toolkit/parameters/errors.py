@@ -71,12 +71,11 @@ class TransformParameterError(ParametersError, ValueError):
     """A value could not be transformed (``json``, ``binary``). ``name`` is the parameter,
     ``transform`` the transform; the message names the error's type, never the value."""
 
-    def __init__(self, name: str, transform: str, error: BaseException) -> None:
+    def __init__(self, name: str, transform: str, failure: str) -> None:
         self.name = name
         self.transform = transform
         super().__init__(
-            f"the value of {name!r} could not be transformed with {transform!r}: "
-            f"{type(error).__name__}"
+            f"the value of {name!r} could not be transformed with {transform!r}: {failure}"
         )
 
 

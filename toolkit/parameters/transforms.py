@@ -49,7 +49,9 @@ def transform(name: str, value: Any, transform: str | None) -> Any:
 
         return base64.b64decode(value)
     except (ValueError, TypeError) as error:  # binascii.Error is a ValueError
-        raise TransformParameterError(name, method, error) from None
+        failure = type(error).__name__
+    # Raised out here, so the decoder's error (which holds the text) is not its context.
+    raise TransformParameterError(name, method, failure)
 
 
 def transform_many(
