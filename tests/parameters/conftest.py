@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.aws import FAKE_CREDENTIALS, client, free_port
+from toolkit.logging import redact
 from toolkit.parameters import functions, select
 
 _ids = itertools.count()
@@ -17,11 +18,16 @@ _ids = itertools.count()
 
 @pytest.fixture(autouse=True)
 def _fresh_parameters() -> Iterator[None]:
+    """No transport chosen, nothing cached; and the secrets a test fetched (registered for
+    redaction, process-wide) are unregistered after it, so they mask nothing elsewhere."""
     select.reset()
     functions.clear_caches()
+    before = redact._secrets
     yield
     select.reset()
     functions.clear_caches()
+    for secret in redact._secrets - before:
+        redact.unregister_secret(secret)
 
 
 @pytest.fixture

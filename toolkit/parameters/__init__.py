@@ -22,9 +22,9 @@ _EXPORTS: dict[str, str] = {
     "clear_caches": "toolkit.parameters.functions",
     "SSMProvider": "toolkit.parameters.providers",
     "SecretsProvider": "toolkit.parameters.providers",
-    "inject": "toolkit.parameters.inject",
-    "injected": "toolkit.parameters.inject",
-    "Injected": "toolkit.parameters.inject",
+    "inject": "toolkit.parameters.injection",
+    "injected": "toolkit.parameters.injection",
+    "Injected": "toolkit.parameters.injection",
     "ParametersError": "toolkit.parameters.errors",
     "GetParameterError": "toolkit.parameters.errors",
     "GetSecretError": "toolkit.parameters.errors",
@@ -70,7 +70,7 @@ if TYPE_CHECKING:
         get_secret,
         set_parameter,
     )
-    from toolkit.parameters.inject import Injected, inject, injected
+    from toolkit.parameters.injection import Injected, inject, injected
     from toolkit.parameters.providers import SecretsProvider, SSMProvider
 
 

@@ -95,7 +95,10 @@ class ExtensionTransport:
 
         token = config.SESSION_TOKEN.read()
         if not token:
-            raise FetchError("AWS_SESSION_TOKEN is not set: the extension needs it as its token")
+            # Unusable as if absent: auto falls back to the SDK, a forced extension fails.
+            raise FetchError(
+                "AWS_SESSION_TOKEN is not set: the extension needs it as its token", refused=True
+            )
         target = f"{path}?{urlencode([(k, _text(v)) for k, v in query])}"
         headers = {TOKEN_HEADER: token}
         with self._lock:

@@ -39,7 +39,8 @@ class Parameter:
 class FetchError(Exception):
     """A transport could not fetch: ``reason`` in words, the HTTP ``status`` and AWS ``code``
     when known, whether it is ``transient`` (worth retrying: a reset connection, 5xx, 429, an
-    extension not ready yet) and whether the extension was ``refused`` (nothing listens)."""
+    extension not ready yet) and whether the extension was ``refused`` (nothing listens, or no
+    token to ask with)."""
 
     def __init__(
         self,
