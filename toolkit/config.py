@@ -317,7 +317,6 @@ XRAY_DAEMON_ADDRESS: Var[str | None] = Var(
     "AWS_XRAY_DAEMON_ADDRESS", None, parse_str, "host:port of the X-Ray daemon (UDP)."
 )
 
-<<<<<<< HEAD
 # --- the AWS Parameters and Secrets Lambda Extension (its variables; the emulator reads them) ---
 SESSION_TOKEN: Var[str | None] = Var(
     "AWS_SESSION_TOKEN",
@@ -387,7 +386,8 @@ SECRETS_MANAGER_TIMEOUT_MILLIS = Var(
     parse_millis,
     "Timeout of the extension's requests to Secrets Manager, in ms; 0 means none.",
     kind="int ms",
-=======
+)
+
 # --- read by the embedded AWS (toolkit.testing.embedded_aws) -------------------------------
 ENDPOINT_URL: Var[str | None] = Var(
     "AWS_ENDPOINT_URL",
@@ -402,7 +402,6 @@ NO_PROXY: Var[str | None] = Var(
     parse_str,
     "Hosts reached without a proxy; the embedded AWS adds 127.0.0.1 to it (and `NO_PROXY`).",
     fallbacks=("NO_PROXY",),
->>>>>>> embedded
 )
 
 # --- read by the toolkit command line ------------------------------------------------------
