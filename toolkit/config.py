@@ -97,6 +97,26 @@ def parse_transport(raw: str) -> str:
     return value
 
 
+def parse_ttl(raw: str) -> int:
+    """The extension's cache time-to-live: whole seconds, 0 (no caching) to 300."""
+    return _bounded_int(raw, 0, 300)
+
+
+def parse_cache_size(raw: str) -> int:
+    """The extension's cache size: 0 (no caching) to 1000 entries."""
+    return _bounded_int(raw, 0, 1000)
+
+
+def parse_positive(raw: str) -> int:
+    """A whole number of at least 1."""
+    return _bounded_int(raw, 1, None)
+
+
+def parse_millis(raw: str) -> int:
+    """A timeout in whole milliseconds; 0 means none."""
+    return _bounded_int(raw, 0, None)
+
+
 def _bounded_int(raw: str, low: int, high: int | None) -> int:
     expected = (
         f"a whole number from {low} to {high}" if high is not None else f"a whole number >= {low}"
@@ -107,6 +127,17 @@ def _bounded_int(raw: str, low: int, high: int | None) -> int:
         raise ValueError(expected) from None
     if value < low or (high is not None and value > high):
         raise ValueError(expected)
+    return value
+
+
+_EXTENSION_LOG_LEVELS = ("debug", "info", "warn", "error", "none")
+
+
+def parse_extension_log_level(raw: str) -> str:
+    """One of the extension's log levels: debug, info, warn, error or none."""
+    value = raw.strip().lower()
+    if value not in _EXTENSION_LOG_LEVELS:
+        raise ValueError("one of " + ", ".join(_EXTENSION_LOG_LEVELS))
     return value
 
 
@@ -338,6 +369,78 @@ EXTENSION_HTTP_PORT = Var(
     "Port of the Parameters and Secrets extension on localhost.",
     kind="int 1..65535",
 )
+EXTENSION_CACHE_ENABLED = Var(
+    "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED",
+    True,
+    parse_bool,
+    "Whether the extension caches parameters and secrets.",
+    kind="bool",
+)
+EXTENSION_CACHE_SIZE = Var(
+    "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE",
+    1000,
+    parse_cache_size,
+    "Most entries the extension caches; 0 turns its cache off.",
+    kind="int 0..1000",
+)
+EXTENSION_MAX_CONNECTIONS = Var(
+    "PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS",
+    3,
+    parse_positive,
+    "Most concurrent requests the extension makes to SSM and Secrets Manager.",
+    kind="int >= 1",
+)
+EXTENSION_LOG_LEVEL = Var(
+    "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL",
+    "info",
+    parse_extension_log_level,
+    "The extension's log level: debug (one line per request), info, warn, error or none.",
+    kind="level",
+)
+SSM_PARAMETER_STORE_TTL = Var(
+    "SSM_PARAMETER_STORE_TTL",
+    300,
+    parse_ttl,
+    "Seconds the extension caches a parameter; 0 turns caching of parameters off.",
+    kind="int 0..300",
+)
+SECRETS_MANAGER_TTL = Var(
+    "SECRETS_MANAGER_TTL",
+    300,
+    parse_ttl,
+    "Seconds the extension caches a secret; 0 turns caching of secrets off.",
+    kind="int 0..300",
+)
+SSM_PARAMETER_STORE_TIMEOUT_MILLIS = Var(
+    "SSM_PARAMETER_STORE_TIMEOUT_MILLIS",
+    0,
+    parse_millis,
+    "Timeout of the extension's requests to SSM, in ms; 0 means none.",
+    kind="int ms",
+)
+SECRETS_MANAGER_TIMEOUT_MILLIS = Var(
+    "SECRETS_MANAGER_TIMEOUT_MILLIS",
+    0,
+    parse_millis,
+    "Timeout of the extension's requests to Secrets Manager, in ms; 0 means none.",
+    kind="int ms",
+)
+
+# --- read by the embedded AWS (toolkit.testing.embedded_aws) -------------------------------
+ENDPOINT_URL: Var[str | None] = Var(
+    "AWS_ENDPOINT_URL",
+    None,
+    parse_str,
+    "Endpoint of every AWS service for the SDKs. The embedded AWS (`toolkit invoke --aws"
+    " embedded`) sets it to its server and unsets the per-service `AWS_ENDPOINT_URL_<SERVICE>`.",
+)
+NO_PROXY: Var[str | None] = Var(
+    "no_proxy",
+    None,
+    parse_str,
+    "Hosts reached without a proxy; the embedded AWS adds 127.0.0.1 to it (and `NO_PROXY`).",
+    fallbacks=("NO_PROXY",),
+)
 
 # --- read by the toolkit command line ------------------------------------------------------
 NO_COLOR: Var[str | None] = Var(
@@ -382,6 +485,12 @@ def environ(values: Mapping[str, str | None]) -> Iterator[None]:
         yield
     finally:
         set_environ(saved)
+
+
+def names_with_prefix(prefix: str) -> list[str]:
+    """The names of the set variables that start with ``prefix``: for a family of variables
+    such as ``AWS_ENDPOINT_URL_<SERVICE>``, which cannot all be rows of the table."""
+    return [name for name in os.environ if name.startswith(prefix)]
 
 
 def snapshot() -> dict[str, str]:

@@ -89,3 +89,8 @@ def test_hot_import_paths_leave_slow_stdlib_modules_out() -> None:
     checked = tuple(m for m in STDLIB_KEPT_OUT if m not in already)
     offenders = _loaded_after(HOT_IMPORTS, checked)
     assert offenders == [], f"imported at cold start: {offenders}"
+
+
+def test_embedded_aws_imports_moto_only_when_it_starts() -> None:
+    code = "from toolkit.testing import EmbeddedAWS\nimport toolkit.testing.embedded_aws"
+    assert _loaded_after(code, (*HEAVY, "moto", "werkzeug")) == []
