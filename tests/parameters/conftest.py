@@ -55,3 +55,15 @@ def secretsmanager(aws: str) -> Any:
 def unique() -> str:
     """A prefix no other test uses (moto's server is shared by the session)."""
     return f"/t{next(_ids)}-{id(object())}"
+
+
+@pytest.fixture
+def extension(aws: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The extension emulator in front of moto's server, its own cache off (so a test sees
+    what it changed), and the environment a handler uses to find it (port, token)."""
+    from toolkit.testing import ExtensionEmulator
+
+    with ExtensionEmulator(endpoint_url=aws, ssm_ttl=0, secrets_ttl=0) as emulator:
+        for name, value in emulator.environment().items():
+            monkeypatch.setenv(name, value)
+        yield emulator

@@ -184,22 +184,7 @@ def _failure(status: int, data: bytes) -> FetchError:
     )
 
 
-_CODES = (
-    "ParameterNotFound",
-    "ParameterVersionNotFound",
-    "ResourceNotFoundException",
-    "AccessDeniedException",
-    "ThrottlingException",
-    "InvalidKeyId",
-    "DecryptionFailure",
-    "InvalidParameterException",
-    "InvalidRequestException",
-)
-
-
 def _code(text: str) -> str | None:
-    """The AWS error code the extension's text names, if it names one it knows."""
-    for code in _CODES:
-        if code in text:
-            return code
-    return None
+    """The AWS error code an error body starts with (``ParameterNotFound: ...``), if any."""
+    head, colon, _ = text.partition(":")
+    return head if colon and head.isalnum() and head[:1].isupper() else None
