@@ -14,13 +14,13 @@ from toolkit.testing import lambda_context
 def test_cache_get_put_expiry_and_zero_max_age():
     cache = Cache()
     cache.put("a", None, 60)
-    assert cache.get("a") is None  # None is a value
-    assert cache.get("b") is MISSING
+    assert cache.value("a") is None  # None is a value
+    assert cache.value("b") is MISSING
     cache.put("z", 1, 0)
-    assert cache.get("z") is MISSING and len(cache) == 1
+    assert cache.value("z") is MISSING and len(cache) == 1
     cache.put("short", 1, 0.01)
     time.sleep(0.05)
-    assert cache.get("short") is MISSING
+    assert cache.value("short") is MISSING
     assert "entries" in repr(cache)
 
 
@@ -31,14 +31,14 @@ def test_cache_is_bounded_dropping_expired_then_oldest():
     cache.put("new", 3, 60)
     cache.put("old", 1, 60)  # rewritten: now the newest
     cache.put("x", 4, 60)
-    assert cache.get("mid") is MISSING and cache.get("old") == 1 and len(cache) == 3
+    assert cache.value("mid") is MISSING and cache.value("old") == 1 and len(cache) == 3
     cache.put("gone", 5, 0.01)  # evicts the oldest, "new"
     time.sleep(0.05)
     cache.put("y", 6, 60)  # evicts the expired one, not the oldest
-    assert cache.get("new") is MISSING
-    assert cache.get("old") == 1 and cache.get("x") == 4 and cache.get("y") == 6
+    assert cache.value("new") is MISSING
+    assert cache.value("old") == 1 and cache.value("x") == 4 and cache.value("y") == 6
     cache.discard(lambda key: key in ("x", "y"))
-    assert len(cache) == 1 and cache.get("old") == 1
+    assert len(cache) == 1 and cache.value("old") == 1
     cache.clear()
     assert len(cache) == 0
     with pytest.raises(ValueError):

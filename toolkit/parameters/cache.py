@@ -26,20 +26,24 @@ MISSING: Any = object()
 DEFAULT_SIZE = 1024
 
 
-class Cache:
-    """``key -> (value, expires_at)``, with at most ``size`` entries."""
+class Cache(dict):  # type: ignore[type-arg]
+    """``key -> (value, expires_at)``, with at most ``size`` entries.
 
-    __slots__ = ("_entries", "size")
+    A ``dict`` itself, so that the hit path of a provider is ``entry = cache.get(key)`` (the
+    builtin, no Python call) and ``monotonic() < entry[1]``; writes go through :meth:`put`,
+    which keeps the bound."""
+
+    __slots__ = ("size",)
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        super().__init__()
         if size < 1:
             raise ValueError(f"a cache holds at least 1 entry, not {size}")
         self.size = size
-        self._entries: dict[Hashable, tuple[Any, float]] = {}
 
-    def get(self, key: Hashable) -> Any:
+    def value(self, key: Hashable) -> Any:
         """The value stored under ``key`` if it has not expired, else :data:`MISSING`."""
-        entry = self._entries.get(key)
+        entry = self.get(key)
         if entry is not None and monotonic() < entry[1]:
             return entry[0]
         return MISSING
@@ -48,32 +52,24 @@ class Cache:
         """Keep ``value`` for ``max_age`` seconds (nothing is kept for ``max_age <= 0``)."""
         if max_age <= 0:
             return
-        entries = self._entries
-        entries.pop(key, None)  # re-inserted last: the newest entry
-        if len(entries) >= self.size:
+        self.pop(key, None)  # re-inserted last: the newest entry
+        if len(self) >= self.size:
             self._evict()
-        entries[key] = (value, monotonic() + max_age)
+        self[key] = (value, monotonic() + max_age)
 
     def _evict(self) -> None:
         """Drop the expired entries, or the oldest one if none has expired."""
-        entries = self._entries
         now = monotonic()
-        expired = [key for key, (_, expires) in entries.items() if expires <= now]
+        expired = [key for key, (_, expires) in self.items() if expires <= now]
         for key in expired:
-            del entries[key]
+            del self[key]
         if not expired:
-            del entries[next(iter(entries))]
+            del self[next(iter(self))]
 
     def discard(self, match: Callable[[Hashable], bool]) -> None:
         """Drop every entry whose key ``match`` accepts (a parameter just written)."""
-        for key in [key for key in self._entries if match(key)]:
-            del self._entries[key]
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
+        for key in [key for key in self if match(key)]:
+            del self[key]
 
     def __repr__(self) -> str:
-        return f"Cache({len(self._entries)}/{self.size} entries)"
+        return f"Cache({len(self)}/{self.size} entries)"  # never the values

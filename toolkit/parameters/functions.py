@@ -59,9 +59,11 @@ def get_parameter(
     ``TOOLKIT_PARAMETERS_MAX_AGE``, 300; 0: never from the cache); ``force_fetch`` skips
     the cache. Raises ``GetParameterError`` (name, transport, status or AWS code)."""
     provider = _ssm or ssm_provider()
-    return provider.get(
-        name, max_age, transform, decrypt, force_fetch, version=version, label=label, **sdk_options
-    )
+    if sdk_options:
+        return provider.get(
+            name, max_age, transform, decrypt, force_fetch, version, label, **sdk_options
+        )
+    return provider.get(name, max_age, transform, decrypt, force_fetch, version, label)
 
 
 def get_parameters(  # noqa: PLR0917 - Powertools takes these positionally

@@ -9,6 +9,8 @@ transformed. Secrets and SecureString values are registered for redaction as the
 
 from __future__ import annotations
 
+from time import monotonic
+
 from toolkit import config
 from toolkit._typing import TYPE_CHECKING
 from toolkit.errors import ConfigurationError
@@ -148,14 +150,13 @@ class SSMProvider(_Provider):
         )
         self.decrypt = config_decrypt() if decrypt is None else bool(decrypt)
 
-    def get(
+    def get(  # noqa: PLR0917 - Powertools' order, then version and label
         self,
         name: str,
         max_age: float | None = None,
         transform: str | None = None,
         decrypt: bool | None = None,
         force_fetch: bool = False,
-        *,
         version: int | None = None,
         label: str | None = None,
         **sdk_options: Any,
@@ -165,16 +166,22 @@ class SSMProvider(_Provider):
         if decrypt is None:
             decrypt = self.decrypt
         key = (name, decrypt, version, label, transform)
+        if not force_fetch and max_age != 0:  # the hit: a dict look-up and a clock read
+            entry = self._cache.get(key)
+            if entry is not None and monotonic() < entry[1]:
+                return entry[0]
         if max_age is None:
             max_age = self.max_age
-        if not force_fetch and max_age:
-            value = self._cache.get(key)
-            if value is not MISSING:
-                return value
         if sdk_options:
             raise UnsupportedOptionError(
                 "get_parameter", list(sdk_options), "use version= or label=, or SSMProvider"
             )
+        return self._load(key, max_age)
+
+    def _load(self, key: tuple[Any, ...], max_age: float) -> Any:
+        """The miss: fetch, register a SecureString, transform, cache. Apart from
+        :meth:`get` because a closure there would cost its hit path a cell per variable."""
+        name, decrypt, version, label, transform = key
         check_max_age(max_age)
         check(transform)
         if version is not None and label is not None:
@@ -209,7 +216,7 @@ class SSMProvider(_Provider):
         check(transform)
         key = (_PATH, path, recursive, decrypt, transform, raise_on_transform_error)
         if not force_fetch and max_age:
-            cached = self._cache.get(key)
+            cached = self._cache.value(key)
             if cached is not MISSING:
                 return dict(cached)
         found = self._sdk_call(
@@ -353,16 +360,21 @@ class SecretsProvider(_Provider):
             version_id = sdk_options.pop("VersionId", version_id)
             version_stage = sdk_options.pop("VersionStage", version_stage)
         key = (name, version_id, version_stage, transform)
+        if not force_fetch and max_age != 0:  # the hit: a dict look-up and a clock read
+            entry = self._cache.get(key)
+            if entry is not None and monotonic() < entry[1]:
+                return entry[0]
         if max_age is None:
             max_age = self.max_age
-        if not force_fetch and max_age:
-            value = self._cache.get(key)
-            if value is not MISSING:
-                return value
         if sdk_options:
             raise UnsupportedOptionError(
                 "get_secret", list(sdk_options), "use version_id= or version_stage="
             )
+        return self._load(key, max_age)
+
+    def _load(self, key: tuple[Any, ...], max_age: float) -> Any:
+        """The miss (apart from :meth:`get`, as in :class:`SSMProvider`)."""
+        name, version_id, version_stage, transform = key
         check_max_age(max_age)
         check(transform)
         secret = self._fetch(
