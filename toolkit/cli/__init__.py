@@ -1,5 +1,6 @@
 """The ``toolkit`` command: ``toolkit invoke`` runs a handler locally as Lambda would,
-``toolkit events`` shows the built-in sample events.
+``toolkit events`` shows the built-in sample events, ``toolkit extension serve`` runs a local
+Parameters and Secrets extension.
 
 Kept light: argparse and the subcommands are imported when ``main`` runs.
 """
@@ -102,7 +103,52 @@ def _parser() -> argparse.ArgumentParser:
     )
     events.add_argument("name", nargs="?", help="the sample to print")
     events.set_defaults(run=_run_events)
+
+    extension = commands.add_parser(
+        "extension",
+        help="a local AWS Parameters and Secrets Lambda Extension",
+        description="The Parameters and Secrets Lambda Extension's HTTP API on 127.0.0.1.",
+    )
+    extension_commands = extension.add_subparsers(dest="action", required=True, metavar="ACTION")
+    serve = extension_commands.add_parser(
+        "serve",
+        help="serve the extension's API until interrupted",
+        description=(
+            "Serve the extension's API (token check, its TTL cache and environment variables) "
+            "on 127.0.0.1 until Ctrl-C, backed by SSM and Secrets Manager in the embedded AWS "
+            "(moto, in this process) or at --endpoint-url."
+        ),
+    )
+    serve.add_argument(
+        "--port",
+        type=_bounded(0, 65535),
+        default=2773,
+        help="port to listen on; 0 lets the OS choose (default 2773, the extension's)",
+    )
+    serve.add_argument(
+        "--endpoint-url", metavar="URL", help="AWS endpoint to read from instead of embedded AWS"
+    )
+    serve.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
+    _seed_options(serve)
+    serve.set_defaults(run=_run_extension_serve)
     return parser
+
+
+def _seed_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="create an SSM String parameter in the embedded AWS (repeatable)",
+    )
+    parser.add_argument(
+        "--secret",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="create a Secrets Manager secret in the embedded AWS (repeatable)",
+    )
 
 
 def _bounded(low: int, high: int) -> Any:
@@ -136,6 +182,19 @@ def _run_invoke(args: argparse.Namespace) -> int:
         color=args.color,
     )
     return invoke(options)
+
+
+def _run_extension_serve(args: argparse.Namespace) -> int:
+    from toolkit.cli.extension import ServeOptions, parse_assignment, serve
+
+    options = ServeOptions(
+        port=args.port,
+        endpoint_url=args.endpoint_url,
+        region=args.region,
+        parameters=[parse_assignment("--parameter", each) for each in args.parameter],
+        secrets=[parse_assignment("--secret", each) for each in args.secret],
+    )
+    return serve(options)
 
 
 def _run_events(args: argparse.Namespace) -> int:

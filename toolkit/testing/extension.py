@@ -193,7 +193,8 @@ class ExtensionEmulator:
     ``PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS``, the two ``*_TIMEOUT_MILLIS``). ``port=0``
     lets the OS choose a free port; ``token`` defaults to ``AWS_SESSION_TOKEN`` when it is set
     (as in Lambda, so real credentials keep working) or a random one. ``clock`` is the
-    monotonic clock the cache expires on.
+    monotonic clock the cache expires on. ``request_log`` receives one line per request
+    (method, path and query, status): names and ids, never a value or the token.
     """
 
     def __init__(
@@ -210,6 +211,7 @@ class ExtensionEmulator:
         max_connections: int | None = None,
         faults: Faults | None = None,
         clock: Callable[[], float] = time.monotonic,
+        request_log: Callable[[str], None] | None = None,
     ) -> None:
         self.endpoint_url = endpoint_url
         self.region = region or config.REGION.read() or config.DEFAULT_REGION.read() or "us-east-1"
@@ -227,6 +229,7 @@ class ExtensionEmulator:
             "secretsmanager": config.SECRETS_MANAGER_TIMEOUT_MILLIS.read() / 1000,
         }
         self.faults = faults or Faults()
+        self.request_log = request_log
         self._cache = _Cache(size if self.cache_enabled else 0, clock)
         self._upstream = threading.BoundedSemaphore(self.max_connections)
         self._clients: dict[str, Any] = {}
@@ -462,6 +465,8 @@ def _handler_class(emulator: ExtensionEmulator) -> type[BaseHTTPRequestHandler]:
                 f"Date: {self.date_time_string()}\r\n\r\n"
             )
             self.wfile.write(head.encode("latin-1") + answer.body)  # one send per response
+            if emulator.request_log is not None:
+                emulator.request_log(f"{self.command} {self.path} {answer.status}")
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
