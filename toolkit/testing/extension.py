@@ -31,7 +31,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -265,10 +265,12 @@ class ExtensionEmulator:
         return self
 
     def stop(self) -> None:
+        """Stop accepting, close the connections being kept alive and release the port."""
         if self._thread is not None:
             self._server.shutdown()
             self._thread.join()
             self._thread = None
+        self._server.close_connections()
         self._server.server_close()
 
     def __enter__(self) -> ExtensionEmulator:
@@ -436,8 +438,33 @@ class ExtensionEmulator:
 
 
 class _Server(ThreadingHTTPServer):
+    """Keeps the connections it is serving, so that stopping closes kept-alive ones too, as
+    the extension's sockets go away with it (``shutdown()`` alone only stops accepting)."""
+
     daemon_threads = True
     allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            with suppress(OSError):  # the client closed it first
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 def _handler_class(emulator: ExtensionEmulator) -> type[BaseHTTPRequestHandler]:
