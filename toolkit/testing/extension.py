@@ -44,6 +44,8 @@ from toolkit.errors import ToolkitError
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from toolkit.testing.embedded_aws import EmbeddedAWS
+
 __all__ = [
     "NOT_READY_MESSAGE",
     "TOKEN_HEADER",
@@ -230,6 +232,9 @@ class ExtensionEmulator:
         }
         self.faults = faults or Faults()
         self.request_log = request_log
+        #: The embedded AWS behind the emulator when toolkit started one for it (the
+        #: ``extension_emulator`` fixture does): seed it with ``put_parameter`` / ``create_secret``.
+        self.aws: EmbeddedAWS | None = None
         self._cache = _Cache(size if self.cache_enabled else 0, clock)
         self._upstream = threading.BoundedSemaphore(self.max_connections)
         self._clients: dict[str, Any] = {}
