@@ -87,8 +87,8 @@ def _parser() -> argparse.ArgumentParser:
         "--aws",
         choices=("embedded", "real"),
         help="embedded: moto's AWS on 127.0.0.1 for the run, nothing leaves the machine; real: "
-        "the AWS your shell's credentials reach (default: embedded when --table is given, "
-        "else real)",
+        "the AWS your shell's credentials reach (default: embedded when --table, --parameter or "
+        "--secret is given, else real)",
     )
     invoke.add_argument(
         "--table",
@@ -99,6 +99,20 @@ def _parser() -> argparse.ArgumentParser:
         help="create this DynamoDB table (string keys, PK default id) in the embedded AWS "
         "before the first invocation; repeatable",
     )
+    invoke.add_argument(
+        "--extension",
+        action="store_true",
+        help="run the Parameters and Secrets extension beside the handler, in front of the "
+        "same AWS (toolkit extension serve)",
+    )
+    invoke.add_argument(
+        "--extension-port",
+        type=_bounded(0, 65535),
+        metavar="PORT",
+        help="the extension's port; 0 lets the OS choose "
+        "(default PARAMETERS_SECRETS_EXTENSION_HTTP_PORT or 2773)",
+    )
+    _seed_options(invoke)
     invoke.add_argument(
         "--trace",
         action="store_true",
@@ -156,14 +170,16 @@ def _seed_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="create an SSM String parameter in the embedded AWS (repeatable)",
+        help="create an SSM String parameter in the embedded AWS (repeatable; implies "
+        "embedded AWS)",
     )
     parser.add_argument(
         "--secret",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="create a Secrets Manager secret in the embedded AWS (repeatable)",
+        help="create a Secrets Manager secret in the embedded AWS (repeatable; implies "
+        "embedded AWS)",
     )
 
 
@@ -194,6 +210,7 @@ def _table_spec(text: str) -> Any:
 
 
 def _run_invoke(args: argparse.Namespace) -> int:
+    from toolkit.cli.extension import parse_assignment
     from toolkit.cli.invoke import InvokeOptions, invoke
 
     options = InvokeOptions(
@@ -209,6 +226,10 @@ def _run_invoke(args: argparse.Namespace) -> int:
         color=args.color,
         aws=args.aws,
         tables=tuple(args.table),
+        extension=args.extension,
+        extension_port=args.extension_port,
+        parameters=tuple(parse_assignment("--parameter", each) for each in args.parameter),
+        secrets=tuple(parse_assignment("--secret", each) for each in args.secret),
     )
     return invoke(options)
 

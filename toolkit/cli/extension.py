@@ -11,16 +11,26 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from toolkit import config
 from toolkit.cli.errors import CliError
 from toolkit.testing.extension import ExtensionEmulator
 
-__all__ = ["SeedError", "ServeOptions", "parse_assignment", "running_extension", "serve"]
+if TYPE_CHECKING:
+    from toolkit.testing.embedded_aws import EmbeddedAWS, TableSpec
+
+__all__ = [
+    "SeedError",
+    "ServeOptions",
+    "parse_assignment",
+    "seeded_embedded_aws",
+    "serve",
+    "start_emulator",
+]
 
 
 class SeedError(CliError):
@@ -49,55 +59,55 @@ def parse_assignment(option: str, text: str) -> tuple[str, str]:
     return name, value
 
 
-@contextmanager
-def running_extension(
+def start_emulator(
+    stack: ExitStack,
     *,
     port: int,
     endpoint_url: str | None,
     region: str,
-    parameters: Sequence[tuple[str, str]] = (),
-    secrets: Sequence[tuple[str, str]] = (),
     token: str | None = None,
     request_log: TextIO | None = None,
-) -> Iterator[tuple[ExtensionEmulator, str]]:
-    """The emulator on ``port``, backed by ``endpoint_url`` or, without one, by an embedded AWS
-    started for the block and seeded with ``parameters`` and ``secrets``. Yields the emulator
-    and a description of its backing store."""
-    with ExitStack() as stack:
-        if endpoint_url is None:
-            from toolkit.testing.embedded_aws import EmbeddedAWS, EmbeddedAWSError
+) -> ExtensionEmulator:
+    """The emulator on ``port`` in front of ``endpoint_url`` (boto3's own resolution when
+    ``None``), running until ``stack`` closes. Its settings come from the extension's variables
+    in the environment at this point; at ``PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL=debug`` it
+    writes one line per request to ``request_log``."""
+    log = None
+    if request_log is not None and config.EXTENSION_LOG_LEVEL.read() == "debug":
+        stream = request_log
 
-            aws = stack.enter_context(EmbeddedAWS(region=region))
-            try:
-                aws.seed(parameters=dict(parameters), secrets=dict(secrets))
-            except EmbeddedAWSError as error:
-                raise SeedError(str(error)) from None
-            backend, backing = aws.endpoint_url, f"the embedded AWS at {aws.endpoint_url}"
-            # The emulator's clients take the embedded AWS's dummy credentials, not the user's.
-            stack.enter_context(aws.applied())
-        else:
-            if parameters or secrets:
-                raise SeedError(
-                    "--parameter and --secret seed the embedded AWS; with --endpoint-url, create "
-                    "them in that AWS instead"
-                )
-            backend, backing = endpoint_url, endpoint_url
-        log = None
-        if request_log is not None and config.EXTENSION_LOG_LEVEL.read() == "debug":
-            stream = request_log
+        def log(line: str) -> None:
+            stream.write(f"[toolkit extension] {line}\n")
+            stream.flush()
 
-            def log(line: str) -> None:
-                stream.write(f"[toolkit extension] {line}\n")
-                stream.flush()
+    try:
+        emulator = ExtensionEmulator(
+            endpoint_url=endpoint_url, port=port, region=region, token=token, request_log=log
+        )
+    except OSError as error:
+        raise CliError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}") from None
+    return stack.enter_context(emulator.prepare())
 
-        try:
-            emulator = ExtensionEmulator(
-                endpoint_url=backend, port=port, region=region, token=token, request_log=log
-            )
-        except OSError as error:
-            raise CliError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}") from None
-        stack.enter_context(emulator)
-        yield emulator, backing
+
+def seeded_embedded_aws(
+    stack: ExitStack,
+    *,
+    region: str,
+    tables: Sequence[TableSpec] = (),
+    parameters: Sequence[tuple[str, str]] = (),
+    secrets: Sequence[tuple[str, str]] = (),
+) -> EmbeddedAWS:
+    """An embedded AWS until ``stack`` closes, seeded, with the process environment pointing
+    at it (so the emulator's clients and the handler's take its dummy credentials)."""
+    from toolkit.testing.embedded_aws import EmbeddedAWS, EmbeddedAWSError
+
+    try:
+        aws = stack.enter_context(EmbeddedAWS(region=region))
+        aws.seed(tables=tuple(tables), parameters=dict(parameters), secrets=dict(secrets))
+    except EmbeddedAWSError as error:
+        raise SeedError(f"embedded AWS: {error}") from None
+    stack.enter_context(aws.applied())
+    return aws
 
 
 def serve(options: ServeOptions, *, stop: threading.Event | None = None) -> int:
@@ -106,15 +116,26 @@ def serve(options: ServeOptions, *, stop: threading.Event | None = None) -> int:
     caller_token = config.SESSION_TOKEN.read()  # read before the embedded AWS sets its own
     stop = stop or threading.Event()
     err = sys.stderr
-    with running_extension(
-        port=options.port,
-        endpoint_url=options.endpoint_url,
-        region=options.region,
-        parameters=options.parameters,
-        secrets=options.secrets,
-        token=caller_token,
-        request_log=err,
-    ) as (emulator, backing):
+    with ExitStack() as stack:
+        endpoint_url, backing = options.endpoint_url, options.endpoint_url
+        if endpoint_url is None:
+            aws = seeded_embedded_aws(
+                stack, region=options.region, parameters=options.parameters, secrets=options.secrets
+            )
+            endpoint_url, backing = aws.endpoint_url, f"the embedded AWS at {aws.endpoint_url}"
+        elif options.parameters or options.secrets:
+            raise SeedError(
+                "--parameter and --secret seed the embedded AWS; with --endpoint-url, create "
+                "them in that AWS instead"
+            )
+        emulator = start_emulator(
+            stack,
+            port=options.port,
+            endpoint_url=endpoint_url,
+            region=options.region,
+            token=caller_token,
+            request_log=err,
+        )
         shown = "(your AWS_SESSION_TOKEN)" if caller_token else emulator.token
         err.write(
             f"toolkit extension: serving on {emulator.url}, backed by {backing}\n"

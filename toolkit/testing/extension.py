@@ -300,6 +300,14 @@ class ExtensionEmulator:
         """Calls made to SSM / Secrets Manager so far: a cache hit makes none."""
         return self._upstream_calls
 
+    def prepare(self) -> ExtensionEmulator:
+        """Build the SSM and Secrets Manager clients now: importing boto3 and making a client
+        takes a few hundred ms, which the real extension spends in its INIT phase rather than
+        in the function's first request."""
+        for service in self._timeouts:
+            self._client(service)
+        return self
+
     def clear_cache(self) -> None:
         self._cache.clear()
 
