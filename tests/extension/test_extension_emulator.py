@@ -510,3 +510,17 @@ def test_kept_alive_requests_do_not_stall(
     assert elapsed < 0.75, f"20 kept-alive requests took {elapsed:.3f} s"
     assert emulator.requests == 21
     assert emulator.region == REGION
+
+
+def test_stopping_closes_kept_alive_connections(aws: str) -> None:
+    emulator = ExtensionEmulator(endpoint_url=aws, token=TOKEN).start()
+    connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+    for _ in range(2):
+        connection.request("GET", "/secretsmanager/get", headers={TOKEN_HEADER: TOKEN})
+        connection.getresponse().read()
+    emulator.stop()
+    with pytest.raises((ConnectionError, http.client.HTTPException)):
+        connection.request("GET", "/secretsmanager/get", headers={TOKEN_HEADER: TOKEN})
+        connection.getresponse().read()
+    connection.close()
+    assert emulator.requests == 2

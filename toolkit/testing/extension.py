@@ -31,7 +31,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,6 +43,8 @@ from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
     from types import TracebackType
+
+    from toolkit.testing.embedded_aws import EmbeddedAWS
 
 __all__ = [
     "NOT_READY_MESSAGE",
@@ -193,7 +195,8 @@ class ExtensionEmulator:
     ``PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS``, the two ``*_TIMEOUT_MILLIS``). ``port=0``
     lets the OS choose a free port; ``token`` defaults to ``AWS_SESSION_TOKEN`` when it is set
     (as in Lambda, so real credentials keep working) or a random one. ``clock`` is the
-    monotonic clock the cache expires on.
+    monotonic clock the cache expires on. ``request_log`` receives one line per request
+    (method, path and query, status): names and ids, never a value or the token.
     """
 
     def __init__(
@@ -210,6 +213,7 @@ class ExtensionEmulator:
         max_connections: int | None = None,
         faults: Faults | None = None,
         clock: Callable[[], float] = time.monotonic,
+        request_log: Callable[[str], None] | None = None,
     ) -> None:
         self.endpoint_url = endpoint_url
         self.region = region or config.REGION.read() or config.DEFAULT_REGION.read() or "us-east-1"
@@ -227,6 +231,10 @@ class ExtensionEmulator:
             "secretsmanager": config.SECRETS_MANAGER_TIMEOUT_MILLIS.read() / 1000,
         }
         self.faults = faults or Faults()
+        self.request_log = request_log
+        #: The embedded AWS behind the emulator when toolkit started one for it (the
+        #: ``extension_emulator`` fixture does): seed it with ``put_parameter`` / ``create_secret``.
+        self.aws: EmbeddedAWS | None = None
         self._cache = _Cache(size if self.cache_enabled else 0, clock)
         self._upstream = threading.BoundedSemaphore(self.max_connections)
         self._clients: dict[str, Any] = {}
@@ -262,10 +270,12 @@ class ExtensionEmulator:
         return self
 
     def stop(self) -> None:
+        """Stop accepting, close the connections being kept alive and release the port."""
         if self._thread is not None:
             self._server.shutdown()
             self._thread.join()
             self._thread = None
+        self._server.close_connections()
         self._server.server_close()
 
     def __enter__(self) -> ExtensionEmulator:
@@ -289,6 +299,14 @@ class ExtensionEmulator:
     def upstream_calls(self) -> int:
         """Calls made to SSM / Secrets Manager so far: a cache hit makes none."""
         return self._upstream_calls
+
+    def prepare(self) -> ExtensionEmulator:
+        """Build the SSM and Secrets Manager clients now: importing boto3 and making a client
+        takes a few hundred ms, which the real extension spends in its INIT phase rather than
+        in the function's first request."""
+        for service in self._timeouts:
+            self._client(service)
+        return self
 
     def clear_cache(self) -> None:
         self._cache.clear()
@@ -433,8 +451,33 @@ class ExtensionEmulator:
 
 
 class _Server(ThreadingHTTPServer):
+    """Keeps the connections it is serving, so that stopping closes kept-alive ones too, as
+    the extension's sockets go away with it (``shutdown()`` alone only stops accepting)."""
+
     daemon_threads = True
     allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            with suppress(OSError):  # the client closed it first
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 def _handler_class(emulator: ExtensionEmulator) -> type[BaseHTTPRequestHandler]:
@@ -462,6 +505,8 @@ def _handler_class(emulator: ExtensionEmulator) -> type[BaseHTTPRequestHandler]:
                 f"Date: {self.date_time_string()}\r\n\r\n"
             )
             self.wfile.write(head.encode("latin-1") + answer.body)  # one send per response
+            if emulator.request_log is not None:
+                emulator.request_log(f"{self.command} {self.path} {answer.status}")
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
