@@ -195,3 +195,27 @@ print(json.dumps([values, [m for m in ("boto3", "botocore") if m in sys.modules]
     values, heavy = json.loads(result.stdout.strip().splitlines()[-1])
     assert values == ["cold-value", "cold-secret"]
     assert heavy == []
+
+
+def test_a_hung_extension_fails_the_call_before_the_deadline(extension, ssm, unique):
+    """The wait for an answer is bounded by the invocation's remaining time (minus a reserve),
+    so a hung extension becomes a GetParameterError the handler can report, not a timeout."""
+    import time
+
+    ssm.put_parameter(Name=f"{unique}/slow", Value="v", Type="String")
+    provider = SSMProvider(transport="extension")
+    outcome = []
+
+    @parameters.inject(config={"slow": f"{unique}/slow"})
+    def handler(event, context):
+        return "unreachable"
+
+    with extension.injected(Faults(delay=3.0)):
+        start = time.monotonic()
+        with pytest.raises(GetParameterError) as caught:
+            handler({}, lambda_context(timeout_ms=600))
+        outcome.append(time.monotonic() - start)
+    assert caught.value.transient and caught.value.key == "slow"
+    assert "TimeoutError" in str(caught.value)
+    assert outcome[0] < 2.5  # the 3 s delay was not waited out
+    assert provider.get(f"{unique}/slow") == "v"  # a new connection afterwards

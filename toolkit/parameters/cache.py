@@ -10,6 +10,7 @@ limit.
 
 from __future__ import annotations
 
+import threading
 from time import monotonic
 
 from toolkit._typing import TYPE_CHECKING
@@ -33,13 +34,14 @@ class Cache(dict):  # type: ignore[type-arg]
     builtin, no Python call) and ``monotonic() < entry[1]``; writes go through :meth:`put`,
     which keeps the bound."""
 
-    __slots__ = ("size",)
+    __slots__ = ("_lock", "size")
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         super().__init__()
         if size < 1:
             raise ValueError(f"a cache holds at least 1 entry, not {size}")
         self.size = size
+        self._lock = threading.Lock()  # writers only: an eviction iterates over the entries
 
     def value(self, key: Hashable) -> Any:
         """The value stored under ``key`` if it has not expired, else :data:`MISSING`."""
@@ -52,10 +54,11 @@ class Cache(dict):  # type: ignore[type-arg]
         """Keep ``value`` for ``max_age`` seconds (nothing is kept for ``max_age <= 0``)."""
         if max_age <= 0:
             return
-        self.pop(key, None)  # re-inserted last: the newest entry
-        if len(self) >= self.size:
-            self._evict()
-        self[key] = (value, monotonic() + max_age)
+        with self._lock:
+            self.pop(key, None)  # re-inserted last: the newest entry
+            if len(self) >= self.size:
+                self._evict()
+            self[key] = (value, monotonic() + max_age)
 
     def _evict(self) -> None:
         """Drop the expired entries, or the oldest one if none has expired."""
@@ -68,8 +71,9 @@ class Cache(dict):  # type: ignore[type-arg]
 
     def discard(self, match: Callable[[Hashable], bool]) -> None:
         """Drop every entry whose key ``match`` accepts (a parameter just written)."""
-        for key in [key for key in self if match(key)]:
-            del self[key]
+        with self._lock:
+            for key in [key for key in self if match(key)]:
+                del self[key]
 
     def __repr__(self) -> str:
         return f"Cache({len(self)}/{self.size} entries)"  # never the values

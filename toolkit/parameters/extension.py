@@ -17,8 +17,9 @@ from __future__ import annotations
 import threading
 
 from toolkit import config
+from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING
-from toolkit.parameters.transport import FetchError, Parameter
+from toolkit.parameters.transport import RESERVE_MS, FetchError, Parameter
 
 if TYPE_CHECKING:
     from http.client import HTTPConnection
@@ -102,7 +103,7 @@ class ExtensionTransport:
         target = f"{path}?{urlencode([(k, _text(v)) for k, v in query])}"
         headers = {TOKEN_HEADER: token}
         with self._lock:
-            status, data = self._request(target, headers)
+            status, data = self._request(target, headers, _read_timeout())
         if status != 200:
             raise _failure(status, data)
         import json
@@ -112,15 +113,18 @@ class ExtensionTransport:
         except ValueError:
             raise FetchError("the extension's answer is not JSON", status=status) from None
 
-    def _request(self, target: str, headers: dict[str, str]) -> tuple[int, bytes]:
+    def _request(self, target: str, headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
         """One GET on the kept connection (under the lock); opened if there is none, and
-        reopened once if the extension had closed it."""
+        reopened once if the extension had closed it. Anything else raised on the way (the
+        deadline, say) drops the connection, which may hold half an answer."""
         import http.client
 
         reused = self._connection is not None
         for attempt in (1, 2):
             try:
                 connection = self._connect()
+                if connection.sock is not None:
+                    connection.sock.settimeout(timeout)
                 connection.request("GET", target, headers=headers)
                 response = connection.getresponse()
                 data = response.read()
@@ -141,6 +145,9 @@ class ExtensionTransport:
                     f"the request to the extension failed ({type(error).__name__})",
                     transient=True,
                 ) from None
+            except BaseException:
+                self._drop()
+                raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _connect(self) -> HTTPConnection:
@@ -154,7 +161,6 @@ class ExtensionTransport:
         connection.connect()
         sock = connection.sock
         if sock is not None:
-            sock.settimeout(READ_TIMEOUT)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._connection = connection
         return connection
@@ -163,6 +169,16 @@ class ExtensionTransport:
         connection, self._connection = self._connection, None
         if connection is not None:
             connection.close()
+
+
+def _read_timeout() -> float:
+    """How long to wait for an answer: :data:`READ_TIMEOUT`, or less when the invocation has
+    less time left (so a hung extension fails the call before Lambda stops the function)."""
+    invocation = _context.current()
+    remaining = invocation.remaining_ms() if invocation is not None else None
+    if remaining is None:
+        return READ_TIMEOUT
+    return max(0.05, min(READ_TIMEOUT, (remaining - RESERVE_MS) / 1000))
 
 
 def _text(value: object) -> str:
