@@ -106,3 +106,32 @@ def test_inject_composes_with_other_middlewares(ssm, unique):
         return parameters.injected()["cfg"]
 
     assert handler({}, lambda_context()) == {"flag": True}
+
+
+def test_injected_is_a_read_only_mapping(ssm, unique):
+    ssm.put_parameter(Name=f"{unique}/a", Value="1", Type="String")
+    seen = {}
+
+    @parameters.inject(config={"a": f"{unique}/a"})
+    def handler(event, context):
+        values = parameters.injected()
+        seen.update(
+            contains="a" in values and "b" not in values,
+            length=len(values),
+            names=list(values),
+            keys=list(values.keys()),
+            get=(values.get("a"), values.get("b", "default")),
+        )
+        with pytest.raises(AttributeError, match="nothing was injected as 'b'"):
+            values.b
+        with pytest.raises(TypeError):
+            values["a"] = "2"
+
+    handler({}, lambda_context())
+    assert seen == {
+        "contains": True,
+        "length": 1,
+        "names": ["a"],
+        "keys": ["a"],
+        "get": ("1", "default"),
+    }
