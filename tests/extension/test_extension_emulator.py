@@ -524,3 +524,18 @@ def test_stopping_closes_kept_alive_connections(aws: str) -> None:
         connection.getresponse().read()
     connection.close()
     assert emulator.requests == 2
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [("ssm_ttl", 301), ("secrets_ttl", -1), ("cache_size", 1001), ("max_connections", 0)],
+)
+def test_bad_explicit_settings_are_refused_naming_them(argument: str, value: int) -> None:
+    with pytest.raises(ExtensionEmulatorError, match=f"{argument}={value}"):
+        ExtensionEmulator(token=TOKEN, **{argument: value})
+
+
+def test_the_answer_repr_never_shows_a_value(emulator: ExtensionEmulator, aws: str) -> None:
+    from toolkit.testing.extension import _json
+
+    assert "hunter2" not in repr(_json({"SecretString": "hunter2"}))
