@@ -539,3 +539,25 @@ def test_the_answer_repr_never_shows_a_value(emulator: ExtensionEmulator, aws: s
     from toolkit.testing.extension import _json
 
     assert "hunter2" not in repr(_json({"SecretString": "hunter2"}))
+
+
+def test_the_timeout_variable_bounds_a_request_to_aws(
+    monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    """A backend that accepts the connection and never answers: the extension gives up after
+    SSM_PARAMETER_STORE_TIMEOUT_MILLIS and answers 502 instead of hanging."""
+    import socket
+
+    use_fake_credentials(monkeypatch.setenv)
+    monkeypatch.setenv("SSM_PARAMETER_STORE_TIMEOUT_MILLIS", "300")
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        with ExtensionEmulator(endpoint_url=endpoint, token=TOKEN, clock=clock) as emulator:
+            started = time.monotonic()
+            status, _, body = get(emulator, parameter_url("/never"))
+            elapsed = time.monotonic() - started
+    assert status == 502
+    assert "ssm could not be reached" in body
+    assert elapsed < 30  # botocore's default would be 60 s
