@@ -524,3 +524,102 @@ def test_stopping_closes_kept_alive_connections(aws: str) -> None:
         connection.getresponse().read()
     connection.close()
     assert emulator.requests == 2
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [("ssm_ttl", 301), ("secrets_ttl", -1), ("cache_size", 1001), ("max_connections", 0)],
+)
+def test_bad_explicit_settings_are_refused_naming_them(argument: str, value: int) -> None:
+    with pytest.raises(ExtensionEmulatorError, match=f"{argument}={value}"):
+        ExtensionEmulator(token=TOKEN, **{argument: value})
+
+
+def test_the_answer_repr_never_shows_a_value(emulator: ExtensionEmulator, aws: str) -> None:
+    from toolkit.testing.extension import _json
+
+    assert "hunter2" not in repr(_json({"SecretString": "hunter2"}))
+
+
+def test_the_timeout_variable_bounds_a_request_to_aws(
+    monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    """A backend that accepts the connection and never answers: the extension gives up after
+    SSM_PARAMETER_STORE_TIMEOUT_MILLIS and answers 502 instead of hanging."""
+    import socket
+
+    use_fake_credentials(monkeypatch.setenv)
+    monkeypatch.setenv("SSM_PARAMETER_STORE_TIMEOUT_MILLIS", "300")
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        with ExtensionEmulator(endpoint_url=endpoint, token=TOKEN, clock=clock) as emulator:
+            started = time.monotonic()
+            status, _, body = get(emulator, parameter_url("/never"))
+            elapsed = time.monotonic() - started
+    assert status == 502
+    assert "ssm could not be reached" in body
+    assert elapsed < 30  # botocore's default would be 60 s
+
+
+def test_max_connections_bounds_concurrent_requests_to_aws(
+    monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    """A slow SSM on loopback that counts requests in flight: six clients at once, at most
+    PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS of them reach it together."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    use_fake_credentials(monkeypatch.setenv)
+    monkeypatch.setenv("PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS", "2")
+    lock = threading.Lock()
+    inflight = {"now": 0, "most": 0}
+
+    class SlowSSM(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            return
+
+        def do_POST(self) -> None:
+            request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            with lock:
+                inflight["now"] += 1
+                inflight["most"] = max(inflight["most"], inflight["now"])
+            time.sleep(0.3)
+            with lock:
+                inflight["now"] -= 1
+            body = json.dumps(
+                {"Parameter": {"Name": request["Name"], "Type": "String", "Value": "v"}}
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    ssm = ThreadingHTTPServer(("127.0.0.1", 0), SlowSSM)
+    ssm.daemon_threads = True
+    threading.Thread(target=ssm.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{ssm.server_address[1]}"
+        with ExtensionEmulator(endpoint_url=endpoint, token=TOKEN, clock=clock) as emulator:
+            emulator.prepare()
+            statuses: list[int] = []
+            clients = [
+                threading.Thread(
+                    target=lambda n=n: statuses.append(get(emulator, parameter_url(f"/p{n}"))[0])
+                )
+                for n in range(6)
+            ]
+            for each in clients:
+                each.start()
+            for each in clients:
+                each.join(timeout=60)
+    finally:
+        ssm.shutdown()
+        ssm.server_close()
+    assert statuses == [200] * 6
+    assert inflight["most"] <= 2
+    assert emulator.upstream_calls == 6

@@ -31,6 +31,7 @@ from toolkit.cli.errors import CliError, HandlerSpecError
 from toolkit.cli.events import read_event_text
 from toolkit.cli.handler import HandlerSpec, load_handler, parse_spec
 from toolkit.cli.output import LogStream, renderer
+from toolkit.config import environ
 from toolkit.testing.context import lambda_context, log_stream_name
 from toolkit.testing.embedded_aws import EmbeddedAWS, TableSpec
 from toolkit.trace_header import new_trace_header
@@ -428,7 +429,7 @@ def extension_beside(
         region=options.region,
         request_log=err,
     )
-    stack.enter_context(config.environ(emulator.environment()))
+    stack.enter_context(environ(emulator.environment()))
     backing = "the embedded AWS" if aws is not None else "your AWS"
     err.write(f"EXTENSION {emulator.url} ({backing})\n")
     if not had_token:

@@ -32,7 +32,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -96,7 +96,7 @@ class Faults:
 @dataclass(frozen=True)
 class _Answer:
     status: int
-    body: bytes
+    body: bytes = field(repr=False)  # a parameter's or a secret's value
     content_type: str = "text/plain; charset=utf-8"
 
 
@@ -230,6 +230,11 @@ class ExtensionEmulator:
             "ssm": config.SSM_PARAMETER_STORE_TIMEOUT_MILLIS.read() / 1000,
             "secretsmanager": config.SECRETS_MANAGER_TIMEOUT_MILLIS.read() / 1000,
         }
+        _check_range("port", port, 0, 65535)
+        _check_range("ssm_ttl", self.ssm_ttl, 0, 300)
+        _check_range("secrets_ttl", self.secrets_ttl, 0, 300)
+        _check_range("cache_size", size, 0, 1000)
+        _check_range("max_connections", self.max_connections, 1, None)
         self.faults = faults or Faults()
         self.request_log = request_log
         #: The embedded AWS behind the emulator when toolkit started one for it (the
@@ -264,7 +269,10 @@ class ExtensionEmulator:
     def start(self) -> ExtensionEmulator:
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="extension-emulator", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},  # stop() returns within 50 ms, not 500
+                name="extension-emulator",
+                daemon=True,
             )
             self._thread.start()
         return self
@@ -448,6 +456,13 @@ class ExtensionEmulator:
                 )
                 self._clients[service] = client
             return client
+
+
+def _check_range(name: str, value: int, low: int, high: int | None) -> None:
+    """The extension's own bounds for its settings (its variables are checked by config)."""
+    if value < low or (high is not None and value > high):
+        bounds = f"from {low} to {high}" if high is not None else f">= {low}"
+        raise ExtensionEmulatorError(f"ExtensionEmulator({name}={value!r}): must be {bounds}")
 
 
 class _Server(ThreadingHTTPServer):

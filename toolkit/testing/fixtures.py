@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from toolkit import config
+from toolkit.config import environ
 from toolkit.testing.embedded_aws import EmbeddedAWS
 from toolkit.testing.extension import ExtensionEmulator
 
@@ -36,7 +36,7 @@ def extension_emulator() -> Iterator[ExtensionEmulator]:
         EmbeddedAWS() as aws,
         aws.applied(),
         ExtensionEmulator(endpoint_url=aws.endpoint_url) as emulator,
-        config.environ(emulator.environment()),
+        environ(emulator.environment()),
     ):
         emulator.aws = aws
         yield emulator
