@@ -213,3 +213,34 @@ def test_providers_take_powertools_arguments(ssm, unique, aws):
         SSMProvider(transport="carrier-pigeon")
     with pytest.raises(ConfigurationError, match="max_age"):
         SSMProvider(max_age=-1)
+
+
+def test_by_name_through_the_sdk_batches_ten_names_a_call(ssm, unique):
+    """As Powertools does: GetParameters for up to 10 names (grouped by decryption), not one
+    GetParameter per name. Counted with botocore's own event hooks on the real client."""
+    names = [f"{unique}/n{index:02d}" for index in range(12)]
+    for name in names:
+        ssm.put_parameter(Name=name, Value=f"value-{name[-2:]}", Type="String")
+    ssm.put_parameter(Name=f"{unique}/sec", Value="s3cure-batch", Type="SecureString")
+    ssm.put_parameter(Name=f"{unique}/cfg", Value='{"on": true}', Type="String")
+    provider = SSMProvider(transport="sdk")
+    calls: list[str] = []
+    provider.client.meta.events.register(
+        "before-call.ssm", lambda model, **_: calls.append(model.name)
+    )
+    request = dict.fromkeys(names)
+    request[f"{unique}/sec"] = {"decrypt": True}
+    request[f"{unique}/cfg"] = {"transform": "json"}
+    request[f"{unique}/missing"] = None
+    values = provider.get_parameters_by_name(request, raise_on_error=False)
+    assert values[names[0]] == "value-00" and values[names[11]] == "value-11"
+    assert values[f"{unique}/sec"] == "s3cure-batch"
+    assert values[f"{unique}/cfg"] == {"on": True}
+    assert values["_errors"] == [f"{unique}/missing"]
+    assert sorted(calls) == ["GetParameters"] * 3  # 14 plain names in 2 calls, 1 decrypted
+    calls.clear()
+    again = provider.get_parameters_by_name(dict.fromkeys(names))
+    assert again == {name: f"value-{name[-2:]}" for name in names} and calls == []  # cached
+    with pytest.raises(GetParameterError) as caught:
+        provider.get_parameters_by_name({f"{unique}/missing": None})
+    assert caught.value.code == "ParameterNotFound" and caught.value.transport == "sdk"

@@ -254,19 +254,84 @@ class SSMProvider(_Provider):
             )
         values: dict[str, Any] = {}
         errors: list[str] = []
+        batch: dict[str, tuple[Any, ...]] = {}  # name -> cache key, for GetParameters
         for name, overrides in parameters.items():
             options: dict[str, Any] = {"transform": transform, "decrypt": decrypt}
             options["max_age"] = max_age
             options.update(overrides or {})
+            if self._batches(options):
+                key = self._key(name, options)
+                entry = self._cache.get(key) if options["max_age"] != 0 else None
+                if entry is not None and monotonic() < entry[1]:
+                    values[name] = entry[0]
+                else:
+                    batch[name] = key
+                continue
             try:
                 values[name] = self.get(name, **options)
             except GetParameterError:
                 if raise_on_error:
                     raise
                 errors.append(name)
+        for names, keys in _chunks(batch):
+            self._get_batch(names, keys, parameters, max_age, values, errors, raise_on_error)
         if not raise_on_error:
             values[_ERRORS_KEY] = errors
         return values
+
+    def _batches(self, options: dict[str, Any]) -> bool:
+        """Whether a name of ``get_parameters_by_name`` goes into a GetParameters batch: when
+        this provider fetches through the SDK (10 names a call, as Powertools does), and the
+        name asks for no particular version or label; through the extension each name is a
+        loopback call of its own."""
+        sdk = self.transport == "sdk" or (self.transport == "auto" and select.settled() == "sdk")
+        plain = not (options.get("version") or options.get("label") or options.get("force_fetch"))
+        return sdk and plain and options.keys() <= _BATCH_OPTIONS
+
+    def _key(self, name: str, options: dict[str, Any]) -> tuple[Any, ...]:
+        decrypt = options["decrypt"]
+        transform = options["transform"]
+        check(transform)
+        return (name, self.decrypt if decrypt is None else decrypt, None, None, transform)
+
+    def _get_batch(  # noqa: PLR0917 - private; the caller's accumulators
+        self,
+        names: list[str],
+        keys: list[tuple[Any, ...]],
+        parameters: dict[str, Any],
+        max_age: float | None,
+        values: dict[str, Any],
+        errors: list[str],
+        raise_on_error: bool,
+    ) -> None:
+        """One GetParameters call for ``names`` (same decryption), results cached per name."""
+        decrypt = keys[0][1]
+        try:
+            found, invalid = self._sdk_call(
+                names[0], lambda sdk: sdk.get_parameters(names, decrypt=decrypt)
+            )
+        except GetParameterError:
+            if raise_on_error:
+                raise
+            errors.extend(names)
+            return
+        for name in invalid:
+            if raise_on_error:
+                raise GetParameterError(
+                    name, "not found", transport="sdk", code="ParameterNotFound"
+                )
+            errors.append(name)
+        for name, key in zip(names, keys, strict=True):
+            parameter = found.get(name)
+            if parameter is None:
+                continue
+            if parameter.type == "SecureString":
+                redaction.register(parameter.value)
+            value = apply_transform(name, parameter.value, key[4])
+            overrides = parameters[name] or {}
+            age = overrides.get("max_age", max_age)
+            self._cache.put(key, value, self.max_age if age is None else check_max_age(age))
+            values[name] = value
 
     def set(
         self,
@@ -301,6 +366,25 @@ class SSMProvider(_Provider):
             redaction.register(options["Value"])
         self._cache.discard(lambda key: _about(key, name))
         return answer
+
+
+_BATCH_OPTIONS = frozenset({"transform", "decrypt", "max_age"})
+_BATCH_SIZE = 10  # names per GetParameters call (its limit)
+
+
+def _chunks(
+    batch: dict[str, tuple[Any, ...]],
+) -> list[tuple[list[str], list[tuple[Any, ...]]]]:
+    """The names of ``batch`` grouped by decryption, in GetParameters-sized chunks."""
+    groups: dict[bool, list[tuple[str, tuple[Any, ...]]]] = {}
+    for name, key in batch.items():
+        groups.setdefault(key[1], []).append((name, key))
+    chunks = []
+    for items in groups.values():
+        for start in range(0, len(items), _BATCH_SIZE):
+            part = items[start : start + _BATCH_SIZE]
+            chunks.append(([name for name, _ in part], [key for _, key in part]))
+    return chunks
 
 
 def _about(key: object, name: str) -> bool:

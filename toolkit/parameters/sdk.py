@@ -127,6 +127,20 @@ class SdkTransport:
 
         return iter(self.call(pages))
 
+    def get_parameters(
+        self, names: list[str], *, decrypt: bool
+    ) -> tuple[dict[str, Parameter], list[str]]:
+        """Up to 10 parameters in one GetParameters call: those found (by name), and the
+        names SSM calls invalid (missing)."""
+        answer = self.call(
+            lambda client: client.get_parameters(Names=names, WithDecryption=decrypt)
+        )
+        found = {
+            item["Name"]: Parameter(item["Value"], item.get("Type", "String"))
+            for item in answer.get("Parameters", ())
+        }
+        return found, list(answer.get("InvalidParameters", ()))
+
     def call(self, operation: Callable[[Any], T]) -> T:
         """``operation(client)``, with botocore's errors turned into :class:`FetchError`."""
         from botocore.exceptions import BotoCoreError, ClientError

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
 
-__all__ = ["MODES", "extension", "fetch", "reset"]
+__all__ = ["MODES", "extension", "fetch", "reset", "settled"]
 
 MODES = ("auto", "extension", "sdk")
 
@@ -65,6 +65,11 @@ def fetch(mode: str, sdk: SdkTransport, call: Callable[[Transport], T]) -> tuple
         return _through(sdk, call), sdk
     _settle("extension", transport)
     return value, transport
+
+
+def settled() -> str | None:
+    """What ``auto`` settled on in this process (``"extension"``, ``"sdk"``), if it has."""
+    return _auto
 
 
 def _through(transport: Transport, call: Callable[[Transport], T]) -> T:
