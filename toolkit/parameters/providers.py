@@ -92,32 +92,28 @@ class _Provider:
 
     def _fetch(self, name: str, call: Callable[[Transport], T]) -> T:
         try:
-            value, _ = select.fetch(self.transport, self._sdk, call)
+            return select.fetch(self.transport, self._sdk, call)
         except FetchError as error:
-            raise self._error(
-                name,
-                error.reason,
-                transport=error.transport,
-                status=error.status,
-                code=error.code,
-                transient=error.transient,
-            ) from None
-        return value
+            raise self._failed(name, error) from None
 
     def _sdk_call(self, name: str, call: Callable[[SdkTransport], T]) -> T:
-        """A call only the SDK can make (by path, writes): no extension, same errors."""
+        """A call only the SDK can make (by path, several names, writes): same errors."""
         sdk = self._sdk
         try:
             return retrying(lambda: call(sdk))
         except FetchError as error:
-            raise self._error(
-                name,
-                error.reason,
-                transport="sdk",
-                status=error.status,
-                code=error.code,
-                transient=error.transient,
-            ) from None
+            error.transport = sdk.name
+            raise self._failed(name, error) from None
+
+    def _failed(self, name: str, error: FetchError) -> GetParameterError:
+        return self._error(
+            name,
+            error.reason,
+            transport=error.transport,
+            status=error.status,
+            code=error.code,
+            transient=error.transient,
+        )
 
 
 def check_max_age(value: Any) -> float:

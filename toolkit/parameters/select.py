@@ -46,15 +46,14 @@ def extension() -> ExtensionTransport:
     return transport
 
 
-def fetch(mode: str, sdk: SdkTransport, call: Callable[[Transport], T]) -> tuple[T, Transport]:
-    """``call(transport)`` through the transport ``mode`` selects, with retries; the value and
-    the transport that served it. A failure is the last :class:`FetchError`, naming the
-    transport that failed."""
+def fetch(mode: str, sdk: SdkTransport, call: Callable[[Transport], T]) -> T:
+    """``call(transport)`` through the transport ``mode`` selects, with retries. A failure is
+    the last :class:`FetchError`, naming the transport that failed."""
     if mode == "sdk" or (mode == "auto" and _auto == "sdk"):
-        return _through(sdk, call), sdk
+        return _through(sdk, call)
     transport = extension()
     if mode == "extension" or _auto == "extension":
-        return _through(transport, call), transport
+        return _through(transport, call)
     try:
         value = _through(transport, call)
     except FetchError as error:
@@ -62,9 +61,9 @@ def fetch(mode: str, sdk: SdkTransport, call: Callable[[Transport], T]) -> tuple
             _settle("extension", transport)  # it answered, if with an error
             raise
         _settle("sdk", transport, error.reason)
-        return _through(sdk, call), sdk
+        return _through(sdk, call)
     _settle("extension", transport)
-    return value, transport
+    return value
 
 
 def settled() -> str | None:
