@@ -20,8 +20,8 @@ _EXPORTS: dict[str, str] = {
     "get_secret": "toolkit.parameters.functions",
     "set_parameter": "toolkit.parameters.functions",
     "clear_caches": "toolkit.parameters.functions",
-    "SSMProvider": "toolkit.parameters.providers",
-    "SecretsProvider": "toolkit.parameters.providers",
+    "SSMProvider": "toolkit.parameters.ssm",
+    "SecretsProvider": "toolkit.parameters.secretsmanager",
     "inject": "toolkit.parameters.injection",
     "injected": "toolkit.parameters.injection",
     "Injected": "toolkit.parameters.injection",
@@ -71,7 +71,8 @@ if TYPE_CHECKING:
         set_parameter,
     )
     from toolkit.parameters.injection import Injected, inject, injected
-    from toolkit.parameters.providers import SecretsProvider, SSMProvider
+    from toolkit.parameters.secretsmanager import SecretsProvider
+    from toolkit.parameters.ssm import SSMProvider
 
 
 __getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

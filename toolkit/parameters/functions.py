@@ -6,7 +6,8 @@ import)."""
 from __future__ import annotations
 
 from toolkit._typing import TYPE_CHECKING
-from toolkit.parameters.providers import SecretsProvider, SSMProvider
+from toolkit.parameters.secretsmanager import SecretsProvider
+from toolkit.parameters.ssm import SSMProvider
 
 if TYPE_CHECKING:
     from typing import Any

@@ -130,7 +130,7 @@ def _check(target: Target, options: dict[str, Any]) -> dict[str, Any]:
     """Decoration time: the names are checked (a mapping of str to str, no key in both), the
     transform known, the max age a number; so a typo fails at import, not at the first
     invocation."""
-    from toolkit.parameters.providers import check_max_age
+    from toolkit.parameters.provider import check_max_age
     from toolkit.parameters.transforms import check
 
     seen: set[str] = set()

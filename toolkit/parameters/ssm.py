@@ -1,10 +1,9 @@
-"""``SSMProvider`` and ``SecretsProvider``: Powertools' providers, over toolkit's transports,
-with a TTL cache in front.
+"""``SSMProvider``: Powertools' SSM Parameter Store provider over toolkit's transports.
 
-A provider reads its settings when it is built (max age, decryption, transport), so a call
-reads no environment; a cache hit is a tuple, a dict look-up and a clock read. A miss goes to
-the transport :mod:`toolkit.parameters.select` picks, is transformed once and cached
-transformed. Secrets and SecureString values are registered for redaction as they arrive.
+A cache hit is a tuple, a dict look-up and a clock read; a miss goes to the transport
+:mod:`toolkit.parameters.select` picks, is transformed once and cached transformed. SecureString
+values are registered for redaction as they arrive. By path and several names at once go
+through the SDK (the extension serves one name per request).
 """
 
 from __future__ import annotations
@@ -15,114 +14,23 @@ from toolkit import config
 from toolkit._typing import TYPE_CHECKING
 from toolkit.errors import ConfigurationError
 from toolkit.parameters import redaction, select
-from toolkit.parameters.cache import MISSING, Cache
-from toolkit.parameters.errors import (
-    GetParameterError,
-    GetSecretError,
-    SetParameterError,
-    UnsupportedOptionError,
-)
-from toolkit.parameters.sdk import SdkTransport
+from toolkit.parameters.cache import MISSING
+from toolkit.parameters.errors import GetParameterError, SetParameterError, UnsupportedOptionError
+from toolkit.parameters.provider import Provider, check_max_age
 from toolkit.parameters.transforms import check, transform_many
 from toolkit.parameters.transforms import transform as apply_transform
-from toolkit.parameters.transport import FetchError, retrying
+from toolkit.parameters.transport import FetchError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any, TypeVar
+    from typing import Any
 
-    from toolkit.parameters.transport import Transport
-
-    T = TypeVar("T")
-
-__all__ = ["SSMProvider", "SecretsProvider"]
+__all__ = ["SSMProvider"]
 
 _ERRORS_KEY = "_errors"
 _PATH = "\0path"  # first item of a path's cache key (no parameter name starts with NUL)
 
 
-class _Provider:
-    """What both providers share: the settings, the cache and the transports."""
-
-    _service = ""
-    _error: type[GetParameterError] = GetParameterError
-
-    def __init__(
-        self,
-        config_: Any = None,
-        boto_config: Any = None,
-        boto3_session: Any = None,
-        boto3_client: Any = None,
-        *,
-        transport: str | None = None,
-        max_age: int | None = None,
-    ) -> None:
-        if config_ is not None and boto_config is not None:
-            raise UnsupportedOptionError(
-                type(self).__name__, ["config"], "pass boto_config only (config is its old name)"
-            )
-        self._sdk = SdkTransport(
-            self._service,
-            client=boto3_client,
-            session=boto3_session,
-            boto_config=boto_config if boto_config is not None else config_,
-        )
-        if transport is None:
-            # An SDK client or session given is a choice of the SDK.
-            explicit_sdk = boto3_client is not None or boto3_session is not None
-            transport = "sdk" if explicit_sdk else config.PARAMETERS_TRANSPORT.read()
-        if transport not in select.MODES:
-            raise ConfigurationError("transport", transport, "auto, extension or sdk")
-        self.transport = transport
-        self.max_age = check_max_age(
-            config.PARAMETERS_MAX_AGE.read() if max_age is None else max_age
-        )
-        self._cache = Cache()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(transport={self.transport!r}, {self._cache!r})"
-
-    @property
-    def client(self) -> Any:
-        """The boto3 client of the SDK transport (made, and boto3 imported, on first use)."""
-        return self._sdk.client
-
-    def clear_cache(self) -> None:
-        self._cache.clear()
-
-    def _fetch(self, name: str, call: Callable[[Transport], T]) -> T:
-        try:
-            return select.fetch(self.transport, self._sdk, call)
-        except FetchError as error:
-            raise self._failed(name, error) from None
-
-    def _sdk_call(self, name: str, call: Callable[[SdkTransport], T]) -> T:
-        """A call only the SDK can make (by path, several names, writes): same errors."""
-        sdk = self._sdk
-        try:
-            return retrying(lambda: call(sdk))
-        except FetchError as error:
-            error.transport = sdk.name
-            raise self._failed(name, error) from None
-
-    def _failed(self, name: str, error: FetchError) -> GetParameterError:
-        return self._error(
-            name,
-            error.reason,
-            transport=error.transport,
-            status=error.status,
-            code=error.code,
-            transient=error.transient,
-        )
-
-
-def check_max_age(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ConfigurationError("max_age", value, "a number of seconds >= 0")
-    return value
-
-
-class SSMProvider(_Provider):
+class SSMProvider(Provider):
     """SSM Parameter Store. ``SSMProvider(boto_config=..., boto3_session=...,
     boto3_client=...)`` as Powertools takes it, plus ``transport`` (``auto``, ``extension``,
     ``sdk``; default ``TOOLKIT_PARAMETERS_TRANSPORT``, or ``sdk`` when a client or session is
@@ -399,69 +307,3 @@ def _relative(name: str, path: str) -> str:
     if name.startswith(path):
         name = name[len(path) :]
     return name.lstrip("/")
-
-
-class SecretsProvider(_Provider):
-    """Secrets Manager. Same construction as :class:`SSMProvider` (without ``decrypt``:
-    secrets are always decrypted)."""
-
-    _service = "secretsmanager"
-    _error = GetSecretError
-
-    def __init__(
-        self,
-        config: Any = None,
-        boto_config: Any = None,
-        boto3_session: Any = None,
-        boto3_client: Any = None,
-        *,
-        transport: str | None = None,
-        max_age: int | None = None,
-    ) -> None:
-        super().__init__(
-            config, boto_config, boto3_session, boto3_client, transport=transport, max_age=max_age
-        )
-
-    def get(
-        self,
-        name: str,
-        max_age: float | None = None,
-        transform: str | None = None,
-        force_fetch: bool = False,
-        *,
-        version_id: str | None = None,
-        version_stage: str | None = None,
-        **sdk_options: Any,
-    ) -> Any:
-        """The value of secret ``name`` (a name or ARN; its ``version_id`` or
-        ``version_stage`` if given): a ``str``, or ``bytes`` for a binary secret,
-        transformed. Powertools' ``VersionId=`` / ``VersionStage=`` are accepted too."""
-        if sdk_options:
-            version_id = sdk_options.pop("VersionId", version_id)
-            version_stage = sdk_options.pop("VersionStage", version_stage)
-        key = (name, version_id, version_stage, transform)
-        if not force_fetch and max_age != 0:  # the hit: a dict look-up and a clock read
-            entry = self._cache.get(key)
-            if entry is not None and monotonic() < entry[1]:
-                return entry[0]
-        if max_age is None:
-            max_age = self.max_age
-        if sdk_options:
-            raise UnsupportedOptionError(
-                "get_secret", list(sdk_options), "use version_id= or version_stage="
-            )
-        return self._load(key, max_age)
-
-    def _load(self, key: tuple[Any, ...], max_age: float) -> Any:
-        """The miss (apart from :meth:`get`, as in :class:`SSMProvider`)."""
-        name, version_id, version_stage, transform = key
-        check_max_age(max_age)
-        check(transform)
-        secret = self._fetch(
-            name,
-            lambda t: t.get_secret(name, version_id=version_id, version_stage=version_stage),
-        )
-        redaction.register(secret)
-        value = apply_transform(name, secret, transform)
-        self._cache.put(key, value, max_age)
-        return value
