@@ -219,3 +219,7 @@ def test_a_hung_extension_fails_the_call_before_the_deadline(extension, ssm, uni
     assert "TimeoutError" in str(caught.value)
     assert outcome[0] < 2.5  # the 3 s delay was not waited out
     assert provider.get(f"{unique}/slow") == "v"  # a new connection afterwards
+
+
+def test_the_transport_repr_names_where_it_connects(extension):
+    assert repr(select.extension()) == f"ExtensionTransport(localhost:{extension.port})"

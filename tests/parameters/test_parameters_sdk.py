@@ -244,3 +244,37 @@ def test_by_name_through_the_sdk_batches_ten_names_a_call(ssm, unique):
     with pytest.raises(GetParameterError) as caught:
         provider.get_parameters_by_name({f"{unique}/missing": None})
     assert caught.value.code == "ParameterNotFound" and caught.value.transport == "sdk"
+
+
+def test_by_path_is_cached_and_registers_secure_strings(ssm, unique):
+    from toolkit.logging import redact
+
+    ssm.put_parameter(Name=f"{unique}/p/plain", Value="1", Type="String")
+    ssm.put_parameter(Name=f"{unique}/p/key", Value="path-secret-99", Type="SecureString")
+    first = parameters.get_parameters(f"{unique}/p", decrypt=True)
+    assert first == {"plain": "1", "key": "path-secret-99"}
+    assert "path-secret-99" in redact._secrets
+    ssm.put_parameter(Name=f"{unique}/p/plain", Value="2", Type="String", Overwrite=True)
+    assert parameters.get_parameters(f"{unique}/p", decrypt=True)["plain"] == "1"  # cached
+    assert parameters.get_parameters(f"{unique}/p", decrypt=True, max_age=0)["plain"] == "2"
+
+
+def test_by_name_with_a_version_goes_one_by_one_and_reports_failures(ssm, unique):
+    ssm.put_parameter(Name=f"{unique}/a", Value="1", Type="String")
+    provider = SSMProvider(transport="sdk")
+    values = provider.get_parameters_by_name(
+        {f"{unique}/a": {"version": 1}, f"{unique}/b": {"version": 7}}, raise_on_error=False
+    )
+    assert values == {f"{unique}/a": "1", "_errors": [f"{unique}/b"]}
+    with pytest.raises(GetParameterError):
+        provider.get_parameters_by_name({f"{unique}/b": {"version": 7}})
+
+
+def test_set_a_secure_string_registers_it(aws, unique):
+    from toolkit.logging import redact
+
+    parameters.set_parameter(
+        f"{unique}/k", "written-secret-1", parameter_type="SecureString", kms_key_id="alias/aws/ssm"
+    )
+    assert "written-secret-1" in redact._secrets
+    assert parameters.get_parameter(f"{unique}/k", decrypt=True) == "written-secret-1"
