@@ -46,14 +46,15 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def moto_server(startup_timeout: float = 30.0) -> Iterator[str]:
-    """Start ``python -m moto.server`` on 127.0.0.1 and a free port; yield its endpoint URL;
-    stop it at the end. The child gets fake credentials too, so nothing can reach real AWS."""
+def moto_server(startup_timeout: float = 30.0, command: list[str] | None = None) -> Iterator[str]:
+    """Start ``python -m moto.server`` (or ``command``, which takes the same ``-H``/``-p``
+    options) on 127.0.0.1 and a free port; yield its endpoint URL; stop it at the end. The
+    child gets fake credentials too, so nothing can reach real AWS."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, **FAKE_CREDENTIALS}
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [*(command or [sys.executable, "-m", "moto.server"]), "-H", "127.0.0.1", "-p", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

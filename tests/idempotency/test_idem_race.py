@@ -1,0 +1,129 @@
+"""Eight OS processes race on the same idempotent function with the same payloads.
+
+Every key is called by all processes at once (a barrier before each call), over several
+rounds of fresh keys and one round repeating them all. What must hold, whatever the
+interleaving: the side effect ran exactly once per key; every process that got a result got
+the winner's result (the same receipt); the others got IdempotencyAlreadyInProgressError (or,
+with ``wait_for_in_progress``, waited and got the result too); nothing else was raised.
+
+The server is moto with its request handling serialised (``serial_moto.py`` says why: the
+plain threaded server lets two concurrent conditional PutItems both succeed, which DynamoDB
+never does), so this tests the claim protocol, not moto's thread safety.
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import queue
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.idempotency.race_worker import race
+from tests.idempotency.serial_moto import serial_moto_server
+from tests.idempotency.sides import POWERTOOLS, Side, create_table
+
+PROCESSES = 8
+ROUNDS = 3
+KEYS_PER_ROUND = 3
+
+
+@pytest.fixture(scope="module")
+def serial_moto() -> Iterator[str]:
+    with serial_moto_server() as url:
+        yield url
+
+
+@dataclass
+class Race:
+    """What the processes reported: side effects and winner per key, every process's outcome
+    of the first call of each key, and the outcomes of the final round repeating them."""
+
+    runs: collections.Counter[str]
+    winners: dict[str, int]
+    first: dict[str, list[tuple[str, Any]]]
+    repeats: list[tuple[str, Any]]
+
+    def check(self, allowed: set[str]) -> int:
+        """Assert the guarantees; return how many calls found their key in progress."""
+        assert self.runs == dict.fromkeys(self.first, 1), "a side effect ran other than once"
+        in_progress = 0
+        receipts = {}
+        for key, got in self.first.items():
+            kinds = collections.Counter(kind for kind, _ in got)
+            assert set(kinds) <= allowed, f"{key}: unexpected outcomes {got}"
+            in_progress += kinds["in_progress"]
+            results = [value for kind, value in got if kind == "result"]
+            assert results, f"{key}: not even the winner got a result"
+            assert all(value == results[0] for value in results), f"{key}: different results"
+            assert results[0]["charged_by"] == self.winners[key]
+            receipts[key] = results[0]
+        assert len(self.repeats) == PROCESSES * ROUNDS * KEYS_PER_ROUND
+        for kind, value in self.repeats:
+            assert kind == "result", f"a repeat after completion got {kind}: {value}"
+            assert value == receipts[value["order_id"]]
+        return in_progress
+
+
+def run_race(
+    side: Side, endpoint: str, tmp_path: Path, wait: float | None, sabotage: bool = False
+) -> Race:
+    table = create_table(endpoint)
+    effects = tmp_path / "effects.txt"
+    effects.touch()
+    fresh = [[f"order-{r}-{k}" for k in range(KEYS_PER_ROUND)] for r in range(ROUNDS)]
+    plan = [*fresh, [key for keys in fresh for key in keys]]
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(PROCESSES)
+    results = spawn.Queue()
+    args = (side.name, endpoint, table, str(effects), plan, wait, sabotage, barrier, results)
+    workers = [spawn.Process(target=race, args=args) for _ in range(PROCESSES)]
+    for worker in workers:
+        worker.start()
+    expected = PROCESSES * sum(len(keys) for keys in plan)
+    reports: list[tuple[int, str, tuple[str, Any]]] = []
+    try:
+        while len(reports) < expected:
+            try:
+                reports.append(results.get(timeout=120))
+            except queue.Empty:
+                pytest.fail(f"the racing processes reported {len(reports)} of {expected} calls")
+    finally:
+        for worker in workers:
+            worker.join(timeout=30)
+            if worker.is_alive():
+                worker.kill()
+    assert all(worker.exitcode == 0 for worker in workers)
+    first: dict[str, list[tuple[str, Any]]] = collections.defaultdict(list)
+    calls: collections.Counter[tuple[int, str]] = collections.Counter()
+    repeats: list[tuple[str, Any]] = []
+    for pid, key, outcome in reports:
+        calls[pid, key] += 1
+        (first[key] if calls[pid, key] == 1 else repeats).append(outcome)
+    lines = [line.split() for line in effects.read_text().splitlines()]
+    return Race(
+        collections.Counter(key for key, _ in lines),
+        {key: int(pid) for key, pid in lines},
+        dict(first),
+        repeats,
+    )
+
+
+def test_once_per_key_others_find_it_in_progress(serial_moto: str, tmp_path: Path) -> None:
+    race = run_race(Side(POWERTOOLS), serial_moto, tmp_path, wait=None)
+    # The race really happened: with a 0.1 s handler, processes released together find the
+    # lock held (if none ever did, the barrier did not line them up and nothing was tested).
+    assert race.check({"result", "in_progress"}) > 0
+
+
+def test_the_race_catches_a_claim_without_its_condition(serial_moto: str, tmp_path: Path) -> None:
+    """The harness can fail: with the claim's ConditionExpression stripped from PutItem on
+    the wire (a botocore hook in each process), every process wins and charges."""
+    race = run_race(Side(POWERTOOLS), serial_moto, tmp_path, wait=None, sabotage=True)
+    assert any(count > 1 for count in race.runs.values())
+    with pytest.raises(AssertionError, match="other than once"):
+        race.check({"result", "in_progress"})
