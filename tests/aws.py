@@ -87,8 +87,9 @@ def use_fake_credentials(setenv: Any) -> None:
         setenv(name, value)
 
 
-def client(service: str, endpoint_url: str) -> Any:
-    """A real boto3 client for ``service`` on the local server."""
+def client(service: str, endpoint_url: str, config: Any = None) -> Any:
+    """A real boto3 client for ``service`` on the local server (``config``: a botocore
+    ``Config``, for retry settings)."""
     import boto3
 
     return boto3.session.Session(
@@ -96,4 +97,4 @@ def client(service: str, endpoint_url: str) -> Any:
         aws_secret_access_key="testing",
         aws_session_token="testing",
         region_name=REGION,
-    ).client(service, endpoint_url=endpoint_url, region_name=REGION)
+    ).client(service, endpoint_url=endpoint_url, region_name=REGION, config=config)
