@@ -43,12 +43,20 @@ BENCHMARKS = {
     "stack": "bench_stack",
     "metrics": "bench_metrics",
     "batch": "bench_batch",
+    "idempotency": "bench_idempotency",
 }
 
 # Modules of toolkit a benchmark needs; one not there yet is reported as n/a, not an error.
-FEATURES = ("toolkit.logging", "toolkit.tracing", "toolkit.metrics", "toolkit.batch")
+FEATURES = (
+    "toolkit.logging",
+    "toolkit.tracing",
+    "toolkit.metrics",
+    "toolkit.batch",
+    "toolkit.idempotency",
+)
 
-REQUIREMENTS = ["aws-lambda-powertools>=3", "aws-xray-sdk>=2.12"]
+# moto: the DynamoDB API the idempotency benchmark runs both sides against, on loopback
+REQUIREMENTS = ["aws-lambda-powertools>=3", "aws-xray-sdk>=2.12", "moto[server]>=5"]
 # "compat" editable mode puts the checkout on sys.path with a plain .pth line. The default
 # mode installs an import-hook finder that every interpreter imports at start-up, together with
 # pathlib, re and fnmatch: that would be in every cold-start figure (the floor's too) and
