@@ -204,6 +204,13 @@ TRACE_MIDDLEWARES = _toolkit(
     " passed.",
     "bool",
 )
+IDEMPOTENCY_DISABLED = _toolkit(
+    "IDEMPOTENCY_DISABLED",
+    False,
+    parse_bool,
+    "Run idempotent handlers and functions without idempotency (development only; warns once).",
+    "bool",
+)
 
 # --- set by the Lambda runtime ---------------------------------------------------------------
 LAMBDA_FUNCTION_NAME: Var[str | None] = Var(

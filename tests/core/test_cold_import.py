@@ -89,3 +89,25 @@ def test_hot_import_paths_leave_slow_stdlib_modules_out() -> None:
     checked = tuple(m for m in STDLIB_KEPT_OUT if m not in already)
     offenders = _loaded_after(HOT_IMPORTS, checked)
     assert offenders == [], f"imported at cold start: {offenders}"
+
+
+IDEMPOTENCY_SETUP = """\
+from toolkit.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent
+store = DynamoDBPersistenceLayer(table_name="t")
+config = IdempotencyConfig(event_key_jmespath="body.id", in_progress_expires_after_seconds=5)
+@idempotent(persistence_store=store, config=config)
+def handler(event, context):
+    return event
+"""
+
+
+def test_idempotency_names_and_decoration_import_nothing_heavy() -> None:
+    import toolkit.idempotency as idempotency
+
+    names = "\n".join(f"from toolkit.idempotency import {name}" for name in idempotency.__all__)
+    assert _heavy_after(names) == []
+    # A store, a config and a decorated handler built at import: boto3 waits for a request.
+    assert _heavy_after(IDEMPOTENCY_SETUP) == []
+    already = set(_loaded_after("pass", STDLIB_KEPT_OUT))
+    checked = tuple(m for m in STDLIB_KEPT_OUT if m not in already)
+    assert _loaded_after(IDEMPOTENCY_SETUP, checked) == []

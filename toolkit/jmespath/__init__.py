@@ -1,8 +1,9 @@
 """JMESPath for toolkit's utilities, with the custom functions Powertools users write.
 
-``powertools_json(body)`` parses a JSON string, ``powertools_base64(data)`` decodes base64 to
-text, ``powertools_base64_gzip(data)`` decodes base64 then gunzips to text: the names
-Powertools' JMESPath functions have, so an expression written for Powertools (a
+``json_decode(body)`` parses a JSON string, ``base64_decode(data)`` decodes base64 to text,
+``base64_gzip_decode(data)`` decodes base64 then gunzips to text. Each is also available under
+the name Powertools gives it (``powertools_json``, ``powertools_base64``,
+``powertools_base64_gzip``), so an expression written for Powertools (a
 ``correlation_id_path``, and for issue 9 an idempotency key or a parser envelope) keeps
 working. An expression is compiled once, when the utility is configured, and every function it
 calls is checked then, so a typo fails at import rather than on the first invocation.
@@ -62,6 +63,11 @@ def _options() -> Any:
             @functions.signature({"types": ["string"]})
             def _func_powertools_base64_gzip(self, text: str) -> str:
                 return gzip.decompress(base64.b64decode(text)).decode()
+
+            # toolkit's own names for the same three functions (one implementation each).
+            _func_json_decode = _func_powertools_json
+            _func_base64_decode = _func_powertools_base64
+            _func_base64_gzip_decode = _func_powertools_base64_gzip
 
         _loaded = jmespath.Options(custom_functions=_Functions())
     return _loaded

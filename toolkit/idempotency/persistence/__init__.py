@@ -1,0 +1,1 @@
+"""Persistence layers of the idempotency utility: the store contract and DynamoDB."""

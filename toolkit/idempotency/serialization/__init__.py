@@ -1,0 +1,1 @@
+"""How idempotent results are stored and rebuilt: serializers and the JSON codec."""
