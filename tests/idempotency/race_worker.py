@@ -1,5 +1,7 @@
 """One of the racing processes of test_idem_race.py (started with multiprocessing's spawn,
-so each is a fresh interpreter with its own boto3 client and its own connections).
+so each is a fresh interpreter with its own boto3 client and its own connections). The
+processes are started once per test module and given one race after another (:func:`serve`),
+as starting eight interpreters that import boto3 costs more than the races themselves.
 
 For every key of the plan it waits at the shared barrier, so all processes call the
 idempotent function with the same payload at the same moment, then reports what it got:
@@ -83,3 +85,9 @@ def race(
             except Exception as error:  # reported, so the test shows what went wrong
                 outcome = ("error", f"{type(error).__name__}: {error}")
             results.put((os.getpid(), key, outcome))
+
+
+def serve(commands: Any, barrier: Any, results: Any) -> None:
+    """Run the races ``commands`` hands over (the arguments of :func:`race`) until ``None``."""
+    for command in iter(commands.get, None):
+        race(*command, barrier, results)

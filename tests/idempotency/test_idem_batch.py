@@ -24,7 +24,7 @@ import pytest
 from tests.aws import client, use_fake_credentials
 from tests.batch.batches import sqs_record
 from tests.idempotency.serial_moto import serial_moto_server
-from tests.idempotency.sides import POWERTOOLS, Side, create_table
+from tests.idempotency.sides import TOOLKIT, Side, create_table
 from toolkit.batch import (
     BatchProcessor,
     EventType,
@@ -33,7 +33,7 @@ from toolkit.batch import (
 )
 from toolkit.testing import lambda_context
 
-SIDE = Side(POWERTOOLS)
+SIDE = Side(TOOLKIT)
 ORDERS = 12
 POISON = {"order-3", "order-7"}
 REDELIVERIES = 5  # bound on the redelivery loop (an in-progress duplicate needs one)
@@ -94,9 +94,9 @@ class Consumer:
                 self.charges.append(order)
             return {"charged": order}
 
+        # given to the processor as it is: toolkit.batch passes the record positionally,
+        # and idempotent_function finds ``record`` by its place in the signature
         self.handler: Callable[[Any], Any] = charge
-        if SIDE.name == POWERTOOLS:  # Powertools' idempotent_function wants a keyword
-            self.handler = lambda record: charge(record=record)
 
     def invoke(self, records: list[dict[str, Any]], processor: BatchProcessor) -> list[str]:
         """One Lambda invocation on ``records``: the failed message ids."""
@@ -161,11 +161,16 @@ def test_keyed_on_message_id_a_redelivery_is_not_charged_again(serial_moto: str)
 
 
 @pytest.mark.parametrize("workers", [4, 8])
-def test_threads_charge_each_order_once(serial_moto: str, workers: int) -> None:
+@pytest.mark.parametrize("cache", [False, True], ids=["store", "local-cache"])
+def test_threads_charge_each_order_once(serial_moto: str, workers: int, cache: bool) -> None:
     """Duplicates may run at the same time on two threads: the loser finds the order in
-    progress and fails its record, which is redelivered and then answered from the store."""
+    progress and fails its record, which is redelivered and then answered from the store
+    (or the local cache, shared by the threads)."""
     consumer = Consumer(
-        serial_moto, "powertools_json(body).order_id", in_progress_expires_after_seconds=60
+        serial_moto,
+        "powertools_json(body).order_id",
+        in_progress_expires_after_seconds=60,
+        use_local_cache=cache,
     )
     records = batch_with_duplicates()
     processor = BatchProcessor(EventType.SQS, max_workers=workers)
@@ -173,6 +178,21 @@ def test_threads_charge_each_order_once(serial_moto: str, workers: int) -> None:
     assert Counter(consumer.charges) == distinct_good_orders()
     assert sorted(history[-1]) == sorted(ids_of(records, POISON))
     assert set(history[0]) >= set(ids_of(records, POISON))
+
+
+def test_threads_waiting_for_in_progress_need_no_redelivery(serial_moto: str) -> None:
+    """With ``wait_for_in_progress`` the thread that loses a claim waits for the winner's
+    result instead of failing its record: only the poison fails, on the first delivery."""
+    consumer = Consumer(
+        serial_moto,
+        "powertools_json(body).order_id",
+        in_progress_expires_after_seconds=60,
+        wait_for_in_progress=10,
+    )
+    records = batch_with_duplicates()
+    failed = consumer.invoke(records, BatchProcessor(EventType.SQS, max_workers=8))
+    assert Counter(consumer.charges) == distinct_good_orders()
+    assert sorted(failed) == sorted(ids_of(records, POISON))
 
 
 def test_fifo_stops_at_the_poison_and_charges_once(serial_moto: str) -> None:
