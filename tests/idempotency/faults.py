@@ -85,3 +85,35 @@ class Calls:
 
     def _after(self, model: Any, **_: Any) -> None:
         self.names.append(model.name)
+
+
+class LostResponse:
+    """The first attempt of ``operation`` reaches DynamoDB and is applied, but its answer is
+    lost (a read timeout): the hook sends the request itself, then raises what botocore
+    raises when the answer does not come. botocore retries it as a connection error, and the
+    retry meets the state the first attempt left (its own claim, its own completion...)."""
+
+    def __init__(self, client: Any, operation: str) -> None:
+        self.attempts = 0
+        self.applied: int | None = None  # HTTP status DynamoDB gave the lost attempt
+        client.meta.events.register(f"before-send.dynamodb.{operation}", self._send)
+
+    def _send(self, request: Any, **_: Any) -> None:
+        import urllib.error
+        import urllib.request
+
+        from botocore.exceptions import ReadTimeoutError
+
+        self.attempts += 1
+        if self.attempts > 1:
+            return
+        body = request.body if isinstance(request.body, bytes) else request.body.encode()
+        forwarded = urllib.request.Request(
+            request.url, data=body, headers=dict(request.headers.items()), method=request.method
+        )
+        try:
+            with urllib.request.urlopen(forwarded, timeout=30) as answer:
+                self.applied = answer.status
+        except urllib.error.HTTPError as error:
+            self.applied = error.code
+        raise ReadTimeoutError(endpoint_url=request.url)
