@@ -19,6 +19,14 @@ from typing import Any
 
 HANDLER_SECONDS = 0.1  # long enough that the losers of a claim find the lock held
 
+NORMAL = "normal"
+SABOTAGE = "sabotage"  # the claim's condition is stripped on the wire
+FAIL_FIRST = "fail_first"  # the first execution of each key raises Declined
+
+
+class Declined(Exception):
+    """The function's failure in FAIL_FIRST races."""
+
 
 def unconditional(params: dict[str, Any], **_: Any) -> None:
     """Sabotage: turn the claim into a blind write (proves the race test can fail)."""
@@ -38,7 +46,7 @@ def race(
     effects: str,
     plan: list[list[str]],
     wait: float | None,
-    sabotage: bool,
+    mode: str,
     barrier: Any,
     results: Any,
 ) -> None:
@@ -53,7 +61,7 @@ def race(
         wait_for_in_progress=wait,
     )
     dynamodb = client("dynamodb", endpoint)
-    if sabotage:
+    if mode == SABOTAGE:
         dynamodb.meta.events.register("before-parameter-build.dynamodb.PutItem", unconditional)
     store = side.store(table, dynamodb)
     in_progress = side.exceptions.IdempotencyAlreadyInProgressError
@@ -62,13 +70,21 @@ def race(
         data_keyword_argument="order", persistence_store=store, config=config
     )
     def charge(order: dict[str, Any]) -> dict[str, Any]:
-        line = f"{order['order_id']} {os.getpid()}\n".encode()
+        key = order["order_id"]
+        # Only the holder of the key's lock runs this, so reading then appending is safe
+        # exactly when the idempotency is (if it is not, both fail and the counts show it).
+        with open(effects) as lines:
+            first = not any(line.split()[0] == key for line in lines)
+        fails = mode == FAIL_FIRST and first
+        line = f"{key} {os.getpid()}{' failed' if fails else ''}\n".encode()
         fd = os.open(effects, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         try:
             os.write(fd, line)
         finally:
             os.close(fd)
         time.sleep(HANDLER_SECONDS)
+        if fails:
+            raise Declined(key)
         return {
             "order_id": order["order_id"],
             "charged_by": os.getpid(),
@@ -82,6 +98,8 @@ def race(
                 outcome: tuple[str, Any] = ("result", charge(order={"order_id": key, "amount": 10}))
             except in_progress:
                 outcome = ("in_progress", None)
+            except Declined:
+                outcome = ("declined", os.getpid())
             except Exception as error:  # reported, so the test shows what went wrong
                 outcome = ("error", f"{type(error).__name__}: {error}")
             results.put((os.getpid(), key, outcome))

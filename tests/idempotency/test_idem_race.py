@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.idempotency.race_worker import serve
+from tests.idempotency.race_worker import FAIL_FIRST, NORMAL, SABOTAGE, serve
 from tests.idempotency.serial_moto import serial_moto_server
 from tests.idempotency.sides import POWERTOOLS, TOOLKIT, Side, create_table
 
@@ -45,6 +45,7 @@ class Race:
 
     runs: collections.Counter[str]
     winners: dict[str, int]
+    failed: dict[str, list[int]]  # the processes whose run of a key raised Declined
     first: dict[str, list[tuple[str, Any]]]
     repeats: list[tuple[str, Any]]
 
@@ -57,6 +58,8 @@ class Race:
             kinds = collections.Counter(kind for kind, _ in got)
             assert set(kinds) <= allowed, f"{key}: unexpected outcomes {got}"
             in_progress += kinds["in_progress"]
+            declined = [pid for kind, pid in got if kind == "declined"]
+            assert declined == self.failed.get(key, []), f"{key}: a failure went astray"
             results = [value for kind, value in got if kind == "result"]
             assert results, f"{key}: not even the winner got a result"
             assert all(value == results[0] for value in results), f"{key}: different results"
@@ -104,7 +107,7 @@ def run_race(
     endpoint: str,
     tmp_path: Path,
     wait: float | None,
-    sabotage: bool = False,
+    mode: str = NORMAL,
 ) -> Race:
     table = create_table(endpoint)
     effects = tmp_path / "effects.txt"
@@ -112,7 +115,7 @@ def run_race(
     fresh = [[f"order-{r}-{k}" for k in range(KEYS_PER_ROUND)] for r in range(ROUNDS)]
     plan = [*fresh, [key for keys in fresh for key in keys]]
     for commands in racers.commands:
-        commands.put((side.name, endpoint, table, str(effects), plan, wait, sabotage))
+        commands.put((side.name, endpoint, table, str(effects), plan, wait, mode))
     expected = PROCESSES * sum(len(keys) for keys in plan)
     reports: list[tuple[int, str, tuple[str, Any]]] = []
     while len(reports) < expected:
@@ -127,9 +130,15 @@ def run_race(
         calls[pid, key] += 1
         (first[key] if calls[pid, key] == 1 else repeats).append(outcome)
     lines = [line.split() for line in effects.read_text().splitlines()]
+    succeeded = [(key, int(pid)) for key, pid, *failed in lines if not failed]
+    failed: dict[str, list[int]] = collections.defaultdict(list)
+    for key, pid, *failure in lines:
+        if failure:
+            failed[key].append(int(pid))
     return Race(
-        collections.Counter(key for key, _ in lines),
-        {key: int(pid) for key, pid in lines},
+        collections.Counter(key for key, _ in succeeded),
+        dict(succeeded),
+        dict(failed),
         dict(first),
         repeats,
     )
@@ -150,12 +159,24 @@ def test_once_per_key_others_wait_for_the_result(
     run_race(racers, Side(TOOLKIT), serial_moto, tmp_path, wait=10.0).check({"result"})
 
 
+def test_when_the_first_execution_fails_a_waiting_one_runs_it(
+    racers: Racers, serial_moto: str, tmp_path: Path
+) -> None:
+    """The first execution of every key raises: its lock is released, one of the processes
+    waiting on the key claims it and runs it, and all the others get that run's result. The
+    failing process alone sees the failure; nothing runs a third time."""
+    race = run_race(racers, Side(TOOLKIT), serial_moto, tmp_path, wait=10.0, mode=FAIL_FIRST)
+    assert all(len(pids) == 1 for pids in race.failed.values())
+    assert set(race.failed) == set(race.first)
+    race.check({"result", "declined"})
+
+
 def test_the_race_catches_a_claim_without_its_condition(
     racers: Racers, serial_moto: str, tmp_path: Path
 ) -> None:
     """The harness can fail: with the claim's ConditionExpression stripped from PutItem on
     the wire (a botocore hook in each process), every process wins and charges."""
-    race = run_race(racers, Side(TOOLKIT), serial_moto, tmp_path, wait=None, sabotage=True)
+    race = run_race(racers, Side(TOOLKIT), serial_moto, tmp_path, wait=None, mode=SABOTAGE)
     assert any(count > 1 for count in race.runs.values())
     with pytest.raises(AssertionError, match="other than once"):
         race.check({"result", "in_progress"})
