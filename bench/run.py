@@ -44,6 +44,7 @@ BENCHMARKS = {
     "metrics": "bench_metrics",
     "batch": "bench_batch",
     "idempotency": "bench_idempotency",
+    "validation": "bench_validation",
 }
 
 # Modules of toolkit a benchmark needs; one not there yet is reported as n/a, not an error.
@@ -53,10 +54,11 @@ FEATURES = (
     "toolkit.metrics",
     "toolkit.batch",
     "toolkit.idempotency",
+    "toolkit.validation",
 )
 
 # moto: the DynamoDB API the idempotency benchmark runs both sides against, on loopback
-REQUIREMENTS = ["aws-lambda-powertools>=3", "aws-xray-sdk>=2.12", "moto[server]>=5"]
+REQUIREMENTS = ["aws-lambda-powertools[validation]>=3", "aws-xray-sdk>=2.12", "moto[server]>=5"]
 # "compat" editable mode puts the checkout on sys.path with a plain .pth line. The default
 # mode installs an import-hook finder that every interpreter imports at start-up, together with
 # pathlib, re and fnmatch: that would be in every cold-start figure (the floor's too) and

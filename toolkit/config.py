@@ -275,6 +275,22 @@ XRAY_DAEMON_ADDRESS: Var[str | None] = Var(
     "AWS_XRAY_DAEMON_ADDRESS", None, parse_str, "host:port of the X-Ray daemon (UDP)."
 )
 
+# --- read by the embedded AWS (toolkit.testing.embedded_aws) -------------------------------
+ENDPOINT_URL: Var[str | None] = Var(
+    "AWS_ENDPOINT_URL",
+    None,
+    parse_str,
+    "Endpoint of every AWS service for the SDKs. The embedded AWS (`toolkit invoke --aws"
+    " embedded`) sets it to its server and unsets the per-service `AWS_ENDPOINT_URL_<SERVICE>`.",
+)
+NO_PROXY: Var[str | None] = Var(
+    "no_proxy",
+    None,
+    parse_str,
+    "Hosts reached without a proxy; the embedded AWS adds 127.0.0.1 to it (and `NO_PROXY`).",
+    fallbacks=("NO_PROXY",),
+)
+
 # --- read by the toolkit command line ------------------------------------------------------
 NO_COLOR: Var[str | None] = Var(
     "NO_COLOR", None, parse_str, "Any value turns off colours in `toolkit invoke` (no-color.org)."
@@ -318,6 +334,12 @@ def environ(values: Mapping[str, str | None]) -> Iterator[None]:
         yield
     finally:
         set_environ(saved)
+
+
+def names_with_prefix(prefix: str) -> list[str]:
+    """The names of the set variables that start with ``prefix``: for a family of variables
+    such as ``AWS_ENDPOINT_URL_<SERVICE>``, which cannot all be rows of the table."""
+    return [name for name in os.environ if name.startswith(prefix)]
 
 
 def snapshot() -> dict[str, str]:

@@ -91,6 +91,11 @@ def test_hot_import_paths_leave_slow_stdlib_modules_out() -> None:
     assert offenders == [], f"imported at cold start: {offenders}"
 
 
+def test_embedded_aws_imports_moto_only_when_it_starts() -> None:
+    code = "from toolkit.testing import EmbeddedAWS\nimport toolkit.testing.embedded_aws"
+    assert _loaded_after(code, (*HEAVY, "moto", "werkzeug")) == []
+
+
 IDEMPOTENCY_SETUP = """\
 from toolkit.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent
 store = DynamoDBPersistenceLayer(table_name="t")
@@ -111,3 +116,20 @@ def test_idempotency_names_and_decoration_import_nothing_heavy() -> None:
     already = set(_loaded_after("pass", STDLIB_KEPT_OUT))
     checked = tuple(m for m in STDLIB_KEPT_OUT if m not in already)
     assert _loaded_after(IDEMPOTENCY_SETUP, checked) == []
+
+
+VALIDATION_IMPORTS = """\
+from toolkit.validation import (
+    InvalidEnvelopeExpressionError, InvalidSchemaFormatError, SchemaValidationError,
+    ValidationError, ValidationOptionError, envelopes, validate, validator,
+)
+from toolkit.jmespath.envelopes import API_GATEWAY_REST, SQS
+import toolkit.validation.envelopes
+"""
+
+
+def test_validation_imports_fastjsonschema_and_jmespath_on_first_use_only() -> None:
+    libraries = ("fastjsonschema", "jmespath")
+    assert _loaded_after(VALIDATION_IMPORTS, libraries) == []
+    first_use = VALIDATION_IMPORTS + "validate({'body': '{}'}, {}, envelope=API_GATEWAY_REST)\n"
+    assert _loaded_after(first_use, libraries) == list(libraries)

@@ -32,6 +32,8 @@ MODULES = (
     "aws_lambda_powertools.tracing",
     "aws_lambda_powertools.utilities.batch",
     "aws_lambda_powertools.middleware_factory",
+    "aws_lambda_powertools.utilities.idempotency",
+    "aws_lambda_powertools.utilities.validation",
 )
 # Classes and functions whose public methods and parameters are API.
 CALLABLES = (
@@ -47,6 +49,13 @@ CALLABLES = (
     ("aws_lambda_powertools.utilities.batch", "SqsFifoPartialProcessor"),
     ("aws_lambda_powertools.utilities.batch", "process_partial_response"),
     ("aws_lambda_powertools.middleware_factory", "lambda_handler_decorator"),
+    ("aws_lambda_powertools.utilities.idempotency", "IdempotencyConfig"),
+    ("aws_lambda_powertools.utilities.idempotency", "DynamoDBPersistenceLayer"),
+    ("aws_lambda_powertools.utilities.idempotency", "BasePersistenceLayer"),
+    ("aws_lambda_powertools.utilities.idempotency", "idempotent_function"),
+    ("aws_lambda_powertools.utilities.validation", "validate"),
+    ("aws_lambda_powertools.utilities.validation", "validator"),
+    ("aws_lambda_powertools.utilities.validation.exceptions", "SchemaValidationError"),
 )
 # The decorated function itself, and Python's own parameter names: not options.
 NOT_OPTIONS = {"self", "lambda_handler", "method", "handler", "event", "context"}

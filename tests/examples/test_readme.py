@@ -40,3 +40,15 @@ def test_the_tour_handler_processes_a_real_sqs_batch(capsys: pytest.CaptureFixtu
         for record in load_event("sqsEvent.json")["Records"]  # type: ignore[index]
     ]
     assert any(line.get("OrderProcessed") == [1, 1] for line in lines)
+
+
+def test_the_first_command_installs_the_local_extra_and_dev_holds_it() -> None:
+    tomllib = pytest.importorskip("tomllib")
+    first = re.search(r"```bash\n(.*?)\n", README)
+    assert first is not None and "pip install -e '.[local]'" in first.group(1)
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    names = {extra: {re.split(r"[<>=]", req)[0] for req in reqs} for extra, reqs in extras.items()}
+    assert {"moto[server]", "boto3"} <= names["local"]
+    assert names["local"] <= names["dev"]  # the test suite runs the embedded AWS too

@@ -198,3 +198,86 @@ def test_the_client_is_made_on_first_use_from_the_session(moto_server, monkeypat
     assert store._client is None
     assert store.client is store.client
     assert store.client.meta.region_name == REGION
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self.data
+
+
+def test_throttling_goes_through_botocore_retries_as_configured(moto_server, table) -> None:
+    """A throttled answer injected below botocore's retry handler (``before-send``): the
+    configured attempts are made, then the error carries the AWS code; one throttled attempt
+    followed by a good one is invisible."""
+    import json
+
+    import boto3
+    from botocore.awsrequest import AWSResponse
+    from botocore.config import Config
+
+    from tests.aws import REGION
+
+    session = boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+    )
+    client = session.client(
+        "dynamodb",
+        endpoint_url=moto_server,
+        config=Config(retries={"total_max_attempts": 3, "mode": "standard"}),
+    )
+    throttled: list[str] = []
+    budget = {"failures": 10**6}
+
+    def throttle(request: Any, **_: Any) -> Any:
+        if b'"ConditionExpression"' not in (request.body or b"") or budget["failures"] <= 0:
+            return None
+        budget["failures"] -= 1
+        throttled.append("PutItem")
+        body = json.dumps(
+            {
+                "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+                "message": "injected",
+            }
+        ).encode()
+        headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "r"}
+        return AWSResponse(request.url, 400, headers, _Body(body))
+
+    client.meta.events.register("before-send.dynamodb", throttle)
+    store = DynamoDBPersistenceLayer(table_name=table, boto3_client=client)
+    runs: list[int] = []
+
+    @idempotent_function(data_keyword_argument="order", persistence_store=store, config=CONFIG)
+    def charge(order: dict[str, Any]) -> int:
+        runs.append(1)
+        return 1
+
+    with pytest.raises(IdempotencyPersistenceLayerError) as caught:
+        charge(order={"id": "a"})
+    assert caught.value.code == "ProvisionedThroughputExceededException"
+    assert len(throttled) == 3  # total_max_attempts
+    assert runs == []
+
+    throttled.clear()
+    budget["failures"] = 1
+    assert charge(order={"id": "a"}) == 1
+    assert throttled == ["PutItem"]
+    assert runs == [1]
+
+
+def test_a_fenced_release_of_a_record_already_gone_is_quiet(store, dynamodb) -> None:
+    """A retried DeleteItem whose first answer was lost meets no record: nothing was taken
+    over, so no fencing error (and no misleading log line); a record carrying another
+    token is a takeover."""
+    from toolkit.idempotency import DataRecord, IdempotencyFencingError
+
+    store._put_record(DataRecord("k", "INPROGRESS", 2**31, fence_token="mine"))
+    store._delete_record(DataRecord("k", fence_token="mine"))
+    store._delete_record(DataRecord("k", fence_token="mine"))  # the retry: already gone
+    store._put_record(DataRecord("k", "INPROGRESS", 2**31, fence_token="theirs"))
+    with pytest.raises(IdempotencyFencingError) as caught:
+        store._delete_record(DataRecord("k", fence_token="mine"))
+    assert caught.value.operation == "release"
+    assert dynamodb.get_item(TableName=store.table_name, Key={"id": {"S": "k"}})["Item"]

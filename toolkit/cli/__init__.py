@@ -83,6 +83,22 @@ def _parser() -> argparse.ArgumentParser:
         help="invoke N times in the same environment: cold first, warm after (default 1)",
     )
     invoke.add_argument(
+        "--aws",
+        choices=("embedded", "real"),
+        help="embedded: moto's AWS on 127.0.0.1 for the run, nothing leaves the machine; real: "
+        "the AWS your shell's credentials reach (default: embedded when --table is given, "
+        "else real)",
+    )
+    invoke.add_argument(
+        "--table",
+        action="append",
+        type=_table_spec,
+        default=[],
+        metavar="NAME[:PK[:SK]]",
+        help="create this DynamoDB table (string keys, PK default id) in the embedded AWS "
+        "before the first invocation; repeatable",
+    )
+    invoke.add_argument(
         "--trace",
         action="store_true",
         help="leave tracing on and mark trace headers Sampled=1 (needs an X-Ray daemon)",
@@ -120,6 +136,17 @@ def _bounded(low: int, high: int) -> Any:
     return parse
 
 
+def _table_spec(text: str) -> Any:
+    import argparse
+
+    from toolkit.testing.embedded_aws import InvalidSpecError, parse_table_spec
+
+    try:
+        return parse_table_spec(text)
+    except InvalidSpecError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _run_invoke(args: argparse.Namespace) -> int:
     from toolkit.cli.invoke import InvokeOptions, invoke
 
@@ -134,6 +161,8 @@ def _run_invoke(args: argparse.Namespace) -> int:
         repeat=args.repeat,
         trace=args.trace,
         color=args.color,
+        aws=args.aws,
+        tables=tuple(args.table),
     )
     return invoke(options)
 

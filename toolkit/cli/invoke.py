@@ -19,18 +19,20 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, TextIO
 
 from toolkit import config
-from toolkit.cli.errors import HandlerSpecError
+from toolkit.cli.errors import CliError, HandlerSpecError
 from toolkit.cli.events import read_event_text
 from toolkit.cli.handler import HandlerSpec, load_handler, parse_spec
 from toolkit.cli.output import LogStream, renderer
 from toolkit.testing.context import lambda_context, log_stream_name
+from toolkit.testing.embedded_aws import TableSpec
 from toolkit.trace_header import new_trace_header
 
 MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
@@ -52,6 +54,8 @@ class InvokeOptions:
     repeat: int = 1
     trace: bool = False
     color: str = "auto"
+    aws: str | None = None
+    tables: tuple[TableSpec, ...] = ()
 
 
 def lambda_environment(
@@ -358,9 +362,46 @@ class Runtime:
         return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
 
 
+def aws_mode(options: InvokeOptions) -> str:
+    """``embedded`` or ``real``: as asked, else embedded when something must be created in it
+    (a table), since creating it in a real account is not what a local run should do."""
+    wants_embedded = bool(options.tables)
+    if options.aws is None:
+        return "embedded" if wants_embedded else "real"
+    if options.aws not in ("embedded", "real"):
+        raise CliError(f"--aws {options.aws!r}: expected 'embedded' or 'real'")
+    if options.aws == "real" and wants_embedded:
+        names = ", ".join(table.name for table in options.tables)
+        raise CliError(
+            f"--table {names}: tables are created in the embedded AWS only, not with --aws real"
+        )
+    return options.aws
+
+
+@contextmanager
+def embedded_aws(options: InvokeOptions, err: TextIO) -> Iterator[None]:
+    """moto's server for the run, its tables created and the environment pointing at it."""
+    from toolkit.testing.embedded_aws import EmbeddedAWS, EmbeddedAWSError
+
+    with ExitStack() as stack:
+        try:
+            aws = stack.enter_context(EmbeddedAWS(region=options.region))
+            aws.seed(tables=options.tables)
+        except EmbeddedAWSError as error:
+            raise CliError(f"embedded AWS: {error}") from None
+        tables = ", ".join(table.name for table in options.tables) or "none"
+        err.write(f"EMBEDDED AWS {aws.endpoint_url} ({aws.region})\tTables: {tables}\n")
+        err.flush()
+        stack.enter_context(aws.applied())
+        yield
+
+
 def invoke(options: InvokeOptions) -> int:
     """Run ``toolkit invoke``; the exit code: 0 ok, 1 an invocation or the init failed,
-    2 the handler spec or the event is wrong (raised as :class:`CliError`)."""
+    2 the handler spec, the event or the AWS options are wrong (raised as :class:`CliError`)."""
     event_text = read_event_text(options.event, options.event_name)
     spec = parse_spec(options.handler)
-    return Runtime(options, spec, event_text).run()
+    with ExitStack() as stack:
+        if aws_mode(options) == "embedded":
+            stack.enter_context(embedded_aws(options, sys.stderr))
+        return Runtime(options, spec, event_text).run()

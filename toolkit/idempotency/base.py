@@ -52,7 +52,7 @@ from toolkit.idempotency.exceptions import (
     IdempotencySerializationError,
     IdempotencyValidationError,
 )
-from toolkit.idempotency.keys import canonical_json, prepare_payload
+from toolkit.idempotency.keys import canonical_json, json_string, prepare_payload
 from toolkit.idempotency.persistence.datarecord import DataRecord
 from toolkit.idempotency.serialization.codec import encode
 from toolkit.idempotency.serialization.no_op import NoOpSerializer
@@ -74,6 +74,7 @@ _WAIT_FIRST_S = 0.05  # first poll of a key in progress; doubles up to _WAIT_MAX
 _WAIT_MAX_S = 1.0
 _WAIT_MARGIN_S = 0.5  # waiting stops this long before the invocation's deadline
 _disabled_warned = False
+_json_string = json_string
 
 
 def _log() -> logging.Logger:
@@ -215,26 +216,42 @@ class IdempotencyHandler:
         return call.complete(response)
 
     def _begin(self, payload: Any, context: Any) -> Any:
-        """``None`` to run without idempotency, a cached result, or the call to claim."""
-        if _config.IDEMPOTENCY_DISABLED.read():
-            _warn_disabled()
+        """``None`` to run without idempotency, a cached result, or the call to claim.
+
+        Written for a local-cache hit to cost a few microseconds: a dict payload and a string
+        key (the common case) take no detour through the general helpers."""
+        data = payload if type(payload) is dict else prepare_payload(payload)
+        value = data
+        expression = self._event_key
+        if expression is not None:
+            try:
+                value = expression.search(data)
+            except Exception as error:  # a json_decode of text that is not JSON, say
+                raise IdempotencyKeyError(
+                    f"event_key_jmespath {expression.text!r} failed on the payload "
+                    f"({type(error).__name__})",
+                    expression=expression.text,
+                ) from None
+        if type(value) is str and value:
+            key = self.prefix + self._hash(_json_string(value).encode()).hexdigest()
+        elif _missing(value):
+            self._no_key()
             return None
-        data = prepare_payload(payload)
-        key = self._key(data)
-        if key is None:
-            return None
-        validation = "" if self._validation_key is None else self._payload_hash(data, key)
+        else:
+            key = self.prefix + self._digest(value, "idempotency key")
+        validation = "" if self._validation_key is None else self._payload_hash(data)
         cache = self._cache
         if cache is not None:
             record = cache.get(key)
             if record is not None:
-                self._validate(record, validation)
+                if validation and record.payload_hash != validation:
+                    self._validate(record, validation)
                 return _Stored(self._response(record))
         return _Call(self, key, validation, context)
 
     # -- keys ----------------------------------------------------------------------------
 
-    def _digest(self, value: Any, what: str, key: str | None) -> str:
+    def _digest(self, value: Any, what: str) -> str:
         try:
             text = canonical_json(value)
         except (TypeError, ValueError) as error:
@@ -243,32 +260,20 @@ class IdempotencyHandler:
             ) from None
         return str(self._hash(text.encode()).hexdigest())
 
-    def _key(self, data: Any) -> str | None:
-        expression = self._event_key
-        if expression is not None:
-            try:
-                data = expression.search(data)
-            except Exception as error:  # a json_decode of text that is not JSON, say
-                raise IdempotencyKeyError(
-                    f"event_key_jmespath {expression.text!r} failed on the payload "
-                    f"({type(error).__name__})",
-                    expression=expression.text,
-                ) from None
-        if _missing(data):
-            text = self.config.event_key_jmespath
-            if self.config.raise_on_no_idempotency_key:
-                raise IdempotencyKeyError(
-                    f"no idempotency key in the payload (event_key_jmespath={text!r})",
-                    expression=text,
-                )
-            _notice.warn(
-                "no idempotency key in the payload: the function runs without idempotency",
-                event_key_jmespath=text,
+    def _no_key(self) -> None:
+        """No key in the payload: raise, or warn and let the function run unprotected."""
+        text = self.config.event_key_jmespath
+        if self.config.raise_on_no_idempotency_key:
+            raise IdempotencyKeyError(
+                f"no idempotency key in the payload (event_key_jmespath={text!r})",
+                expression=text,
             )
-            return None
-        return self.prefix + self._digest(data, "idempotency key", None)
+        _notice.warn(
+            "no idempotency key in the payload: the function runs without idempotency",
+            event_key_jmespath=text,
+        )
 
-    def _payload_hash(self, data: Any, key: str) -> str:
+    def _payload_hash(self, data: Any) -> str:
         expression = self._validation_key
         assert expression is not None  # the caller checked
         try:
@@ -279,7 +284,7 @@ class IdempotencyHandler:
                 f"({type(error).__name__})",
                 expression=expression.text,
             ) from None
-        return self._digest(fields, "validated payload", key)
+        return self._digest(fields, "validated payload")
 
     def _validate(self, record: DataRecord, validation: str) -> None:
         if self._validation_key is not None and record.payload_hash != validation:
@@ -347,6 +352,15 @@ def _remaining_ms(context: Any, config: IdempotencyConfig) -> float | None:
 def _invocation_context() -> Any:
     invocation = _current_invocation()
     return None if invocation is None else invocation.context
+
+
+def disabled() -> bool:
+    """Whether ``TOOLKIT_IDEMPOTENCY_DISABLED`` (or Powertools' name) is set, warning the
+    first time it is: read when a function is decorated, like every toolkit setting."""
+    if not _config.IDEMPOTENCY_DISABLED.read():
+        return False
+    _warn_disabled()
+    return True
 
 
 def _warn_disabled() -> None:
@@ -418,6 +432,10 @@ class _Call:
     def _existing(self, old: DataRecord) -> Any:
         """What to do about the record holding the key; ``None`` to claim again (it expired)."""
         owner = self.owner
+        if old.fence_token == self.token and old._status == "INPROGRESS":
+            # Our own claim: the first attempt was applied but its answer lost, and the SDK's
+            # retry met the record it wrote. The lock is ours: run.
+            return _RUN
         status = old.status
         if status == "EXPIRED" or old.in_progress_expired:
             return None

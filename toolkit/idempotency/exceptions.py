@@ -40,6 +40,15 @@ __all__ = [
 ]
 
 
+def _restore(
+    cls: type[IdempotencyError], args: tuple[object, ...], state: dict[str, object]
+) -> IdempotencyError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class IdempotencyError(ToolkitError):
     """Base class of the idempotency utility's errors. ``key`` is the hashed idempotency key
     and ``table`` the store's name, when the error concerns one record."""
@@ -51,6 +60,11 @@ class IdempotencyError(ToolkitError):
         if table:
             where.append(f"table {table!r}")
         super().__init__(f"{message} ({', '.join(where)})" if where else message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled with their fields (a process pool returns them to its parent): the default
+        # would call the constructor with the message only, which the keyword fields refuse.
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
 class IdempotencyConfigError(IdempotencyError, ValueError):

@@ -7,11 +7,11 @@ from __future__ import annotations
 import functools
 
 from toolkit._typing import TYPE_CHECKING
-from toolkit.idempotency.base import IdempotencyHandler
+from toolkit.idempotency.base import IdempotencyHandler, disabled
 from toolkit.idempotency.config import IdempotencyConfig
 from toolkit.idempotency.exceptions import IdempotencyConfigError
 from toolkit.idempotency.persistence.base import BasePersistenceLayer
-from toolkit.middleware import middleware
+from toolkit.middleware import NO_LAYER, middleware
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,12 +60,15 @@ def idempotent(
 
 
 @idempotent.setup
-def _prepare(target: Target, options: dict[str, Any]) -> dict[str, Any]:
+def _prepare(target: Target, options: dict[str, Any]) -> Any:
     """Decoration time: check the store and the config, and build the algorithm for this
-    handler (key prefix from the user's function, expressions already compiled)."""
+    handler (key prefix from the user's function, expressions already compiled); with
+    idempotency disabled by the environment, add no layer at all."""
     config = _check(
         options["persistence_store"], options["config"], options["key_prefix"], "idempotent"
     )
+    if disabled():
+        return NO_LAYER
     handler = IdempotencyHandler(
         target.function,
         options["persistence_store"],
@@ -189,6 +192,8 @@ def idempotent_function(
             "valid: expected a parameter name"
         )
     position = _data_position(function, data_keyword_argument)
+    if disabled():
+        return function
     handler = IdempotencyHandler(
         function,
         persistence_store,

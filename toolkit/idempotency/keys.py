@@ -14,15 +14,17 @@ local-cache hit must cost a few microseconds.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from toolkit._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["canonical_json", "prepare_payload"]
+__all__ = ["canonical_json", "json_string", "prepare_payload"]
 
-_string = json.encoder.encode_basestring_ascii
+json_string = _string = json.encoder.encode_basestring_ascii
+"""A string's canonical JSON text (the C encoder's, as the whole-document encoder writes it)."""
 
 
 class _Exact:
@@ -60,7 +62,7 @@ def _walk(value: Any) -> Any:
         return [_walk(item) for item in value]
     if isinstance(value, float) or type(value).__name__ == "Decimal":
         return _number(value)
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # a subclass of dict, a MappingProxyType, a UserDict
         return {key: _walk(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_walk(item) for item in value]

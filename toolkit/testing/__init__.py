@@ -1,6 +1,7 @@
 """What users' own tests need to exercise a toolkit handler for real: a Lambda context with a
-live deadline, a cold-start reset, and (in submodules) an X-Ray listener and a local Runtime
-API. Names resolve lazily so importing this package pulls in nothing heavy."""
+live deadline, a cold-start reset, and (in submodules) an X-Ray listener, a local Runtime
+API and an embedded AWS (moto on loopback). Names resolve lazily so importing this package pulls
+in nothing heavy."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from toolkit._lazy import exports
 from toolkit._typing import TYPE_CHECKING
 
 _EXPORTS: dict[str, str] = {
+    "EmbeddedAWS": "toolkit.testing.embedded_aws",
+    "EmbeddedAWSError": "toolkit.testing.embedded_aws",
     "FakeLambdaContext": "toolkit.testing.context",
     "RuntimeAPIServer": "toolkit.testing.runtime_api",
     "lambda_context": "toolkit.testing.context",
@@ -16,6 +19,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "EmbeddedAWS",
+    "EmbeddedAWSError",
     "FakeLambdaContext",
     "RuntimeAPIServer",
     "XRayCapture",
@@ -26,6 +31,7 @@ __all__ = [
 if TYPE_CHECKING:
     from toolkit.context import reset_cold_start
     from toolkit.testing.context import FakeLambdaContext, lambda_context
+    from toolkit.testing.embedded_aws import EmbeddedAWS, EmbeddedAWSError
     from toolkit.testing.runtime_api import RuntimeAPIServer
     from toolkit.testing.xray import XRayCapture
 

@@ -15,6 +15,7 @@ import time
 from types import MappingProxyType
 
 from toolkit._typing import TYPE_CHECKING
+from toolkit.idempotency.serialization.codec import copy_value, decode
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -26,6 +27,7 @@ STATUS_CONSTANTS = MappingProxyType(
     {"INPROGRESS": "INPROGRESS", "COMPLETED": "COMPLETED", "EXPIRED": "EXPIRED"}
 )
 _VALID = frozenset({"INPROGRESS", "COMPLETED"})
+_UNREAD: Any = object()
 
 
 class DataRecord:
@@ -33,6 +35,7 @@ class DataRecord:
     passed, whatever was stored."""
 
     __slots__ = (
+        "_decoded",
         "_status",
         "expiry_timestamp",
         "fence_token",
@@ -62,6 +65,7 @@ class DataRecord:
         self.payload_hash = payload_hash
         self.sort_key = sort_key
         self.fence_token = fence_token
+        self._decoded: Any = _UNREAD
 
     @property
     def is_expired(self) -> bool:
@@ -87,12 +91,13 @@ class DataRecord:
         )
 
     def response_json_as_dict(self) -> Any:
-        """The stored result, decoded (``None`` when there is none)."""
-        if not self.response_data:
-            return None
-        from toolkit.idempotency.serialization.codec import decode
-
-        return decode(self.response_data)
+        """The stored result, decoded (``None`` when there is none). The text is parsed once
+        per record; each call returns a fresh copy, so a caller that changes the result it
+        got cannot change what the next repeat (a local-cache hit) returns."""
+        decoded = self._decoded
+        if decoded is _UNREAD:
+            decoded = self._decoded = decode(self.response_data) if self.response_data else None
+        return copy_value(decoded)
 
     def get_expiration_datetime(self) -> dt.datetime | None:
         """``expiry_timestamp`` as a naive local datetime (Powertools' method)."""

@@ -235,12 +235,19 @@ class DynamoDBPersistenceLayer(BasePersistenceLayer):
                 "ConditionExpression": "#fence = :fence",
                 "ExpressionAttributeNames": {"#fence": self.fence_attr},
                 "ExpressionAttributeValues": {":fence": {"S": data_record.fence_token}},
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         try:
             self.client.delete_item(
                 TableName=self.table_name, Key=self._key(data_record.idempotency_key), **options
             )
         except Exception as error:
+            if _error_code(error) == "ConditionalCheckFailedException" and not getattr(
+                error, "response", {}
+            ).get("Item"):
+                # No record at all: already released (a retry of a delete whose answer was
+                # lost) or expired and removed. Nothing was taken over; nothing to do.
+                return
             raise self._failure(error, "release", data_record) from error
 
     def _item_size(self, data_record: DataRecord) -> int:
@@ -317,8 +324,9 @@ class DynamoDBPersistenceLayer(BasePersistenceLayer):
         key = data_record.idempotency_key
         if code == "ConditionalCheckFailedException" and operation in ("complete", "release"):
             return IdempotencyFencingError(
-                f"the lock expired and another execution took the key over: this execution's "
-                f"{operation} was refused so the newer record stands",
+                f"this execution's lock expired and the record no longer carries its fence "
+                f"token (another execution took the key over, or the record was removed): its "
+                f"{operation} was refused so that no newer record is overwritten",
                 key=key,
                 table=self.table_name,
                 operation=operation,

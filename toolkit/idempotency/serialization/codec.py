@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-__all__ = ["decode", "encode"]
+__all__ = ["copy_value", "decode", "encode"]
 
 TAG = "__toolkit_type__"
 _MARK = f'"{TAG}"'
@@ -77,3 +77,21 @@ def decode(text: str) -> Any:
     if _MARK in text:
         return json.loads(text, object_hook=_untag)
     return json.loads(text)
+
+
+def copy_value(value: Any) -> Any:
+    """A copy of a decoded value deep enough that changing it changes nothing else: dicts and
+    lists are rebuilt, everything else a decoded value holds is immutable. Several times
+    cheaper than decoding the text again, which is what a local-cache hit would cost."""
+    kind = type(value)
+    if kind is dict:
+        return {
+            key: copy_value(item) if type(item) in _CONTAINERS else item
+            for key, item in value.items()
+        }
+    if kind is list:
+        return [copy_value(item) if type(item) in _CONTAINERS else item for item in value]
+    return value
+
+
+_CONTAINERS = frozenset({dict, list})
