@@ -229,11 +229,6 @@ def test_a_release_throttled_then_accepted_frees_the_key(subject: Subject) -> No
 # what the first attempt did. The fence token tells this execution's own writes from another's.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (briefs/bugs-idem.md #1): the claim's retry takes its own lock for "
-    "another execution's and raises IdempotencyAlreadyInProgressError",
-)
 def test_a_lost_claim_answer_is_recognised_as_our_own_claim(subject: Subject) -> None:
     """The claim's retry finds the INPROGRESS record the first attempt wrote, with this
     call's own fence token: the key is ours, the function runs (once) and its result is
@@ -270,11 +265,6 @@ def test_a_lost_release_answer_still_frees_the_key(
     assert subject.effects == ["o-1", "o-1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (briefs/bugs-idem.md #2): the release's retry finding the record "
-    "already gone is logged as a takeover by a newer execution",
-)
 def test_a_lost_release_answer_is_not_reported_as_a_takeover(
     subject: Subject, caplog: pytest.LogCaptureFixture
 ) -> None:
