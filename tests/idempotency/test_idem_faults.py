@@ -273,3 +273,32 @@ def test_a_lost_release_answer_is_not_reported_as_a_takeover(
     with caplog.at_level(logging.ERROR), pytest.raises(Declined):
         subject.charge(order={"order_id": "o-1"})
     assert not [r for r in caplog.records if "taken over" in r.getMessage()]
+
+
+def test_the_layers_own_client_retries_as_boto_config_says(
+    moto_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without boto3_client, the layer builds its client from ``boto_config``: that client's
+    retry policy is the one applied (AWS_ENDPOINT_URL points it at the local server)."""
+    use_fake_credentials(monkeypatch.setenv)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    store = SIDE.package.DynamoDBPersistenceLayer(
+        table_name=create_table(moto_server),
+        boto_config=Config(retries={"mode": "legacy", "total_max_attempts": 2}),
+    )
+    put = Fault(store.client, "PutItem", INTERNAL)
+    effects = []
+
+    @SIDE.package.idempotent_function(
+        data_keyword_argument="order",
+        persistence_store=store,
+        config=SIDE.config(event_key_jmespath="order_id", in_progress_expires_after_seconds=60),
+    )
+    def charge(order: dict[str, Any]) -> str:
+        effects.append(order["order_id"])
+        return "charged"
+
+    with pytest.raises(SIDE.exceptions.IdempotencyPersistenceLayerError) as raised:
+        charge(order={"order_id": "o-1"})
+    assert_store_error(raised.value, "InternalServerError", "claim")
+    assert (put.attempts, effects) == (2, [])
