@@ -44,6 +44,7 @@ BENCHMARKS = {
     "metrics": "bench_metrics",
     "batch": "bench_batch",
     "parser": "bench_parser",
+    "idempotency": "bench_idempotency",
     "validation": "bench_validation",
     "parameters": "bench_parameters",
 }
@@ -55,11 +56,12 @@ FEATURES = (
     "toolkit.metrics",
     "toolkit.batch",
     "toolkit.parser",
+    "toolkit.idempotency",
     "toolkit.validation",
     "toolkit.parameters",
 )
 
-# moto's server: the AWS the parameters benchmark reads from (on loopback).
+# moto's server on loopback: the AWS the idempotency and parameters benchmarks run against.
 REQUIREMENTS = ["aws-lambda-powertools[validation]>=3", "aws-xray-sdk>=2.12", "moto[server]>=5"]
 # "compat" editable mode puts the checkout on sys.path with a plain .pth line. The default
 # mode installs an import-hook finder that every interpreter imports at start-up, together with

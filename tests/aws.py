@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -46,23 +47,30 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def moto_server(startup_timeout: float = 30.0) -> Iterator[str]:
-    """Start ``python -m moto.server`` on 127.0.0.1 and a free port; yield its endpoint URL;
-    stop it at the end. The child gets fake credentials too, so nothing can reach real AWS."""
+def moto_server(startup_timeout: float = 30.0, command: list[str] | None = None) -> Iterator[str]:
+    """Start ``python -m moto.server`` (or ``command``, which takes the same ``-H``/``-p``
+    options) on 127.0.0.1 and a free port; yield its endpoint URL; stop it at the end. The
+    child gets fake credentials too, so nothing can reach real AWS.
+
+    The server's stderr goes to a temporary file, not a pipe: werkzeug logs a line there for
+    every request, and a pipe nobody drains fills after about 900 requests, after which the
+    server blocks in the middle of answering (every client then waits for its read timeout)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, **FAKE_CREDENTIALS}
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [*(command or [sys.executable, "-m", "moto.server"]), "-H", "127.0.0.1", "-p", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     try:
         deadline = time.monotonic() + startup_timeout
         while not _answers(url):
             if process.poll() is not None:
-                stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+                log.seek(0)
+                stderr = log.read().decode(errors="replace")[-3000:]
                 raise RuntimeError(f"moto server exited with {process.returncode}: {stderr}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"moto server did not answer on {url} in {startup_timeout}s")
@@ -75,8 +83,7 @@ def moto_server(startup_timeout: float = 30.0) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr:
-            process.stderr.close()
+        log.close()
 
 
 def use_fake_credentials(setenv: Any) -> None:
@@ -86,8 +93,9 @@ def use_fake_credentials(setenv: Any) -> None:
         setenv(name, value)
 
 
-def client(service: str, endpoint_url: str) -> Any:
-    """A real boto3 client for ``service`` on the local server."""
+def client(service: str, endpoint_url: str, config: Any = None) -> Any:
+    """A real boto3 client for ``service`` on the local server (``config``: a botocore
+    ``Config``, for retry settings)."""
     import boto3
 
     return boto3.session.Session(
@@ -95,4 +103,4 @@ def client(service: str, endpoint_url: str) -> Any:
         aws_secret_access_key="testing",
         aws_session_token="testing",
         region_name=REGION,
-    ).client(service, endpoint_url=endpoint_url, region_name=REGION)
+    ).client(service, endpoint_url=endpoint_url, region_name=REGION, config=config)
