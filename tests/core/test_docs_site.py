@@ -1,0 +1,118 @@
+"""The documentation site holds together: every page is reachable from the nav and every nav
+entry is a page, every file a page includes or names under examples/ exists, the repository
+link matches pyproject, the getting-started template points at the example it deploys, and
+LICENSE is the license pyproject declares."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomllib
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+MKDOCS = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
+SNIPPET = re.compile(r'^\s*--8<--\s+"([^"]+)"', re.M)
+EXAMPLE_PATH = re.compile(r"\bexamples/[\w./-]*\w")
+
+
+def nav_pages(entries: list[Any]) -> list[str]:
+    pages: list[str] = []
+    for entry in entries:
+        for value in entry.values() if isinstance(entry, dict) else [entry]:
+            pages.extend(nav_pages(value) if isinstance(value, list) else [value])
+    return pages
+
+
+def test_every_page_is_in_the_nav_once_and_every_nav_entry_is_a_page() -> None:
+    nav = nav_pages(MKDOCS["nav"])
+    assert sorted(set(nav)) == sorted(nav), "a page is in the nav twice"
+    assert set(PAGES) - set(nav) == set(), "pages missing from mkdocs.yml's nav"
+    assert set(nav) - set(PAGES) == set(), "nav entries without a page"
+
+
+def test_the_api_reference_has_a_page_per_public_module() -> None:
+    modules = {
+        "toolkit",
+        *(f"toolkit.{name}" for name in ("middleware", "logging", "tracing", "metrics", "batch")),
+        *(f"toolkit.{name}" for name in ("idempotency", "parser", "validation", "jmespath")),
+        *(f"toolkit.{name}" for name in ("testing", "context", "timeout")),
+    }
+    documented = set()
+    for page in DOCS.glob("api/*.md"):
+        documented.update(re.findall(r"^::: (toolkit[\w.]*)$", page.read_text(), re.M))
+    assert documented == modules
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_included_files_and_named_examples_exist(page: str) -> None:
+    text = (DOCS / page).read_text()
+    missing = [path for path in SNIPPET.findall(text) if not (ROOT / path).is_file()]
+    missing += [path for path in EXAMPLE_PATH.findall(text) if not (ROOT / path).exists()]
+    assert missing == [], f"docs/{page} names files that do not exist"
+
+
+def test_readme_names_only_existing_examples() -> None:
+    paths = EXAMPLE_PATH.findall((ROOT / "README.md").read_text())
+    assert paths and [p for p in paths if not (ROOT / p).exists()] == []
+
+
+def test_an_included_example_is_not_also_pasted_in_the_page() -> None:
+    """A page includes an example by file so it cannot drift: no copy of its body beside it."""
+    for page in PAGES:
+        text = (DOCS / page).read_text()
+        for path in SNIPPET.findall(text):
+            if path.startswith("examples/"):
+                body = [line for line in (ROOT / path).read_text().splitlines() if len(line) > 40]
+                assert not any(text.count(line) for line in body), (page, path)
+
+
+def test_the_repository_link_is_pyprojects() -> None:
+    assert MKDOCS["repo_url"] == PYPROJECT["project"]["urls"]["Repository"]
+    assert MKDOCS["repo_name"] == PYPROJECT["project"]["name"]
+
+
+def test_the_site_has_copy_buttons_search_and_includes_from_the_repository() -> None:
+    assert "content.code.copy" in MKDOCS["theme"]["features"]
+    plugins = [next(iter(p)) if isinstance(p, dict) else p for p in MKDOCS["plugins"]]
+    assert {"search", "mkdocstrings"} <= set(plugins)
+    extensions = {
+        next(iter(e)) if isinstance(e, dict) else e: e for e in MKDOCS["markdown_extensions"]
+    }
+    snippets = extensions["pymdownx.snippets"]["pymdownx.snippets"]
+    assert snippets["base_path"] == ["."] and snippets["check_paths"] is True
+
+
+class _TemplateLoader(yaml.SafeLoader):
+    """Reads CloudFormation's short-form tags (!Sub, !Ref, ...) as plain values."""
+
+
+_TemplateLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def test_the_getting_started_template_deploys_the_hello_example() -> None:
+    text = (DOCS / "getting-started.md").read_text()
+    (template,) = re.findall(r"```yaml\n(AWSTemplateFormatVersion.*?)```", text, re.S)
+    function = yaml.load(template, _TemplateLoader)["Resources"]["HelloFunction"]["Properties"]
+    module, name = function["Handler"].split(".")
+    source = (ROOT / "examples/hello" / f"{module}.py").read_text()
+    assert re.search(rf"^def {name}\(", source, re.M)
+    assert f"examples/hello/{module}.py" in text
+
+
+def test_license_is_the_one_pyproject_declares() -> None:
+    assert PYPROJECT["project"]["license"] == {"text": "MIT-0"}
+    assert (ROOT / "LICENSE").read_text().startswith("MIT No Attribution\n")
+
+
+def test_the_changelog_page_is_the_changelog() -> None:
+    assert SNIPPET.findall((DOCS / "changelog.md").read_text()) == ["CHANGELOG.md"]
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    version = PYPROJECT["project"]["version"]
+    assert f"## [{version}]" in changelog
