@@ -18,7 +18,7 @@ DOCS = ROOT / "docs"
 MKDOCS = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
-SNIPPET = re.compile(r'^\s*--8<--\s+"([^"]+)"', re.M)
+SNIPPET = re.compile(r'^\s*--8<--\s+"([^":]+)(?::(\w+))?"', re.M)
 EXAMPLE_PATH = re.compile(r"\bexamples/[\w./-]*\w")
 
 
@@ -53,7 +53,7 @@ def test_the_api_reference_has_a_page_per_public_module() -> None:
 @pytest.mark.parametrize("page", PAGES)
 def test_included_files_and_named_examples_exist(page: str) -> None:
     text = (DOCS / page).read_text()
-    missing = [path for path in SNIPPET.findall(text) if not (ROOT / path).is_file()]
+    missing = [path for path, _ in SNIPPET.findall(text) if not (ROOT / path).is_file()]
     missing += [path for path in EXAMPLE_PATH.findall(text) if not (ROOT / path).exists()]
     assert missing == [], f"docs/{page} names files that do not exist"
 
@@ -63,14 +63,24 @@ def test_readme_names_only_existing_examples() -> None:
     assert paths and [p for p in paths if not (ROOT / p).exists()] == []
 
 
+def included_text(path: str, section: str) -> str:
+    """What ``--8<-- "path"`` or ``--8<-- "path:section"`` puts in the page."""
+    text = (ROOT / path).read_text()
+    if not section:
+        return text
+    start = text.index(f"--8<-- [start:{section}]")
+    return text[text.index("\n", start) + 1 : text.index(f"--8<-- [end:{section}]")]
+
+
 def test_an_included_example_is_not_also_pasted_in_the_page() -> None:
-    """A page includes an example by file so it cannot drift: no copy of its body beside it."""
+    """A page includes an example by file so it cannot drift: no copy of its code beside it."""
     for page in PAGES:
         text = (DOCS / page).read_text()
-        for path in SNIPPET.findall(text):
+        for path, section in SNIPPET.findall(text):
             if path.startswith("examples/"):
-                body = [line for line in (ROOT / path).read_text().splitlines() if len(line) > 40]
-                assert not any(text.count(line) for line in body), (page, path)
+                code = included_text(path, section).splitlines()
+                pasted = [line for line in code if len(line) > 40 and line in text]
+                assert pasted == [], f"docs/{page} repeats {path} instead of including it"
 
 
 def test_the_repository_link_is_pyprojects() -> None:
@@ -112,7 +122,7 @@ def test_license_is_the_one_pyproject_declares() -> None:
 
 
 def test_the_changelog_page_is_the_changelog() -> None:
-    assert SNIPPET.findall((DOCS / "changelog.md").read_text()) == ["CHANGELOG.md"]
+    assert SNIPPET.findall((DOCS / "changelog.md").read_text()) == [("CHANGELOG.md", "")]
     changelog = (ROOT / "CHANGELOG.md").read_text()
     version = PYPROJECT["project"]["version"]
     assert f"## [{version}]" in changelog
