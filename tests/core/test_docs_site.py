@@ -133,3 +133,19 @@ def test_the_changelog_page_is_the_changelog() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text()
     version = PYPROJECT["project"]["version"]
     assert f"## [{version}]" in changelog
+
+
+def test_the_api_reference_hook_drops_rest_role_prefixes_on_api_pages_only() -> None:
+    namespace: dict[str, Any] = {}
+    exec(compile((DOCS / "hooks.py").read_text(), "docs/hooks.py", "exec"), namespace)
+    html = "<p>See :class:<code>Tracer</code> and :func:<code>scope</code>, at 10:30.</p>"
+
+    def page(uri: str) -> Any:
+        return type("Page", (), {"file": type("File", (), {"src_uri": uri})})()
+
+    hook = namespace["on_page_content"]
+    assert hook(html, page("api/tracing.md")) == (
+        "<p>See <code>Tracer</code> and <code>scope</code>, at 10:30.</p>"
+    )
+    assert hook(html, page("tracer.md")) == html
+    assert MKDOCS["hooks"] == ["docs/hooks.py"] and MKDOCS["exclude_docs"] == "hooks.py"
