@@ -54,6 +54,15 @@ def test_the_api_reference_has_a_page_per_public_module() -> None:
 def test_included_files_and_named_examples_exist(page: str) -> None:
     text = (DOCS / page).read_text()
     missing = [path for path, _ in SNIPPET.findall(text) if not (ROOT / path).is_file()]
+    # a named section needs both markers in the file, or the page silently shows nothing
+    missing += [
+        f"{path}:{section}"
+        for path, section in SNIPPET.findall(text)
+        if section
+        and not all(
+            f"--8<-- [{edge}:{section}]" in (ROOT / path).read_text() for edge in ("start", "end")
+        )
+    ]
     missing += [path for path in EXAMPLE_PATH.findall(text) if not (ROOT / path).exists()]
     assert missing == [], f"docs/{page} names files that do not exist"
 
