@@ -47,7 +47,7 @@ def test_the_api_reference_has_a_page_per_public_module() -> None:
     documented = set()
     for page in DOCS.glob("api/*.md"):
         documented.update(re.findall(r"^::: (toolkit[\w.]*)$", page.read_text(), re.M))
-    assert documented == modules
+    assert modules - documented == set()  # new public modules add their own page
 
 
 @pytest.mark.parametrize("page", PAGES)
