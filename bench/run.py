@@ -45,6 +45,7 @@ BENCHMARKS = {
     "batch": "bench_batch",
     "parser": "bench_parser",
     "validation": "bench_validation",
+    "parameters": "bench_parameters",
 }
 
 # Modules of toolkit a benchmark needs; one not there yet is reported as n/a, not an error.
@@ -55,9 +56,11 @@ FEATURES = (
     "toolkit.batch",
     "toolkit.parser",
     "toolkit.validation",
+    "toolkit.parameters",
 )
 
-REQUIREMENTS = ["aws-lambda-powertools[validation]>=3", "aws-xray-sdk>=2.12"]
+# moto's server: the AWS the parameters benchmark reads from (on loopback).
+REQUIREMENTS = ["aws-lambda-powertools[validation]>=3", "aws-xray-sdk>=2.12", "moto[server]>=5"]
 # "compat" editable mode puts the checkout on sys.path with a plain .pth line. The default
 # mode installs an import-hook finder that every interpreter imports at start-up, together with
 # pathlib, re and fnmatch: that would be in every cold-start figure (the floor's too) and

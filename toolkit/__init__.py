@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "LambdaTimeoutError": "toolkit.timeout",
     "ToolkitError": "toolkit.errors",
     "ConfigurationError": "toolkit.errors",
+    "parameters": "toolkit.parameters",
 }
 
 __all__ = [
@@ -42,11 +43,13 @@ __all__ = [
     "Tracer",
     "__version__",
     "chain",
+    "parameters",
     "single_metric",
     "timeout_guard",
 ]
 
 if TYPE_CHECKING:
+    from toolkit import parameters
     from toolkit.errors import ConfigurationError, ToolkitError
     from toolkit.logging import Logger
     from toolkit.metrics import MetricResolution, Metrics, MetricUnit, single_metric

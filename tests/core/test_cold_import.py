@@ -82,6 +82,7 @@ STDLIB_KEPT_OUT = ("typing", "inspect", "dataclasses", "random", "asyncio", "imp
 HOT_IMPORTS = """\
 from toolkit import Logger, Metrics, Tracer, Middleware, chain, timeout_guard
 import toolkit.batch, toolkit.middleware, toolkit.context, toolkit.config
+from toolkit.parameters import get_parameter, get_secret, inject
 """
 
 
