@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+# --8<-- [start:formatter]
 from toolkit import Logger
 from toolkit.logging.formatter import LambdaPowertoolsFormatter
 
@@ -24,6 +25,7 @@ class StageFormatter(LambdaPowertoolsFormatter):
 
 
 logger = Logger(service="orders", logger_formatter=StageFormatter(use_rfc3339=True))
+# --8<-- [end:formatter]
 
 
 @logger.inject_lambda_context

@@ -10,6 +10,7 @@ Run ``python examples/middleware/app.py`` to call the handler with and without a
 
 from __future__ import annotations
 
+# --8<-- [start:utility]
 import json
 from typing import Any
 
@@ -65,6 +66,9 @@ api_keys = ApiKeys({"k-123"})
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     logger.info("order listed")
     return {"statusCode": 200, "body": json.dumps({"orders": []})}
+
+
+# --8<-- [end:utility]
 
 
 if __name__ == "__main__":
