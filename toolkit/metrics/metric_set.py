@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Container, Iterator, Mapping
 from enum import Enum
+from operator import attrgetter
 
 from toolkit import _notice, jsonline
 from toolkit import context as _context
@@ -66,7 +67,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 EMPTY = object()  # MetricSet.opened of an empty buffer
-_current = _context.current
+_current = _context._current.get  # context.current() without its call, as the Logger does
 
 
 # The usual document: metric values and dimensions were checked when added and metadata is
@@ -596,6 +597,8 @@ class Directive:
 
 _directives: dict[tuple[object, ...], Directive] = {}
 _MAX_DIRECTIVES = 256  # bounds the cache when dimension names are made up at run time
+# The last usual flush's namespace, default dimensions and directive (see _directive).
+_usual: tuple[object, object, Directive | None] = (None, None, None)
 
 
 def _directive(
@@ -606,7 +609,15 @@ def _directive(
 ) -> Directive:
     """The directive of a flush: the first dimension set holds the default and the main
     dimensions, each further set the defaults and its own (a set listed twice is written
-    once). Cached by the names it is made from."""
+    once). Cached by the names it is made from; the usual flush (default dimensions only)
+    is first looked up by the identity of its defaults dict, which a MetricSet replaces
+    instead of changing it, so that flush builds no key."""
+    global _usual
+    usual = not main and not sets
+    if usual:
+        last = _usual
+        if last[1] is defaults and last[0] == namespace:
+            return last[2]  # type: ignore[return-value]
     key = (namespace, tuple(defaults), tuple(main), tuple(map(tuple, sets)) if sets else ())
     directive = _directives.get(key)
     if directive is None:
@@ -618,7 +629,12 @@ def _directive(
         if len(_directives) >= _MAX_DIRECTIVES:
             _directives.clear()
         directive = _directives[key] = Directive(namespace, dimension_sets)
+    if usual:
+        _usual = (namespace, defaults, directive)
     return directive
+
+
+_json_of = attrgetter("json")  # of a Definition
 
 
 class Document:
@@ -643,7 +659,7 @@ class Document:
         """The document as JSON text, joined from the ``_aws`` member (the directive's and the
         definitions' JSON, each made once) and the members, encoded in one call: they are
         never empty (a document holds at least one metric), so their ``{`` becomes ``,``."""
-        definitions = ",".join([definition.json for definition in self.definitions])
+        definitions = ",".join(map(_json_of, self.definitions))
         return (
             f'{{"_aws":{{"Timestamp":{self.timestamp},"CloudWatchMetrics":'
             f'[{{{self.directive.json},"Metrics":[{definitions}]}}]}},{_encode(self.members)[1:]}'
