@@ -289,8 +289,6 @@ class Family:
         self._merged_secret = False
         # Read on every line: an attribute of the family rather than of its configuration.
         self.formatter = config.formatter
-        # Where a finished line goes, chosen once: the stream's path is the hot one.
-        self.write: Callable[..., None] = self._write if config.handler is None else self._hand_over
 
     # --- keys -----------------------------------------------------------------------------
     def merge(self, record: InvocationRecord | None) -> dict[str, Any]:
@@ -598,7 +596,10 @@ class Family:
         self, level: int, line: str, record: InvocationRecord | None, floor: int | None = None
     ) -> None:
         """Write ``line``, hold it in the invocation's buffer, or drop it, by level (``floor``:
-        a child's own level, in place of the family's)."""
+        a child's own level, in place of the family's). It goes to the stream of the moment,
+        or to the ``logger_handler`` at ``level``. A failure to write is left to the caller
+        to report (the level methods and :class:`JsonHandler` do): the usual line's path
+        is one call shorter than through :meth:`write`."""
         pending = None if record is None else record.pending
         buffer = self.config.buffer
         if pending is not None and level <= cast(LogBuffer, buffer).level_no:
@@ -608,7 +609,12 @@ class Family:
             return
         if pending is not None and level >= ERROR and cast(LogBuffer, buffer).flush_on_error:
             self.flush_pending(record)
-        self.write(line, level)
+        handler = self.config.handler
+        if handler is None:
+            stream = self.config.stream
+            write_line(sys.stdout if stream is None else stream, line)
+        else:
+            handler.emit(line, level)
 
     def flush_pending(self, record: InvocationRecord | None) -> None:
         """Write the held lines, oldest first, after a line saying how many were evicted."""
@@ -636,18 +642,12 @@ class Family:
         for line in lines:
             self.write(line, level)
 
-    def _write(self, line: str, level: int = INFO) -> None:
-        """``write``: ``line`` to the stream (``level`` is for a ``logger_handler``)."""
+    def write(self, line: str, level: int = INFO) -> None:
+        """Write ``line`` whatever its level (held lines, toolkit's own notices); a failure
+        is reported once on stderr and the handler goes on."""
         try:
-            stream = self.config.stream
-            write_line(sys.stdout if stream is None else stream, line)
-        except Exception as exc:
-            self.report_failure(exc)
-
-    def _hand_over(self, line: str, level: int = INFO) -> None:
-        """``write`` with a ``logger_handler``: ``line`` to the handler, at ``level``."""
-        try:
-            cast(HandlerOutput, self.config.handler).emit(line, level)
+            # no record: nothing is held; floor 0: nothing is dropped
+            self.deliver(level, line, None, 0)
         except Exception as exc:
             self.report_failure(exc)
 
