@@ -600,18 +600,18 @@ class Family:
         or to the ``logger_handler`` at ``level``. A failure to write is left to the caller
         to report (the level methods and :class:`JsonHandler` do): the usual line's path
         is one call shorter than through :meth:`write`."""
+        config = self.config
         pending = None if record is None else record.pending
-        buffer = self.config.buffer
-        if pending is not None and level <= cast(LogBuffer, buffer).level_no:
+        if pending is not None and level <= cast(LogBuffer, config.buffer).level_no:
             pending.add(line)
             return
         if level < (self.levels.effective if floor is None else floor):
             return
-        if pending is not None and level >= ERROR and cast(LogBuffer, buffer).flush_on_error:
+        if pending is not None and level >= ERROR and cast(LogBuffer, config.buffer).flush_on_error:
             self.flush_pending(record)
-        handler = self.config.handler
+        handler = config.handler
         if handler is None:
-            stream = self.config.stream
+            stream = config.stream
             write_line(sys.stdout if stream is None else stream, line)
         else:
             handler.emit(line, level)
