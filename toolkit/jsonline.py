@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from typing import IO, Any
 
 __all__ = [
+    "c_chunks",
     "c_encoder",
     "EMF_NUMBER_BOUND",
     "MAX_LINE_BYTES",
@@ -99,8 +100,9 @@ def safe_str(value: object) -> str:
         return f"<unprintable {type(value).__name__}: str() raised {type(exc).__name__}>"
 
 
-def _c_chunks(default: Callable[[Any], Any] | None) -> Callable[[Any, int], Iterable[str]]:
-    """The C encoder's chunk maker (``"".join(chunks(value, 0))`` is the JSON text)."""
+def c_chunks(default: Callable[[Any], Any] | None) -> Callable[[Any, int], Iterable[str]]:
+    """The C encoder's chunk maker (``"".join(chunks(value, 0))`` is the JSON text): what
+    :func:`c_encoder` calls, for a per-line path that saves the closure's call."""
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - CPython always has the accelerator
         encoder = json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=default)
@@ -115,7 +117,7 @@ def c_encoder(default: Callable[[Any], Any] | None = None) -> Callable[[Any], st
     refusing NaN, without circular checking (a cycle raises ``RecursionError``), with
     ``default`` for what JSON lacks (``None``: refused). For callers that checked their data
     and want no walk; everything else goes through :class:`Encoder`."""
-    chunks = _c_chunks(default)
+    chunks = c_chunks(default)
     join = "".join
 
     def encode(value: Any) -> str:
@@ -126,7 +128,7 @@ def c_encoder(default: Callable[[Any], Any] | None = None) -> Callable[[Any], st
 
 _encode_plain = c_encoder()
 # The same encoder without the closure's call, for the per-line path (Encoder.checked).
-_plain_chunks = _c_chunks(None)
+_plain_chunks = c_chunks(None)
 _join = "".join
 _encode_str = json.encoder.encode_basestring_ascii
 

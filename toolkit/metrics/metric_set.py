@@ -73,6 +73,7 @@ _current = _context._current.get  # context.current() without its call, as the L
 # The usual document: metric values and dimensions were checked when added and metadata is
 # cleaned by _EMF first, so the C encoder needs no walk (str() for what JSON lacks).
 _encode = jsonline.c_encoder(str)
+_encode_chunks = jsonline.c_chunks(str)  # the same, without the call: a flush's members
 # What makes metadata safe, and cuts a document to fit: toolkit's one encoder for every line
 _EMF = jsonline.Encoder(number_bound=jsonline.EMF_NUMBER_BOUND)
 
@@ -660,9 +661,10 @@ class Document:
         definitions' JSON, each made once) and the members, encoded in one call: they are
         never empty (a document holds at least one metric), so their ``{`` becomes ``,``."""
         definitions = ",".join(map(_json_of, self.definitions))
+        members = "".join(_encode_chunks(self.members, 0))
         return (
             f'{{"_aws":{{"Timestamp":{self.timestamp},"CloudWatchMetrics":'
-            f'[{{{self.directive.json},"Metrics":[{definitions}]}}]}},{_encode(self.members)[1:]}'
+            f'[{{{self.directive.json},"Metrics":[{definitions}]}}]}},{members[1:]}'
         )
 
     def as_dict(self) -> dict[str, Any]:
