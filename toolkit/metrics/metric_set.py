@@ -48,7 +48,7 @@ MAX_NAME = 255  # metric and dimension names (CloudWatch API length limits)
 MAX_DIMENSION_VALUE = 1024
 LARGEST = 2.0**360  # CloudWatch refuses values of a larger magnitude ...
 SMALLEST = 2.0**-360  # ... and non-zero values of a smaller one
-_INT_RANGE = (-(2**360), 2**360)  # the same bounds as ints: comparing ints with them is cheaper
+_INT_LOW, _INT_HIGH = -(2**360), 2**360  # the same bounds as ints: cheaper to compare ints with
 _RESERVED = "_aws"
 NO_NAMESPACE = (
     "metrics need a namespace: pass namespace=... or set TOOLKIT_METRICS_NAMESPACE "
@@ -275,9 +275,8 @@ class MetricSet:
         if definition is None:  # outside the except block: an error here is not chained
             definition = _define(name, unit, resolution)
         kind = type(value)
-        low, high = _INT_RANGE
         if not (
-            low <= value <= high  # type: ignore[operator]
+            _INT_LOW <= value <= _INT_HIGH  # type: ignore[operator]
             if kind is int
             else kind is float and _in_range(value)  # type: ignore[arg-type]
         ):
