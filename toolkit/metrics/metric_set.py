@@ -26,7 +26,6 @@ import threading
 import time
 from collections.abc import Container, Iterator, Mapping
 from enum import Enum
-from operator import attrgetter
 
 from toolkit import _notice, jsonline
 from toolkit import context as _context
@@ -634,9 +633,6 @@ def _directive(
     return directive
 
 
-_json_of = attrgetter("json")  # of a Definition
-
-
 class Document:
     """One EMF document: its root members (dimension values, metadata, its metrics' values),
     its metrics' definitions, its flush's directive and timestamp."""
@@ -659,7 +655,7 @@ class Document:
         """The document as JSON text, joined from the ``_aws`` member (the directive's and the
         definitions' JSON, each made once) and the members, encoded in one call: they are
         never empty (a document holds at least one metric), so their ``{`` becomes ``,``."""
-        definitions = ",".join(map(_json_of, self.definitions))
+        definitions = ",".join([definition.json for definition in self.definitions])
         members = "".join(_encode_chunks(self.members, 0))
         return (
             f'{{"_aws":{{"Timestamp":{self.timestamp},"CloudWatchMetrics":'
