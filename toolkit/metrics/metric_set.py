@@ -274,8 +274,10 @@ class MetricSet:
         if definition is None:  # outside the except block: an error here is not chained
             definition = _define(name, unit, resolution)
         kind = type(value)
+        # An int of one 30-bit digit is tested first: Python 3.11 specialises that compare
+        # (literals, not names: a constant is cheaper to load), not the one with 2**360.
         if not (
-            _INT_LOW <= value <= _INT_HIGH  # type: ignore[operator]
+            (-0x3FFFFFFF <= value <= 0x3FFFFFFF or _INT_LOW <= value <= _INT_HIGH)  # type: ignore[operator]
             if kind is int
             else kind is float and _in_range(value)  # type: ignore[arg-type]
         ):
