@@ -395,7 +395,7 @@ class Logger(logging.Logger):
 
     def _join(self, family: Family) -> None:
         """Become a member of ``family``, leaving the one this logger was in."""
-        old = self.__dict__.get("_handler")
+        old = getattr(self, "_handler", None)
         if old is not None:
             self.removeHandler(old)
             self._family.levels.loggers.remove(self)
