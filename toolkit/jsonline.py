@@ -48,7 +48,7 @@ import io
 import json
 import os
 import stat
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 
 from toolkit._typing import TYPE_CHECKING
 
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from typing import IO, Any
 
 __all__ = [
+    "c_chunks",
     "c_encoder",
     "EMF_NUMBER_BOUND",
     "MAX_LINE_BYTES",
@@ -99,17 +100,24 @@ def safe_str(value: object) -> str:
         return f"<unprintable {type(value).__name__}: str() raised {type(exc).__name__}>"
 
 
+def c_chunks(default: Callable[[Any], Any] | None) -> Callable[[Any, int], Iterable[str]]:
+    """The C encoder's chunk maker (``"".join(chunks(value, 0))`` is the JSON text): what
+    :func:`c_encoder` calls, for a per-line path that saves the closure's call."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has the accelerator
+        encoder = json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=default)
+        return encoder.iterencode  # type: ignore[return-value]
+    return make(  # type: ignore[no-any-return]
+        None, default, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False
+    )
+
+
 def c_encoder(default: Callable[[Any], Any] | None = None) -> Callable[[Any], str]:
     """The C encoder, made once (``json.dumps`` makes a new one per call): compact, ASCII,
     refusing NaN, without circular checking (a cycle raises ``RecursionError``), with
     ``default`` for what JSON lacks (``None``: refused). For callers that checked their data
     and want no walk; everything else goes through :class:`Encoder`."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # pragma: no cover - CPython always has the accelerator
-        return json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=default).encode
-    chunks = make(
-        None, default, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False
-    )
+    chunks = c_chunks(default)
     join = "".join
 
     def encode(value: Any) -> str:
@@ -119,6 +127,9 @@ def c_encoder(default: Callable[[Any], Any] | None = None) -> Callable[[Any], st
 
 
 _encode_plain = c_encoder()
+# The same encoder without the closure's call, for the per-line path (Encoder.checked).
+_plain_chunks = c_chunks(None)
+_join = "".join
 _encode_str = json.encoder.encode_basestring_ascii
 
 
@@ -321,7 +332,7 @@ class Encoder:
     :data:`EMF_NUMBER_BOUND`).
     """
 
-    __slots__ = ("_default", "_memo", "bound", "limit")
+    __slots__ = ("_default", "bound", "limit")
 
     def __init__(
         self,
@@ -333,7 +344,6 @@ class Encoder:
         self._default = default
         self.limit = limit
         self.bound = number_bound
-        self._memo: tuple[object, Mapping[str, Any]] = (None, {})
 
     def __call__(
         self, data: Mapping[str, Any], keep: Container[str] = (), checked: bool | None = None
@@ -357,7 +367,7 @@ class Encoder:
     def checked(self, data: Mapping[str, Any], keep: Container[str] = ()) -> str:
         """``self(data, keep, checked=True)``, for the Logger's per-line path."""
         try:
-            line = _encode_plain(data)
+            line = _join(_plain_chunks(data, 0))
         except Exception:  # NaN, an int too long to print: the careful path marks them
             return self._careful(data, keep)
         return line if len(line) <= self.limit else self._careful(data, keep)
@@ -375,14 +385,6 @@ class Encoder:
         """A JSON-safe equivalent of ``value`` (the walk ``__call__`` makes of each member),
         sharing what needed no change: for callers that assemble a document from parts."""
         return self._walk().value(value, 0)
-
-    def members_shared(self, mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-        """:meth:`members` of a mapping that is replaced, never mutated (the Logger's merged
-        keys): remembered for the last mapping asked about, so a line pays one identity test."""
-        memo = self._memo
-        if memo[0] is not mapping:
-            memo = self._memo = (mapping, mapping if flat(mapping) else self.members(mapping))
-        return memo[1]
 
     def _walk(self) -> _Walk:
         bound = self.bound

@@ -377,9 +377,12 @@ class MiddlewareFunction(Generic[P]):
         bound._instance = instance
         # A non-data descriptor: once stored on the instance, later look-ups find it there
         # and never come back here. Objects without a __dict__ get a new one per look-up.
-        namespace = getattr(instance, "__dict__", None)
-        if namespace is not None and self._attribute is not None:
-            namespace[self._attribute] = bound
+        # Stored by object.__setattr__ (no __setattr__ of the class runs, as with a write to
+        # ``instance.__dict__``), not through ``__dict__``: reading that makes Python 3.11
+        # build the object's dict, after which every attribute read on the object (the
+        # Logger's level methods make several per line) takes a slower path.
+        if self._attribute is not None and type(instance).__dictoffset__:  # has a __dict__
+            object.__setattr__(instance, self._attribute, bound)
         return bound
 
 

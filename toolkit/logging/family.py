@@ -21,7 +21,7 @@ that moment. A plain thread other than the main thread calling ``append_keys`` w
 invocation runs is most likely left over from one that ended: its keys are kept for that
 thread's own lines, never for later invocations.
 
-The keys of a line are merged in one place, :meth:`Family.add_keys`, in this order (later
+The keys of a line are merged in one place, :meth:`Family.line`, in this order (later
 wins): service, the invocation's Lambda keys, sampling rate, keys kept for good, keys appended
 during the invocation, block keys, :func:`toolkit.context.scope` keys, the call's keys. The
 first five change rarely and are merged once per change (:meth:`Family.merge`).
@@ -281,14 +281,14 @@ class Family:
         self.record: InvocationRecord | None = None
         self.merged: Mapping[str, Any] = self.merge(None)
         self.write_failed = False
+        # The merged keys last written and their JSON-safe form (see _remember_safe).
+        self._safe: tuple[Mapping[str, Any] | None, Mapping[str, Any]] = (None, _EMPTY)
         # The merged keys last checked for secrets, under which registry, and the answer.
         self._checked: Mapping[str, Any] = _EMPTY
         self._checked_generation = -1
         self._merged_secret = False
         # Read on every line: an attribute of the family rather than of its configuration.
         self.formatter = config.formatter
-        # Where a finished line goes, chosen once: the stream's path is the hot one.
-        self.write: Callable[..., None] = self._write if config.handler is None else self._hand_over
 
     # --- keys -----------------------------------------------------------------------------
     def merge(self, record: InvocationRecord | None) -> dict[str, Any]:
@@ -307,37 +307,14 @@ class Family:
             _add_keys(merged, record.appended)
         return merged
 
-    def add_keys(
-        self,
-        data: dict[str, Any],
-        record: InvocationRecord | None,
-        structured: Mapping[str, Any] | None,
-        keys: Mapping[str, Any] | None,
-    ) -> None:
-        """Every key of a line, in one place (later wins): the merged keys, block keys, scope
-        keys, a dict message's keys, the call's keys. A user key named like one of the line's
-        own fields is written as ``extra_<name>`` instead (see :func:`_add_keys`)."""
-        # Every part is made JSON-safe on its own (the merged keys once per change), so the
-        # encoder can go straight to the C encoder: cheaper than walking the whole line.
+    def _remember_safe(self, merged: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``merged`` made JSON-safe (itself when it is flat), remembered in ``_safe`` with
+        the merged keys it was made from: they are replaced, never changed, so a line pays
+        one identity test until they change."""
         render = self.config.render
-        data.update(render.members_shared(self.merged if record is None else record.merged))
-        block = self.block.get()
-        if block:
-            _add_keys(data, block if flat(block) else render.members(block))
-        scoped = _scope_keys()
-        if scoped:
-            _add_keys(data, scoped if flat(scoped) else render.members(scoped))
-        if structured:
-            _add_keys(data, structured)
-        if keys:
-            # flat(keys) and _add_keys in one loop: the usual line's path has a key or two,
-            # where a loop costs less than building iterators
-            for key, value in keys.items():
-                if value.__class__ not in _SOME or key.__class__ is not str or key in OWN_FIELDS:
-                    _add_keys(data, keys if flat(keys) else render.members(keys))
-                    break
-            else:
-                data.update(keys)
+        safe = merged if flat(merged) else render.members(merged)
+        self._safe = (merged, safe)
+        return safe
 
     def current(self) -> InvocationRecord | None:
         """The record of the invocation this call belongs to (see the module's docstring)."""
@@ -508,13 +485,37 @@ class Family:
             message, error = structured.get("message", ""), None
         else:
             message, error = format_message(msg, args)
+        # Every key of the line, in one place (later wins): the merged keys, block keys, scope
+        # keys, a dict message's keys, the call's keys. A user key named like one of the line's
+        # own fields is written as ``extra_<name>`` instead (see _add_keys). Each part is made
+        # JSON-safe on its own (the merged keys once per change), so the line can go straight
+        # to the C encoder: cheaper than walking the whole line.
+        merged = self.merged if record is None else record.merged
+        memo = self._safe
         data: dict[str, Any] = {
             "level": level_name(level),
             "location": location,
             "message": message,
             "timestamp": timestamp(created),
+            **(memo[1] if memo[0] is merged else self._remember_safe(merged)),
         }
-        self.add_keys(data, record, structured, keys)
+        block = self.block.get()
+        if block:
+            _add_keys(data, block if flat(block) else render.members(block))
+        scoped = _scope_keys()
+        if scoped:
+            _add_keys(data, scoped if flat(scoped) else render.members(scoped))
+        if structured:
+            _add_keys(data, structured)
+        if keys:
+            # flat(keys) and _add_keys in one loop: the usual line's path has a key or two,
+            # where a loop costs less than building iterators
+            for key, value in keys.items():
+                if value.__class__ not in _SOME or key.__class__ is not str or key in OWN_FIELDS:
+                    _add_keys(data, keys if flat(keys) else render.members(keys))
+                    break
+            else:
+                data.update(keys)
         # Outside inject_lambda_context, the runtime's trace id now (inside, the invocation's
         # keys carry it when the runtime set it, and it does not change within an invocation).
         if record is None and "xray_trace_id" not in data:
@@ -595,17 +596,25 @@ class Family:
         self, level: int, line: str, record: InvocationRecord | None, floor: int | None = None
     ) -> None:
         """Write ``line``, hold it in the invocation's buffer, or drop it, by level (``floor``:
-        a child's own level, in place of the family's)."""
+        a child's own level, in place of the family's). It goes to the stream of the moment,
+        or to the ``logger_handler`` at ``level``. A failure to write is left to the caller
+        to report (the level methods and :class:`JsonHandler` do): the usual line's path
+        is one call shorter than through :meth:`write`."""
+        config = self.config
         pending = None if record is None else record.pending
-        buffer = self.config.buffer
-        if pending is not None and level <= cast(LogBuffer, buffer).level_no:
+        if pending is not None and level <= cast(LogBuffer, config.buffer).level_no:
             pending.add(line)
             return
         if level < (self.levels.effective if floor is None else floor):
             return
-        if pending is not None and level >= ERROR and cast(LogBuffer, buffer).flush_on_error:
+        if pending is not None and level >= ERROR and cast(LogBuffer, config.buffer).flush_on_error:
             self.flush_pending(record)
-        self.write(line, level)
+        handler = config.handler
+        if handler is None:
+            stream = config.stream
+            write_line(sys.stdout if stream is None else stream, line)
+        else:
+            handler.emit(line, level)
 
     def flush_pending(self, record: InvocationRecord | None) -> None:
         """Write the held lines, oldest first, after a line saying how many were evicted."""
@@ -633,18 +642,12 @@ class Family:
         for line in lines:
             self.write(line, level)
 
-    def _write(self, line: str, level: int = INFO) -> None:
-        """``write``: ``line`` to the stream (``level`` is for a ``logger_handler``)."""
+    def write(self, line: str, level: int = INFO) -> None:
+        """Write ``line`` whatever its level (held lines, toolkit's own notices); a failure
+        is reported once on stderr and the handler goes on."""
         try:
-            stream = self.config.stream
-            write_line(sys.stdout if stream is None else stream, line)
-        except Exception as exc:
-            self.report_failure(exc)
-
-    def _hand_over(self, line: str, level: int = INFO) -> None:
-        """``write`` with a ``logger_handler``: ``line`` to the handler, at ``level``."""
-        try:
-            cast(HandlerOutput, self.config.handler).emit(line, level)
+            # no record: nothing is held; floor 0: nothing is dropped
+            self.deliver(level, line, None, 0)
         except Exception as exc:
             self.report_failure(exc)
 

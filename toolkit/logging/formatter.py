@@ -95,7 +95,9 @@ def timestamp(now: float) -> str:
     if cached[0] != second:
         cached = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
         _cache = cached
-    return f"{cached[1]}.{int((now - second) * 1000):03d}+00:00"
+    # %-formatting on purpose: %03d truncates the float as int() would, and costs ~1,000
+    # fewer instructions per line than int() plus an f-string format spec (callgrind).
+    return "%s.%03d+00:00" % (cached[1], (now - second) * 1000)  # noqa: UP031
 
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]

@@ -233,8 +233,10 @@ class Logger(logging.Logger):
     # The default Logger an orphan child writes through meanwhile.
     _provisional = False
     # A child's own level (Logger(child=True, level=...) or setLevel on a child), where
-    # Powertools' module loggers have theirs; None: the family's.
-    _own_level: int | None = None
+    # Powertools' module loggers have theirs; None: the family's. Set on each instance in
+    # _setup, not as a class default: CPython 3.11 specialises the read every line makes
+    # only for an instance's own attribute.
+    _own_level: int | None
 
     # What Powertools' Logger looks for on the stdlib logger of its service name (logger.py,
     # Logger._init_logger and _get_handler): a Powertools Logger built after this one with the
@@ -377,6 +379,7 @@ class Logger(logging.Logger):
 
     def _setup(self, name: str, family: Family) -> None:
         super().__init__(name)
+        self._own_level = None
         self._fast = False
         self.propagate = False
         self._join(family)
@@ -395,7 +398,7 @@ class Logger(logging.Logger):
 
     def _join(self, family: Family) -> None:
         """Become a member of ``family``, leaving the one this logger was in."""
-        old = self.__dict__.get("_handler")
+        old = getattr(self, "_handler", None)
         if old is not None:
             self.removeHandler(old)
             self._family.levels.loggers.remove(self)

@@ -47,7 +47,7 @@ MAX_NAME = 255  # metric and dimension names (CloudWatch API length limits)
 MAX_DIMENSION_VALUE = 1024
 LARGEST = 2.0**360  # CloudWatch refuses values of a larger magnitude ...
 SMALLEST = 2.0**-360  # ... and non-zero values of a smaller one
-_INT_RANGE = (-(2**360), 2**360)  # the same bounds as ints: comparing ints with them is cheaper
+_INT_LOW, _INT_HIGH = -(2**360), 2**360  # the same bounds as ints: cheaper to compare ints with
 _RESERVED = "_aws"
 NO_NAMESPACE = (
     "metrics need a namespace: pass namespace=... or set TOOLKIT_METRICS_NAMESPACE "
@@ -66,12 +66,13 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 EMPTY = object()  # MetricSet.opened of an empty buffer
-_current = _context.current
+_current = _context._current.get  # context.current() without its call, as the Logger does
 
 
 # The usual document: metric values and dimensions were checked when added and metadata is
 # cleaned by _EMF first, so the C encoder needs no walk (str() for what JSON lacks).
 _encode = jsonline.c_encoder(str)
+_encode_chunks = jsonline.c_chunks(str)  # the same, without the call: a flush's members
 # What makes metadata safe, and cuts a document to fit: toolkit's one encoder for every line
 _EMF = jsonline.Encoder(number_bound=jsonline.EMF_NUMBER_BOUND)
 
@@ -273,9 +274,10 @@ class MetricSet:
         if definition is None:  # outside the except block: an error here is not chained
             definition = _define(name, unit, resolution)
         kind = type(value)
-        low, high = _INT_RANGE
+        # An int of one 30-bit digit is tested first: Python 3.11 specialises that compare
+        # (literals, not names: a constant is cheaper to load), not the one with 2**360.
         if not (
-            low <= value <= high  # type: ignore[operator]
+            (-0x3FFFFFFF <= value <= 0x3FFFFFFF or _INT_LOW <= value <= _INT_HIGH)  # type: ignore[operator]
             if kind is int
             else kind is float and _in_range(value)  # type: ignore[arg-type]
         ):
@@ -596,6 +598,8 @@ class Directive:
 
 _directives: dict[tuple[object, ...], Directive] = {}
 _MAX_DIRECTIVES = 256  # bounds the cache when dimension names are made up at run time
+# The last usual flush's namespace, default dimensions and directive (see _directive).
+_usual: tuple[object, object, Directive | None] = (None, None, None)
 
 
 def _directive(
@@ -606,7 +610,15 @@ def _directive(
 ) -> Directive:
     """The directive of a flush: the first dimension set holds the default and the main
     dimensions, each further set the defaults and its own (a set listed twice is written
-    once). Cached by the names it is made from."""
+    once). Cached by the names it is made from; the usual flush (default dimensions only)
+    is first looked up by the identity of its defaults dict, which a MetricSet replaces
+    instead of changing it, so that flush builds no key."""
+    global _usual
+    usual = not main and not sets
+    if usual:
+        last = _usual
+        if last[1] is defaults and last[0] == namespace:
+            return last[2]  # type: ignore[return-value]
     key = (namespace, tuple(defaults), tuple(main), tuple(map(tuple, sets)) if sets else ())
     directive = _directives.get(key)
     if directive is None:
@@ -618,6 +630,8 @@ def _directive(
         if len(_directives) >= _MAX_DIRECTIVES:
             _directives.clear()
         directive = _directives[key] = Directive(namespace, dimension_sets)
+    if usual:
+        _usual = (namespace, defaults, directive)
     return directive
 
 
@@ -644,9 +658,10 @@ class Document:
         definitions' JSON, each made once) and the members, encoded in one call: they are
         never empty (a document holds at least one metric), so their ``{`` becomes ``,``."""
         definitions = ",".join([definition.json for definition in self.definitions])
+        members = "".join(_encode_chunks(self.members, 0))
         return (
             f'{{"_aws":{{"Timestamp":{self.timestamp},"CloudWatchMetrics":'
-            f'[{{{self.directive.json},"Metrics":[{definitions}]}}]}},{_encode(self.members)[1:]}'
+            f'[{{{self.directive.json},"Metrics":[{definitions}]}}]}},{members[1:]}'
         )
 
     def as_dict(self) -> dict[str, Any]:
