@@ -35,11 +35,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     import argparse
 
+    from toolkit import __version__
     from toolkit.cli.invoke import MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, MIN_TIMEOUT_S
 
     parser = argparse.ArgumentParser(
         prog="toolkit", description="Tools for AWS Lambda Python handlers."
     )
+    parser.add_argument("--version", action="version", version=f"toolkit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     invoke = commands.add_parser(
@@ -53,7 +55,31 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     invoke.add_argument(
-        "handler", help="path/to/file.py:function or package.module.function (from the cwd)"
+        "handler",
+        nargs="?",
+        help="path/to/file.py:function or package.module.function (from the cwd); with "
+        "--template, the function's logical id (optional when the template has one function)",
+    )
+    invoke.add_argument(
+        "--template",
+        "-t",
+        metavar="FILE",
+        help="run a function of this AWS SAM / CloudFormation template: its handler, code, "
+        "settings and variables, with its tables, parameters and secrets created in the "
+        "embedded AWS",
+    )
+    invoke.add_argument(
+        "--parameter-overrides",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="KEY=VALUE",
+        help="values of the template's Parameters (also ParameterKey=K,ParameterValue=V)",
+    )
+    invoke.add_argument(
+        "--env-vars",
+        metavar="FILE",
+        help='SAM\'s environment variables JSON: {"Parameters": {...}, "FunctionId": {...}}',
     )
     source = invoke.add_mutually_exclusive_group()
     source.add_argument("--event", "-e", metavar="FILE", help="event JSON file, - for stdin")
@@ -64,16 +90,16 @@ def _parser() -> argparse.ArgumentParser:
     invoke.add_argument(
         "--memory",
         type=_bounded(MIN_MEMORY_MB, MAX_MEMORY_MB),
-        default=128,
         metavar="MB",
-        help=f"memory size in MB, {MIN_MEMORY_MB}-{MAX_MEMORY_MB} (default 128)",
+        help=f"memory size in MB, {MIN_MEMORY_MB}-{MAX_MEMORY_MB} (default: the template's, "
+        "else 128)",
     )
     invoke.add_argument(
         "--timeout",
         type=_bounded(MIN_TIMEOUT_S, MAX_TIMEOUT_S),
-        default=3,
         metavar="SECONDS",
-        help=f"function timeout, {MIN_TIMEOUT_S}-{MAX_TIMEOUT_S} s (default 3)",
+        help=f"function timeout, {MIN_TIMEOUT_S}-{MAX_TIMEOUT_S} s (default: the template's, "
+        "else 3)",
     )
     invoke.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
     invoke.add_argument(
@@ -230,8 +256,30 @@ def _run_invoke(args: argparse.Namespace) -> int:
         extension_port=args.extension_port,
         parameters=tuple(parse_assignment("--parameter", each) for each in args.parameter),
         secrets=tuple(parse_assignment("--secret", each) for each in args.secret),
+        template=args.template,
+        parameter_overrides=tuple(_overrides(args.parameter_overrides)),
+        env_vars=args.env_vars,
     )
     return invoke(options)
+
+
+def _overrides(words: list[str]) -> list[tuple[str, str]]:
+    """SAM's two spellings: ``Key=Value`` and ``ParameterKey=Key,ParameterValue=Value``."""
+    from toolkit.cli.errors import CliError
+    from toolkit.cli.extension import parse_assignment
+
+    pairs = []
+    for word in words:
+        if word.startswith("ParameterKey="):
+            key, sep, value = word[len("ParameterKey=") :].partition(",ParameterValue=")
+            if not sep:
+                raise CliError(
+                    f"--parameter-overrides {key}: expected ParameterKey=K,ParameterValue=V"
+                )
+            pairs.append((key, value))
+        else:
+            pairs.append(parse_assignment("--parameter-overrides", word))
+    return pairs
 
 
 def _run_extension_serve(args: argparse.Namespace) -> int:
