@@ -155,9 +155,24 @@ def _parser() -> argparse.ArgumentParser:
     events = commands.add_parser(
         "events",
         help="list the built-in sample events, or print one",
-        description="Without NAME, list the built-in sample events; with NAME, print it.",
+        description="Without NAME, list the built-in sample events; with NAME (or show NAME), "
+        "print it, shaped by --set and --count as sam local generate-event does.",
     )
-    events.add_argument("name", nargs="?", help="the sample to print")
+    events.add_argument("words", nargs="*", metavar="[show] NAME", help="the sample to print")
+    events.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="set a dotted field in each record (in the event when it has no records); a "
+        "string field takes VALUE as is, others parse it as JSON; repeatable",
+    )
+    events.add_argument(
+        "--count",
+        type=_bounded(1, 10_000),
+        metavar="N",
+        help="N records, each with its own ids (batch samples only)",
+    )
     events.set_defaults(run=_run_events)
 
     extension = commands.add_parser(
@@ -296,7 +311,20 @@ def _run_extension_serve(args: argparse.Namespace) -> int:
 
 
 def _run_events(args: argparse.Namespace) -> int:
-    from toolkit.cli.events import list_samples, sample_text
+    from toolkit.cli.errors import CliError
+    from toolkit.cli.events import generate, list_samples, sample_text
+    from toolkit.cli.extension import parse_assignment
 
-    sys.stdout.write(list_samples() if args.name is None else sample_text(args.name))
+    words = args.words[1:] if args.words[:1] == ["show"] else args.words
+    if len(words) > 1:
+        raise CliError(f"expected one sample name, got {' '.join(words)!r}")
+    if not words:
+        if args.set or args.count is not None:
+            raise CliError("--set and --count need a sample name: toolkit events show NAME")
+        sys.stdout.write(list_samples())
+    elif args.set or args.count is not None:
+        assignments = [parse_assignment("--set", each) for each in args.set]
+        sys.stdout.write(generate(words[0], assignments, args.count))
+    else:
+        sys.stdout.write(sample_text(words[0]))
     return 0
