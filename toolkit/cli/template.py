@@ -140,7 +140,10 @@ class Resolver:
             ((name, argument),) = value.items()
             function = self._functions().get(name)
             if function is not None:
-                return function(argument)
+                try:
+                    return function(argument)
+                except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+                    raise Unsupported(f"{name} {argument!r} (malformed arguments)") from None
             if name.startswith("Fn::"):
                 raise Unsupported(name)
         items = {key: self.resolve(item) for key, item in value.items()}
@@ -229,7 +232,7 @@ class Resolver:
 
     def condition(self, name: str) -> bool:
         """The value of the template's condition ``name``."""
-        if name not in self.conditions:
+        if not isinstance(name, str) or name not in self.conditions:
             raise Unsupported(f"condition {name} (not in Conditions)")
         return self._truth(self.conditions[name])
 
