@@ -163,3 +163,47 @@ def test_bad_templates_are_usage_errors_naming_the_problem(
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+REAL = """
+Resources:
+  Table:
+    Type: AWS::Serverless::SimpleTable
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.11
+      Handler: app.handler
+      Environment:
+        Variables:
+          QUEUE: !GetAtt Table.Arn
+          NAME: !Ref Table
+"""
+
+
+def test_with_real_aws_nothing_is_created_and_references_give_local_names(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "app.py").write_text(textwrap.dedent(APP))
+    (tmp_path / "template.yaml").write_text(REAL)
+    result = run("--template", "template.yaml", "Fn", "--aws", "real", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "QUEUE": "arn:aws:dynamodb:us-east-1:123456789012:table/local-Table",
+        "NAME": "local-Table",
+        "PLAIN": None,
+    }
+    assert "EMBEDDED AWS" not in result.stderr
+    assert "Resources: AWS::Serverless::SimpleTable Table (not created)" in result.stderr
+
+
+def test_env_vars_without_a_template_use_parameters_and_the_function_name(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "app.py").write_text(textwrap.dedent(APP))
+    (tmp_path / "env.json").write_text(
+        json.dumps({"Parameters": {"NAME": "all", "PLAIN": 1}, "app": {"NAME": "mine"}})
+    )
+    result = run("app.py:handler", "--env-vars", "env.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"QUEUE": None, "NAME": "mine", "PLAIN": "1"}
