@@ -76,6 +76,55 @@ def parse_str(raw: str) -> str:
     return raw
 
 
+def parse_port(raw: str) -> int:
+    """A TCP port number, 1-65535."""
+    return _bounded_int(raw, 1, 65535)
+
+
+def parse_ttl(raw: str) -> int:
+    """The extension's cache time-to-live: whole seconds, 0 (no caching) to 300."""
+    return _bounded_int(raw, 0, 300)
+
+
+def parse_cache_size(raw: str) -> int:
+    """The extension's cache size: 0 (no caching) to 1000 entries."""
+    return _bounded_int(raw, 0, 1000)
+
+
+def parse_positive(raw: str) -> int:
+    """A whole number of at least 1."""
+    return _bounded_int(raw, 1, None)
+
+
+def parse_millis(raw: str) -> int:
+    """A timeout in whole milliseconds; 0 means none."""
+    return _bounded_int(raw, 0, None)
+
+
+def _bounded_int(raw: str, low: int, high: int | None) -> int:
+    expected = (
+        f"a whole number from {low} to {high}" if high is not None else f"a whole number >= {low}"
+    )
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError(expected) from None
+    if value < low or (high is not None and value > high):
+        raise ValueError(expected)
+    return value
+
+
+_EXTENSION_LOG_LEVELS = ("debug", "info", "warn", "error", "none")
+
+
+def parse_extension_log_level(raw: str) -> str:
+    """One of the extension's log levels: debug, info, warn, error or none."""
+    value = raw.strip().lower()
+    if value not in _EXTENSION_LOG_LEVELS:
+        raise ValueError("one of " + ", ".join(_EXTENSION_LOG_LEVELS))
+    return value
+
+
 class Var(Generic[T]):
     """One environment variable: its name, fallbacks, default, parser and what it is for.
 
@@ -273,6 +322,77 @@ XRAY_TRACE_ID: Var[str | None] = Var(
 )
 XRAY_DAEMON_ADDRESS: Var[str | None] = Var(
     "AWS_XRAY_DAEMON_ADDRESS", None, parse_str, "host:port of the X-Ray daemon (UDP)."
+)
+
+# --- the AWS Parameters and Secrets Lambda Extension (its variables; the emulator reads them) ---
+SESSION_TOKEN: Var[str | None] = Var(
+    "AWS_SESSION_TOKEN",
+    None,
+    parse_str,
+    "Session token of the function's role (set by Lambda); the extension's request token.",
+)
+EXTENSION_HTTP_PORT = Var(
+    "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+    2773,
+    parse_port,
+    "Port of the Parameters and Secrets extension on localhost.",
+    kind="int 1..65535",
+)
+EXTENSION_CACHE_ENABLED = Var(
+    "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED",
+    True,
+    parse_bool,
+    "Whether the extension caches parameters and secrets.",
+    kind="bool",
+)
+EXTENSION_CACHE_SIZE = Var(
+    "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE",
+    1000,
+    parse_cache_size,
+    "Most entries the extension caches; 0 turns its cache off.",
+    kind="int 0..1000",
+)
+EXTENSION_MAX_CONNECTIONS = Var(
+    "PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS",
+    3,
+    parse_positive,
+    "Most concurrent requests the extension makes to SSM and Secrets Manager.",
+    kind="int >= 1",
+)
+EXTENSION_LOG_LEVEL = Var(
+    "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL",
+    "info",
+    parse_extension_log_level,
+    "The extension's log level: debug (one line per request), info, warn, error or none.",
+    kind="level",
+)
+SSM_PARAMETER_STORE_TTL = Var(
+    "SSM_PARAMETER_STORE_TTL",
+    300,
+    parse_ttl,
+    "Seconds the extension caches a parameter; 0 turns caching of parameters off.",
+    kind="int 0..300",
+)
+SECRETS_MANAGER_TTL = Var(
+    "SECRETS_MANAGER_TTL",
+    300,
+    parse_ttl,
+    "Seconds the extension caches a secret; 0 turns caching of secrets off.",
+    kind="int 0..300",
+)
+SSM_PARAMETER_STORE_TIMEOUT_MILLIS = Var(
+    "SSM_PARAMETER_STORE_TIMEOUT_MILLIS",
+    0,
+    parse_millis,
+    "Timeout of the extension's requests to SSM, in ms; 0 means none.",
+    kind="int ms",
+)
+SECRETS_MANAGER_TIMEOUT_MILLIS = Var(
+    "SECRETS_MANAGER_TIMEOUT_MILLIS",
+    0,
+    parse_millis,
+    "Timeout of the extension's requests to Secrets Manager, in ms; 0 means none.",
+    kind="int ms",
 )
 
 # --- read by the embedded AWS (toolkit.testing.embedded_aws) -------------------------------

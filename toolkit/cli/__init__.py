@@ -1,5 +1,6 @@
 """The ``toolkit`` command: ``toolkit invoke`` runs a handler locally as Lambda would,
-``toolkit events`` shows the built-in sample events.
+``toolkit events`` shows the built-in sample events, ``toolkit extension serve`` runs a local
+Parameters and Secrets extension.
 
 Kept light: argparse and the subcommands are imported when ``main`` runs.
 """
@@ -86,8 +87,8 @@ def _parser() -> argparse.ArgumentParser:
         "--aws",
         choices=("embedded", "real"),
         help="embedded: moto's AWS on 127.0.0.1 for the run, nothing leaves the machine; real: "
-        "the AWS your shell's credentials reach (default: embedded when --table is given, "
-        "else real)",
+        "the AWS your shell's credentials reach (default: embedded when --table, --parameter or "
+        "--secret is given, else real)",
     )
     invoke.add_argument(
         "--table",
@@ -98,6 +99,20 @@ def _parser() -> argparse.ArgumentParser:
         help="create this DynamoDB table (string keys, PK default id) in the embedded AWS "
         "before the first invocation; repeatable",
     )
+    invoke.add_argument(
+        "--extension",
+        action="store_true",
+        help="run the Parameters and Secrets extension beside the handler, in front of the "
+        "same AWS (toolkit extension serve)",
+    )
+    invoke.add_argument(
+        "--extension-port",
+        type=_bounded(0, 65535),
+        metavar="PORT",
+        help="the extension's port; 0 lets the OS choose "
+        "(default PARAMETERS_SECRETS_EXTENSION_HTTP_PORT or 2773)",
+    )
+    _seed_options(invoke)
     invoke.add_argument(
         "--trace",
         action="store_true",
@@ -118,7 +133,54 @@ def _parser() -> argparse.ArgumentParser:
     )
     events.add_argument("name", nargs="?", help="the sample to print")
     events.set_defaults(run=_run_events)
+
+    extension = commands.add_parser(
+        "extension",
+        help="a local AWS Parameters and Secrets Lambda Extension",
+        description="The Parameters and Secrets Lambda Extension's HTTP API on 127.0.0.1.",
+    )
+    extension_commands = extension.add_subparsers(dest="action", required=True, metavar="ACTION")
+    serve = extension_commands.add_parser(
+        "serve",
+        help="serve the extension's API until interrupted",
+        description=(
+            "Serve the extension's API (token check, its TTL cache and environment variables) "
+            "on 127.0.0.1 until Ctrl-C, backed by SSM and Secrets Manager in the embedded AWS "
+            "(moto, in this process) or at --endpoint-url."
+        ),
+    )
+    serve.add_argument(
+        "--port",
+        type=_bounded(0, 65535),
+        default=2773,
+        help="port to listen on; 0 lets the OS choose (default 2773, the extension's)",
+    )
+    serve.add_argument(
+        "--endpoint-url", metavar="URL", help="AWS endpoint to read from instead of embedded AWS"
+    )
+    serve.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
+    _seed_options(serve)
+    serve.set_defaults(run=_run_extension_serve)
     return parser
+
+
+def _seed_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="create an SSM String parameter in the embedded AWS (repeatable; implies "
+        "embedded AWS)",
+    )
+    parser.add_argument(
+        "--secret",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="create a Secrets Manager secret in the embedded AWS (repeatable; implies "
+        "embedded AWS)",
+    )
 
 
 def _bounded(low: int, high: int) -> Any:
@@ -148,6 +210,7 @@ def _table_spec(text: str) -> Any:
 
 
 def _run_invoke(args: argparse.Namespace) -> int:
+    from toolkit.cli.extension import parse_assignment
     from toolkit.cli.invoke import InvokeOptions, invoke
 
     options = InvokeOptions(
@@ -163,8 +226,25 @@ def _run_invoke(args: argparse.Namespace) -> int:
         color=args.color,
         aws=args.aws,
         tables=tuple(args.table),
+        extension=args.extension,
+        extension_port=args.extension_port,
+        parameters=tuple(parse_assignment("--parameter", each) for each in args.parameter),
+        secrets=tuple(parse_assignment("--secret", each) for each in args.secret),
     )
     return invoke(options)
+
+
+def _run_extension_serve(args: argparse.Namespace) -> int:
+    from toolkit.cli.extension import ServeOptions, parse_assignment, serve
+
+    options = ServeOptions(
+        port=args.port,
+        endpoint_url=args.endpoint_url,
+        region=args.region,
+        parameters=[parse_assignment("--parameter", each) for each in args.parameter],
+        secrets=[parse_assignment("--secret", each) for each in args.secret],
+    )
+    return serve(options)
 
 
 def _run_events(args: argparse.Namespace) -> int:

@@ -31,8 +31,9 @@ from toolkit.cli.errors import CliError, HandlerSpecError
 from toolkit.cli.events import read_event_text
 from toolkit.cli.handler import HandlerSpec, load_handler, parse_spec
 from toolkit.cli.output import LogStream, renderer
+from toolkit.config import environ
 from toolkit.testing.context import lambda_context, log_stream_name
-from toolkit.testing.embedded_aws import TableSpec
+from toolkit.testing.embedded_aws import EmbeddedAWS, TableSpec
 from toolkit.trace_header import new_trace_header
 
 MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
@@ -56,6 +57,10 @@ class InvokeOptions:
     color: str = "auto"
     aws: str | None = None
     tables: tuple[TableSpec, ...] = ()
+    extension: bool = False
+    extension_port: int | None = None
+    parameters: tuple[tuple[str, str], ...] = ()
+    secrets: tuple[tuple[str, str], ...] = ()
 
 
 def lambda_environment(
@@ -364,36 +369,75 @@ class Runtime:
 
 def aws_mode(options: InvokeOptions) -> str:
     """``embedded`` or ``real``: as asked, else embedded when something must be created in it
-    (a table), since creating it in a real account is not what a local run should do."""
-    wants_embedded = bool(options.tables)
+    (a table, a parameter, a secret), since creating it in a real account is not what a local
+    run should do."""
+    wants_embedded = bool(options.tables or options.parameters or options.secrets)
     if options.aws is None:
         return "embedded" if wants_embedded else "real"
     if options.aws not in ("embedded", "real"):
         raise CliError(f"--aws {options.aws!r}: expected 'embedded' or 'real'")
-    if options.aws == "real" and wants_embedded:
+    if options.aws == "real" and options.tables:
         names = ", ".join(table.name for table in options.tables)
         raise CliError(
             f"--table {names}: tables are created in the embedded AWS only, not with --aws real"
+        )
+    if options.aws == "real" and wants_embedded:
+        raise CliError(
+            "--parameter and --secret create values in the embedded AWS only, not with --aws real"
         )
     return options.aws
 
 
 @contextmanager
-def embedded_aws(options: InvokeOptions, err: TextIO) -> Iterator[None]:
-    """moto's server for the run, its tables created and the environment pointing at it."""
-    from toolkit.testing.embedded_aws import EmbeddedAWS, EmbeddedAWSError
+def embedded_aws(options: InvokeOptions, err: TextIO) -> Iterator[EmbeddedAWS]:
+    """moto's server for the run, its tables, parameters and secrets created and the
+    environment pointing at it."""
+    from toolkit.cli.extension import seeded_embedded_aws
 
     with ExitStack() as stack:
-        try:
-            aws = stack.enter_context(EmbeddedAWS(region=options.region))
-            aws.seed(tables=options.tables)
-        except EmbeddedAWSError as error:
-            raise CliError(f"embedded AWS: {error}") from None
+        aws = seeded_embedded_aws(
+            stack,
+            region=options.region,
+            tables=options.tables,
+            parameters=options.parameters,
+            secrets=options.secrets,
+        )
         tables = ", ".join(table.name for table in options.tables) or "none"
         err.write(f"EMBEDDED AWS {aws.endpoint_url} ({aws.region})\tTables: {tables}\n")
         err.flush()
-        stack.enter_context(aws.applied())
-        yield
+        yield aws
+
+
+def extension_beside(
+    stack: ExitStack, options: InvokeOptions, aws: EmbeddedAWS | None, err: TextIO
+) -> None:
+    """The Parameters and Secrets extension for the run, in front of the same AWS as the
+    handler (the embedded one, or whatever boto3 reaches), its port and token in the
+    handler's environment."""
+    from toolkit.cli.extension import start_emulator
+
+    port = (
+        config.EXTENSION_HTTP_PORT.read()
+        if options.extension_port is None
+        else options.extension_port
+    )
+    had_token = config.SESSION_TOKEN.read() is not None
+    emulator = start_emulator(
+        stack,
+        port=port,
+        endpoint_url=None if aws is None else aws.endpoint_url,
+        region=options.region,
+        request_log=err,
+    )
+    stack.enter_context(environ(emulator.environment()))
+    backing = "the embedded AWS" if aws is not None else "your AWS"
+    err.write(f"EXTENSION {emulator.url} ({backing})\n")
+    if not had_token:
+        err.write(
+            "EXTENSION AWS_SESSION_TOKEN was unset: set to a local token for the extension, so "
+            "SDK calls signed with long-term keys will fail; use temporary credentials\n"
+        )
+    err.flush()
 
 
 def invoke(options: InvokeOptions) -> int:
@@ -402,6 +446,9 @@ def invoke(options: InvokeOptions) -> int:
     event_text = read_event_text(options.event, options.event_name)
     spec = parse_spec(options.handler)
     with ExitStack() as stack:
+        aws = None
         if aws_mode(options) == "embedded":
-            stack.enter_context(embedded_aws(options, sys.stderr))
+            aws = stack.enter_context(embedded_aws(options, sys.stderr))
+        if options.extension:
+            extension_beside(stack, options, aws, sys.stderr)
         return Runtime(options, spec, event_text).run()

@@ -1,7 +1,7 @@
 """What users' own tests need to exercise a toolkit handler for real: a Lambda context with a
-live deadline, a cold-start reset, and (in submodules) an X-Ray listener, a local Runtime
-API and an embedded AWS (moto on loopback). Names resolve lazily so importing this package pulls
-in nothing heavy."""
+live deadline, a cold-start reset, and (in submodules) an X-Ray listener, a local Runtime API,
+an embedded AWS (moto on loopback) and a local Parameters and Secrets extension. Names resolve
+lazily so importing this package pulls in nothing heavy."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from toolkit._typing import TYPE_CHECKING
 _EXPORTS: dict[str, str] = {
     "EmbeddedAWS": "toolkit.testing.embedded_aws",
     "EmbeddedAWSError": "toolkit.testing.embedded_aws",
+    "ExtensionEmulator": "toolkit.testing.extension",
+    "Faults": "toolkit.testing.extension",
     "FakeLambdaContext": "toolkit.testing.context",
     "RuntimeAPIServer": "toolkit.testing.runtime_api",
     "lambda_context": "toolkit.testing.context",
@@ -21,7 +23,9 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "EmbeddedAWS",
     "EmbeddedAWSError",
+    "ExtensionEmulator",
     "FakeLambdaContext",
+    "Faults",
     "RuntimeAPIServer",
     "XRayCapture",
     "lambda_context",
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
     from toolkit.context import reset_cold_start
     from toolkit.testing.context import FakeLambdaContext, lambda_context
     from toolkit.testing.embedded_aws import EmbeddedAWS, EmbeddedAWSError
+    from toolkit.testing.extension import ExtensionEmulator, Faults
     from toolkit.testing.runtime_api import RuntimeAPIServer
     from toolkit.testing.xray import XRayCapture
 
