@@ -35,7 +35,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     import argparse
 
-    from toolkit.cli.invoke import MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, MIN_TIMEOUT_S
+    from toolkit.cli.invoke import (
+        MAX_MEMORY_MB,
+        MAX_TIMEOUT_S,
+        MIN_MEMORY_MB,
+        MIN_TIMEOUT_S,
+        RUNTIMES,
+    )
 
     parser = argparse.ArgumentParser(
         prog="toolkit", description="Tools for AWS Lambda Python handlers."
@@ -123,6 +129,14 @@ def _parser() -> argparse.ArgumentParser:
         choices=("auto", "always", "never"),
         default="auto",
         help="pretty, coloured logs: auto = when stderr is a terminal and NO_COLOR is unset",
+    )
+    invoke.add_argument(
+        "--runtime",
+        choices=RUNTIMES,
+        default="inprocess",
+        help="inprocess: run the handler in this process (fast, the default); ric: in a child "
+        "process under AWS's runtime interface client (awslambdaric, in the 'local' extra), "
+        "so logging set-up, context and error reports are exactly Lambda's",
     )
     invoke.set_defaults(run=_run_invoke)
 
@@ -230,6 +244,7 @@ def _run_invoke(args: argparse.Namespace) -> int:
         extension_port=args.extension_port,
         parameters=tuple(parse_assignment("--parameter", each) for each in args.parameter),
         secrets=tuple(parse_assignment("--secret", each) for each in args.secret),
+        runtime=args.runtime,
     )
     return invoke(options)
 

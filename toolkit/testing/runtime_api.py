@@ -21,6 +21,7 @@ import queue
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,13 +56,19 @@ class InvocationResult:
 
 @dataclass
 class PendingInvocation:
-    """An event queued for the runtime; :meth:`wait` blocks until its result is posted."""
+    """An event queued for the runtime; :meth:`wait` blocks until its result is posted.
+
+    ``picked_up_at`` and ``completed_at`` are ``time.perf_counter()`` readings taken when the
+    runtime fetched the event and posted its result: the invocation's duration as Lambda's
+    REPORT line counts it, free of how often the caller looks."""
 
     request_id: str
     event: bytes
     deadline_ms: int
     trace_id: str | None
     function_arn: str
+    picked_up_at: float | None = None
+    completed_at: float | None = None
     _done: threading.Event = field(default_factory=threading.Event, repr=False)
     _result: InvocationResult | None = field(default=None, repr=False)
 
@@ -73,7 +80,12 @@ class PendingInvocation:
         assert self._result is not None
         return self._result
 
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
     def _complete(self, result: InvocationResult) -> None:
+        self.completed_at = time.perf_counter()
         self._result = result
         self._done.set()
 
@@ -85,7 +97,9 @@ class RuntimeAPIServer:
     /runtime/init/error`` (under ``/2018-06-01``).
 
     :meth:`invoke` queues an event; the runtime's next poll receives it with the request id,
-    deadline, function ARN and trace id headers. ``init_error`` holds what the runtime posted
+    deadline, function ARN and trace id headers; ``on_next``, when given, is called with it
+    just before (the runtime is still waiting: what it printed until then is its init's or its
+    previous invocation's output). ``init_error`` holds what the runtime posted
     if the handler could not be loaded (:meth:`wait_init_error` waits for it).
     """
 
@@ -94,9 +108,11 @@ class RuntimeAPIServer:
         *,
         function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:test-function",
         timeout_ms: int = 3000,
+        on_next: Callable[[PendingInvocation], None] | None = None,
     ) -> None:
         self.function_arn = function_arn
         self.timeout_ms = timeout_ms
+        self.on_next = on_next
         self.init_error: InvocationResult | None = None
         self._init_error_posted = threading.Event()
         self._queue: queue.Queue[PendingInvocation] = queue.Queue()
@@ -171,6 +187,9 @@ class RuntimeAPIServer:
             except queue.Empty:
                 continue
             pending.deadline_ms = max(pending.deadline_ms, int(time.time() * 1000) + 1)
+            pending.picked_up_at = time.perf_counter()
+            if self.on_next is not None:
+                self.on_next(pending)
             with self._lock:
                 self._inflight[pending.request_id] = pending
             return pending
@@ -193,6 +212,9 @@ class RuntimeAPIServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes: without TCP_NODELAY, Nagle plus the
+            # client's delayed ACK hold each reply ~40 ms on loopback (see DESIGN.md).
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 return  # keep test output to what the runtime prints
@@ -200,13 +222,16 @@ class RuntimeAPIServer:
             def _reply(
                 self, status: HTTPStatus, body: bytes = b"{}", headers: dict[str, str] | None = None
             ) -> None:
-                self.send_response(status)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    for name, value in (headers or {}).items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the runtime was stopped while it waited
 
             def do_GET(self) -> None:
                 if self.path != f"{_PREFIX}/invocation/next":
