@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import queue
+import sys
 import threading
 import time
 import uuid
@@ -90,6 +91,13 @@ class PendingInvocation:
         self._done.set()
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A runtime stopped mid-request (the end of a run, a timeout's kill) is not news."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class RuntimeAPIServer:
     """A threaded HTTP server on ``127.0.0.1`` (a free port) speaking the Runtime API paths
     ``awslambdaric`` uses: ``GET /runtime/invocation/next``, ``POST
@@ -119,7 +127,7 @@ class RuntimeAPIServer:
         self._inflight: dict[str, PendingInvocation] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -222,16 +230,13 @@ class RuntimeAPIServer:
             def _reply(
                 self, status: HTTPStatus, body: bytes = b"{}", headers: dict[str, str] | None = None
             ) -> None:
-                try:
-                    self.send_response(status)
-                    for name, value in (headers or {}).items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True  # the runtime was stopped while it waited
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             def do_GET(self) -> None:
                 if self.path != f"{_PREFIX}/invocation/next":
