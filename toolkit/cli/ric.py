@@ -181,13 +181,13 @@ class RicRuntime(Runtime):
                 self._stop(process, pipes)
 
     def _spawn(self, api: RuntimeAPIServer, handler: str) -> subprocess.Popen[bytes]:
-        env = dict(os.environ)
+        env = config.snapshot()
         for name in _NOT_INHERITED:
             env.pop(name, None)
         root = str(self.spec.task_root)
         env.update(
             {
-                "AWS_LAMBDA_RUNTIME_API": api.address,
+                config.LAMBDA_RUNTIME_API.name: api.address,
                 "_HANDLER": handler,
                 "PYTHONPATH": os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")])),
                 "PYTHONUNBUFFERED": "1",  # lines reach the log as they are written
