@@ -55,6 +55,7 @@ def handler(event, context):
 
 TOOLKIT_INVOKE = [sys.executable, "-m", "toolkit", "invoke"]
 EMBEDDED = ["--aws", "embedded", "--table", "orders"]
+HELLO = "examples/hello/app.py:handler"
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +244,28 @@ def test_a_nested_attribute_cannot_be_loaded_by_awslambdaric(tmp_path: Path) -> 
     with pytest.raises(HandlerSpecError, match=r"'App\.handler' is not a top-level function"):
         ric_handler(parse_spec(f"{tmp_path / 'app.py'}:App.handler"))
     assert ric_handler(parse_spec("package.module.handler")) == "package.module.handler"
+
+
+@pytest.mark.usefixtures("awslambdaric")
+def test_the_hello_example_answers_and_logs_the_same_in_both_runtimes() -> None:
+    runs = {}
+    for runtime in ("inprocess", "ric"):
+        result = subprocess.run(
+            [*TOOLKIT_INVOKE, HELLO, "-n", "apigw-rest", "--runtime", runtime],
+            cwd=ROOT,
+            env=subprocess_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+        runs[runtime] = json.loads(result.stdout), lines
+    (response, lines), (ric_response, ric_lines) = runs["inprocess"], runs["ric"]
+    assert ric_response == response
+    changing = {"timestamp", "function_request_id", "xray_trace_id", "duration_ms"}
+    assert [sorted(set(line) - changing) for line in ric_lines] == [
+        sorted(set(line) - changing) for line in lines
+    ]
+    assert [line["message"] for line in ric_lines] == [line["message"] for line in lines]
