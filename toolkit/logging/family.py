@@ -69,6 +69,8 @@ __all__ = [
 ]
 
 _EMPTY: Mapping[str, Any] = {}
+# Every family alive, so that a tap added later reaches it, and the taps themselves.
+_taps: list[Callable[[str, int], None]] = []
 # The call's keys named like a LogRecord attribute (``name=``, ``module=``...), which cannot be
 # record attributes: they travel beside their record (see :func:`attach_keys`).
 _clashing: weakref.WeakKeyDictionary[logging.LogRecord, dict[str, Any]] = (
@@ -261,6 +263,23 @@ class InvocationRecord:
         self.sampled = False
         self.opened = opened
         self.closed = False
+
+
+def _give_taps(line: str, level: int) -> None:
+    for tap in tuple(_taps):
+        tap(line, level)
+
+
+def add_tap(tap: Callable[[str, int], None]) -> None:
+    """Give ``tap`` every line any Logger writes from now on, besides its output (what
+    :class:`toolkit.testing.logs.CapturedLogs` uses): Loggers built before and after alike,
+    whatever stream they were given and whatever ``sys.stdout`` is. Without a tap, a line
+    pays one test of an empty list."""
+    _taps.append(tap)
+
+
+def remove_tap(tap: Callable[[str, int], None]) -> None:
+    _taps.remove(tap)
 
 
 class Family:
@@ -610,11 +629,17 @@ class Family:
         if pending is not None and level >= ERROR and cast(LogBuffer, config.buffer).flush_on_error:
             self.flush_pending(record)
         handler = config.handler
-        if handler is None:
-            stream = config.stream
-            write_line(sys.stdout if stream is None else stream, line)
-        else:
-            handler.emit(line, level)
+        try:
+            if handler is None:
+                stream = config.stream
+                write_line(sys.stdout if stream is None else stream, line)
+            else:
+                handler.emit(line, level)
+        finally:
+            if (
+                _taps
+            ):  # a test's capture (toolkit.testing): it sees the line even if the write failed
+                _give_taps(line, level)
 
     def flush_pending(self, record: InvocationRecord | None) -> None:
         """Write the held lines, oldest first, after a line saying how many were evicted."""
