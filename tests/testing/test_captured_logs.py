@@ -63,12 +63,18 @@ def test_two_captures_both_see_the_lines_and_closing_one_leaves_the_other() -> N
     assert outer.messages() == ["both", "outer only"]
 
 
-def test_without_a_capture_the_write_path_is_the_output_method_itself() -> None:
-    logger = Logger(service="captured-cost", stream=io.StringIO())
-    family = logger._family
-    with CapturedLogs():
-        assert family.write != family._write
-    assert family.write == family._write  # nothing per line once the capture is closed
+def test_a_closed_capture_leaves_no_tap_behind() -> None:
+    from toolkit.logging import family
+
+    stream = io.StringIO()
+    logger = Logger(service="captured-cost", stream=stream)
+    with CapturedLogs() as logs:
+        assert family._taps  # open: every line is also given to the capture
+        logger.info("during")
+    assert family._taps == []  # closed: a line pays one test of an empty list
+    logger.info("after")
+    assert [line["message"] for line in logs.records] == ["during"]
+    assert stream.getvalue().count("\n") == 2
 
 
 def test_clear_and_a_repr_without_the_lines() -> None:
