@@ -118,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     events.add_argument("name", nargs="?", help="the sample to print")
     events.set_defaults(run=_run_events)
+
+    from toolkit.layer.command import add_layer_command
+
+    add_layer_command(commands)
     return parser
 
 
