@@ -70,7 +70,6 @@ class LayerResult:
 def build_layer(options: LayerOptions, progress: Callable[[str], None] = print) -> LayerResult:
     """Build the layer ``options`` describe; ``progress`` gets one line per step."""
     source = _check(options)
-    budget, budget_name = _budget(options.max_mb)
     with tempfile.TemporaryDirectory(prefix="toolkit-layer-") as work:
         root = Path(work) / "python"
         progress(f"[1/{STEPS}] building the toolkit wheel from {source}")
@@ -89,8 +88,7 @@ def build_layer(options: LayerOptions, progress: Callable[[str], None] = print) 
         compiled, how = _byte_compile(root, options.python)
         progress(f"[5/{STEPS}] {how}")
         files, unzipped = tree_size(root)
-        if unzipped > budget:
-            raise LayerTooLargeError(unzipped, budget, budget_name)
+        check_size(unzipped, options.max_mb)
         progress(f"[6/{STEPS}] writing {options.output} ({files} files)")
         zipped = write_zip(root, options.output)
     return LayerResult(options.output, zipped, unzipped, files, compiled)
@@ -128,10 +126,15 @@ def _check(options: LayerOptions) -> Path:
     return source
 
 
-def _budget(max_mb: float | None) -> tuple[int, str]:
+def check_size(unzipped_bytes: int, max_mb: float | None = None) -> None:
+    """Raise :class:`LayerTooLargeError` when the unzipped layer is over ``max_mb`` (MB of
+    1,048,576 bytes, as Lambda counts) or, without it, over Lambda's own limit."""
     if max_mb is None:
-        return LAMBDA_UNZIPPED_LIMIT, "Lambda's limit for a function and its layers"
-    return int(max_mb * MIB), "the --max-mb budget"
+        limit, name = LAMBDA_UNZIPPED_LIMIT, "Lambda's limit for a function and its layers"
+    else:
+        limit, name = int(max_mb * MIB), "the --max-mb budget"
+    if unzipped_bytes > limit:
+        raise LayerTooLargeError(unzipped_bytes, limit, name)
 
 
 def _build_wheel(source: Path, work: Path) -> Path:

@@ -50,7 +50,7 @@ class LayerTooLargeError(LayerError):
         self.limit_name = limit_name
         super().__init__(
             f"the layer is {size_bytes / MIB:.1f} MB ({size_bytes} bytes) unzipped, over "
-            f"{limit_name} of {limit_bytes / MIB:g} MB ({limit_bytes} bytes); leave out extras "
+            f"{limit_name} of {limit_bytes / MIB:.3g} MB ({limit_bytes} bytes); leave out extras "
             "or boto3, or raise the budget"
         )
 

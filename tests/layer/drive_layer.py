@@ -1,0 +1,60 @@
+"""Run in a fresh ``python -S -E``: the function's folder and the layer's python/ are the only
+entries added to the standard library's sys.path, as in Lambda (minus the runtime's boto3).
+
+argv: task folder, layer python/ folder. Prints one JSON document: the handler's response,
+the EMF and log lines are on stdout before it; the top-level modules loaded from anywhere
+else (there must be none).
+"""
+
+import json
+import sys
+
+task, layer = sys.argv[1], sys.argv[2]
+sys.path[:0] = [task, layer]
+
+
+class Context:
+    function_name = "orders"
+    function_version = "$LATEST"
+    memory_limit_in_mb = 128
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:orders"
+    aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+    log_group_name = "/aws/lambda/orders"
+    log_stream_name = "2026/12/06/[$LATEST]0123456789abcdef"
+
+    def get_remaining_time_in_millis(self):
+        return 3000
+
+
+def record(message_id, body):
+    return {
+        "messageId": message_id,
+        "receiptHandle": "handle",
+        "body": json.dumps(body),
+        "attributes": {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": "1796579206000",
+            "SenderId": "AIDAEXAMPLE",
+            "ApproximateFirstReceiveTimestamp": "1796579206001",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "0" * 32,
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders",
+        "awsRegion": "us-east-1",
+    }
+
+
+import app  # noqa: E402 - the function's module, found through the path set above
+
+event = {"Records": [record("1", {"id": 1, "quantity": 2}), record("2", {"id": 2, "quantity": 0})]}
+response = app.handler(event, Context())
+outside = sorted(
+    {
+        name.split(".")[0]
+        for name, module in list(sys.modules.items())
+        if getattr(module, "__file__", None)
+        and not module.__file__.startswith((task, layer, sys.base_prefix))
+    }
+)
+print(json.dumps({"response": response, "outside": outside}))
