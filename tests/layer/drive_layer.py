@@ -1,16 +1,19 @@
-"""Run in a fresh ``python -S -E``: the function's folder and the layer's python/ are the only
-entries added to the standard library's sys.path, as in Lambda (minus the runtime's boto3).
+"""Run in a fresh ``python -S -E``: the function's folder and the layer's python/ (and, for the
+benchmark, a folder standing for the runtime's own boto3) are the only entries added to the
+standard library's sys.path, in Lambda's order.
 
-argv: task folder, layer python/ folder. Prints one JSON document: the handler's response,
-the EMF and log lines are on stdout before it; the top-level modules loaded from anywhere
-else (there must be none).
+argv: task folder, then the layer's python/ folder and any further folders. Prints one JSON
+document last (the function's log and EMF lines come before it): the handler's response, the
+top-level modules loaded from anywhere else (the tests want none), and the time from the
+handler module's import to the first invocation's return (bench/layer_cold_start.py).
 """
 
 import json
 import sys
+import time
 
-task, layer = sys.argv[1], sys.argv[2]
-sys.path[:0] = [task, layer]
+folders = sys.argv[1:]
+sys.path[:0] = folders
 
 
 class Context:
@@ -45,16 +48,18 @@ def record(message_id, body):
     }
 
 
+event = {"Records": [record("1", {"id": 1, "quantity": 2}), record("2", {"id": 2, "quantity": 0})]}
+started = time.perf_counter_ns()
 import app  # noqa: E402 - the function's module, found through the path set above
 
-event = {"Records": [record("1", {"id": 1, "quantity": 2}), record("2", {"id": 2, "quantity": 0})]}
 response = app.handler(event, Context())
+cold_ns = time.perf_counter_ns() - started
 outside = sorted(
     {
         name.split(".")[0]
         for name, module in list(sys.modules.items())
         if getattr(module, "__file__", None)
-        and not module.__file__.startswith((task, layer, sys.base_prefix))
+        and not module.__file__.startswith((*folders, sys.base_prefix))
     }
 )
-print(json.dumps({"response": response, "outside": outside}))
+print(json.dumps({"response": response, "outside": outside, "cold_ns": cold_ns}))
