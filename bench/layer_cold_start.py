@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 from toolkit.layer import LayerOptions, build_layer  # noqa: E402
 from toolkit.layer.build import (  # noqa: E402
     ARCHITECTURES,
-    _byte_compile,
-    _interpreter,
-    _leave_out,
-    _pip_install,
+    byte_compile,
+    find_interpreter,
+    leave_out,
+    pip_install,
 )
 from toolkit.layer.files import prune, tree_size  # noqa: E402
 
@@ -51,7 +51,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--skip-sizes", action="store_true")
     args = parser.parse_args()
-    interpreter = _interpreter(args.python)
+    interpreter = find_interpreter(args.python)
     if interpreter is None:
         sys.exit(f"no working python{args.python} on PATH")
     machine = "arm64" if os.uname().machine in {"aarch64", "arm64"} else "x86_64"
@@ -88,8 +88,8 @@ def main() -> None:
         )
         report["powertools_unzipped_bytes"] = unzipped
         runtime = tmp / "runtime"
-        _pip_install("boto3", runtime, f"manylinux2014_{ARCHITECTURES[machine]}", args.python)
-        _byte_compile(runtime, args.python)
+        pip_install("boto3", runtime, f"manylinux2014_{ARCHITECTURES[machine]}", args.python)
+        byte_compile(runtime, args.python)
         report["cold_start"] = _cold_starts(
             interpreter, tmp, ours / "python", theirs, runtime, args.rounds
         )
@@ -100,10 +100,10 @@ def main() -> None:
 
 
 def _install_like_a_layer(root: Path, requirement: str, python: str, arch: str) -> Path:
-    _pip_install(requirement, root, f"manylinux2014_{ARCHITECTURES[arch]}", python)
-    _leave_out(root, include_boto3=False)
+    pip_install(requirement, root, f"manylinux2014_{ARCHITECTURES[arch]}", python)
+    leave_out(root, include_boto3=False)
     prune(root)
-    _byte_compile(root, python)
+    byte_compile(root, python)
     return root
 
 

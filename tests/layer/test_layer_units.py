@@ -10,9 +10,15 @@ from pathlib import Path
 import pytest
 
 from toolkit.cli import main
-from toolkit.layer import LayerOptionError, LayerOptions, LayerTooLargeError, build_layer
+from toolkit.layer import (
+    LayerBuildError,
+    LayerOptionError,
+    LayerOptions,
+    LayerTooLargeError,
+    build_layer,
+)
 from toolkit.layer.archive import write_zip
-from toolkit.layer.build import LAMBDA_UNZIPPED_LIMIT, _byte_compile, check_size, default_output
+from toolkit.layer.build import LAMBDA_UNZIPPED_LIMIT, byte_compile, check_size, default_output
 from toolkit.layer.files import prune, remove_distributions, tree_size
 
 
@@ -121,6 +127,12 @@ def test_leaving_out_a_distribution_removes_only_its_recorded_files_inside_the_t
     assert (tmp_path / "outside.txt").read_text() == "not ours"
 
 
+def test_a_distribution_without_its_record_is_a_build_error(tmp_path: Path) -> None:
+    (tmp_path / "six-1.0.dist-info").mkdir()
+    with pytest.raises(LayerBuildError, match=r"six-1\.0\.dist-info has no RECORD"):
+        remove_distributions(tmp_path, ("six",))
+
+
 def test_the_zip_is_the_same_whatever_the_files_times_and_modes(tmp_path: Path) -> None:
     root = tmp_path / "python"
     _tree(root)
@@ -143,7 +155,7 @@ def test_without_an_interpreter_of_the_target_version_the_layer_ships_source_onl
     tmp_path: Path,
 ) -> None:
     (tmp_path / "m.py").write_text("X = 1\n")
-    compiled, line = _byte_compile(tmp_path, "3.99")
+    compiled, line = byte_compile(tmp_path, "3.99")
     assert compiled is False
     assert "not byte-compiled" in line and "no python3.99 was found" in line
     assert not list(tmp_path.rglob("*.pyc"))
@@ -155,7 +167,7 @@ def test_byte_code_names_the_layer_path_not_the_build_folder(tmp_path: Path) -> 
 
     (tmp_path / "m.py").write_text("X = 1\n")
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    compiled, line = _byte_compile(tmp_path, version)
+    compiled, line = byte_compile(tmp_path, version)
     assert compiled and f"byte-compiled for Python {version}" in line
     (pyc,) = tmp_path.rglob("*.pyc")
     flags = int.from_bytes(pyc.read_bytes()[4:8], "little")

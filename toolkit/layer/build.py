@@ -82,10 +82,10 @@ def build_layer(options: LayerOptions, progress: Callable[[str], None] = print) 
             f"{'[' + ','.join(extras) + ']' if extras else ''} for CPython {options.python} "
             f"on {platform} (binary wheels only)"
         )
-        _pip_install(requirement, root, platform, options.python)
-        progress(f"[3/{STEPS}] {_leave_out(root, options.include_boto3)}")
+        pip_install(requirement, root, platform, options.python)
+        progress(f"[3/{STEPS}] {leave_out(root, options.include_boto3)}")
         progress(f"[4/{STEPS}] dropped {prune(root)} files no import reads")
-        compiled, how = _byte_compile(root, options.python)
+        compiled, how = byte_compile(root, options.python)
         progress(f"[5/{STEPS}] {how}")
         files, unzipped = tree_size(root)
         check_size(unzipped, options.max_mb)
@@ -152,7 +152,10 @@ def _build_wheel(source: Path, work: Path) -> Path:
     return wheel
 
 
-def _pip_install(requirement: str, root: Path, platform: str, python: str) -> None:
+def pip_install(requirement: str, root: Path, platform: str, python: str) -> None:
+    """Install into ``root`` what the target needs, never a wheel of the build machine: binary
+    wheels only (an sdist would compile for this machine), no byte-code (this interpreter's
+    may not be the target's)."""
     _run(
         "pip install",
         [
@@ -180,7 +183,8 @@ def _run(step: str, pip_args: list[str]) -> None:
         raise LayerBuildError(step, "\n".join(lines[-12:]) or f"pip exited {result.returncode}")
 
 
-def _leave_out(root: Path, include_boto3: bool) -> str:
+def leave_out(root: Path, include_boto3: bool) -> str:
+    """Remove what the runtime already has (unless asked to keep boto3); return the step's line."""
     if include_boto3:
         return "keeping boto3 and botocore (--include-boto3)"
     removed = remove_distributions(root, RUNTIME_PROVIDED)
@@ -189,12 +193,12 @@ def _leave_out(root: Path, include_boto3: bool) -> str:
     return f"left out {', '.join(removed)}: the Lambda Python runtime provides them"
 
 
-def _byte_compile(root: Path, python: str) -> tuple[bool, str]:
+def byte_compile(root: Path, python: str) -> tuple[bool, str]:
     """Compile with an interpreter of the target version, in a child process with a fixed hash
     seed (set and frozenset constants are marshalled in hash order) so the byte-code, and so
     the zip, is the same on every build. Unchecked-hash pycs: valid whatever the files' times
     after extraction, and Lambda's layer files never change under them."""
-    interpreter = _interpreter(python)
+    interpreter = find_interpreter(python)
     if interpreter is None:
         return False, (
             f"not byte-compiled: the build Python is "
@@ -220,7 +224,7 @@ def _byte_compile(root: Path, python: str) -> tuple[bool, str]:
     return True, f"byte-compiled for Python {python} with {interpreter}"
 
 
-def _interpreter(python: str) -> str | None:
+def find_interpreter(python: str) -> str | None:
     """The running interpreter when it is the target version, else a working ``pythonX.Y`` on
     PATH (a pyenv shim for a version that is not selected exits non-zero: not working)."""
     if python == f"{sys.version_info.major}.{sys.version_info.minor}":

@@ -12,6 +12,8 @@ import re
 import shutil
 from pathlib import Path
 
+from toolkit.layer.errors import LayerBuildError
+
 # dist-info files written by the installer about this installation, not about the package:
 # RECORD lists hashes of files we then remove or add (stale either way), direct_url.json holds
 # the build machine's temporary path (it would make every zip different). METADATA stays:
@@ -43,6 +45,8 @@ def remove_distributions(root: Path, names: tuple[str, ...]) -> list[str]:
         if info is None:
             continue
         record = info / "RECORD"
+        if not record.is_file():  # pip always writes one; without it we cannot tell its files
+            raise LayerBuildError("leaving out runtime packages", f"{info.name} has no RECORD")
         with record.open(newline="", encoding="utf-8") as rows:
             for row in csv.reader(rows):
                 path = (root / row[0]).resolve()
