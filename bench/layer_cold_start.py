@@ -139,9 +139,11 @@ def _cold_starts(
                 capture_output=True,
                 text=True,
                 env=env,
-                check=True,
+                check=False,
                 timeout=120,
             )
+            if result.returncode != 0:
+                sys.exit(f"{side}: the handler failed:\n{result.stderr[-3000:]}")
             wall = time.perf_counter_ns() - started
             outcome = json.loads(result.stdout.splitlines()[-1])
             assert outcome["response"]["batchItemFailures"] == [{"itemIdentifier": "2"}], side
