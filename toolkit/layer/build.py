@@ -17,7 +17,6 @@ The steps, each reported on one progress line:
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -27,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit import config
 from toolkit.layer.archive import write_zip
 from toolkit.layer.errors import MIB, LayerBuildError, LayerOptionError, LayerTooLargeError
 from toolkit.layer.files import prune, remove_distributions, tree_size
@@ -211,7 +211,7 @@ def byte_compile(root: Path, python: str) -> tuple[bool, str]:
         "    invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)\n"
         "sys.exit(0 if ok else 1)\n"
     )
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env = {**config.snapshot(), "PYTHONHASHSEED": "0"}
     result = subprocess.run(
         [interpreter, "-c", code, str(root), LAYER_PATH],
         capture_output=True,
