@@ -216,6 +216,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
     _seed_options(serve)
     serve.set_defaults(run=_run_extension_serve)
+
+    from toolkit.layer.command import add_layer_command
+
+    add_layer_command(commands)
     return parser
 
 
