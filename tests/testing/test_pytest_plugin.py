@@ -76,3 +76,45 @@ def test_the_marker_gives_the_seed_arguments() -> None:
 def test_a_bad_marker_is_a_clear_error(mark, error, message) -> None:
     with pytest.raises(error, match=message):
         seed_arguments(mark.mark)
+
+
+TEMPLATE_TESTS = """
+import os
+
+import boto3
+import pytest
+
+TEMPLATE = {template!r}
+
+
+@pytest.mark.embedded_aws(template=TEMPLATE, function="OrdersFunction")
+def test_the_templates_resources_and_variables(embedded_aws):
+    table = os.environ["TABLE_NAME"]
+    assert table.endswith("-orders-dev")
+    boto3.client("dynamodb").describe_table(TableName=table)
+    parameter = boto3.client("ssm").get_parameter(Name=os.environ["CONFIG_PARAMETER"])
+    assert "currency" in parameter["Parameter"]["Value"]
+    boto3.client("secretsmanager").get_secret_value(SecretId=os.environ["API_KEY_SECRET"])
+
+
+@pytest.mark.embedded_aws(template=TEMPLATE, parameter_overrides={{"Stage": "prod"}})
+def test_overrides_and_the_only_function(embedded_aws):
+    assert os.environ["TABLE_NAME"].endswith("-orders-prod")
+
+
+def test_the_variables_are_gone_after_the_test():
+    assert "TABLE_NAME" not in os.environ
+
+
+@pytest.mark.embedded_aws(function="OrdersFunction")
+def test_function_without_template_fails(embedded_aws):
+    pass
+"""
+
+
+def test_the_marker_seeds_from_a_sam_template(pytester: pytest.Pytester) -> None:
+    template = ROOT / "examples" / "template" / "template.yaml"
+    pytester.makepyfile(test_template=TEMPLATE_TESTS.format(template=str(template)))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(["*TypeError: @pytest.mark.embedded_aws: function and*"])

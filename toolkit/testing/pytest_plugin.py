@@ -11,7 +11,8 @@ them load no moto, boto3 or aws_xray_sdk.
     :class:`~toolkit.testing.XRayCapture`: the X-Ray documents aws-xray-sdk sends, on loopback.
 ``embedded_aws``
     :class:`~toolkit.testing.EmbeddedAWS` for the test, emptied first, seeded from the
-    ``embedded_aws`` marker, the environment pointing at it.
+    ``embedded_aws`` marker (tables, parameters and secrets given one by one, or a SAM
+    template's), the environment pointing at it.
 ``extension_emulator``
     :class:`~toolkit.testing.ExtensionEmulator` in front of that embedded AWS.
 """
@@ -41,30 +42,35 @@ __all__ = [
 
 MARKER = "embedded_aws"
 _SEEDS = ("tables", "parameters", "secrets")
+# A SAM template's resources, and the variables of one of its functions.
+_TEMPLATE = ("template", "function", "parameter_overrides")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(tables=[...], parameters={{...}}, secrets={{...}}, region=...): what the "
-        "embedded_aws fixture creates before the test (tables as 'NAME[:PK[:SK]]')",
+        f"{MARKER}(tables=[...], parameters={{...}}, secrets={{...}}, region=..., "
+        "template=PATH, function=ID, parameter_overrides={...}): what the embedded_aws fixture "
+        "creates before the test (tables as 'NAME[:PK[:SK]]'; a SAM template's tables, "
+        "parameters and secrets, and its function's environment variables)",
     )
 
 
 def seed_arguments(marker: pytest.Mark | None) -> tuple[str, dict[str, Any]]:
-    """The region and :meth:`EmbeddedAWS.seed` arguments of an ``embedded_aws`` marker; a
-    ``TypeError`` names an argument it does not take, rather than ignoring it."""
+    """The region and :meth:`EmbeddedAWS.seed` arguments of an ``embedded_aws`` marker (the
+    template's, if any, are left for :func:`template_arguments`); a ``TypeError`` names an
+    argument it does not take, rather than ignoring it."""
     if marker is None:
         return "us-east-1", {}
     if marker.args:
         raise TypeError(f"@pytest.mark.{MARKER} takes keyword arguments only: {', '.join(_SEEDS)}")
-    arguments = dict(marker.kwargs)
+    arguments = {k: v for k, v in marker.kwargs.items() if k not in _TEMPLATE}
     region = arguments.pop("region", "us-east-1")
     unknown = sorted(set(arguments) - set(_SEEDS))
     if unknown:
         raise TypeError(
             f"@pytest.mark.{MARKER} got unexpected argument(s) {', '.join(unknown)}; "
-            f"it takes {', '.join(_SEEDS)} and region"
+            f"it takes {', '.join((*_SEEDS, *_TEMPLATE))} and region"
         )
     if "tables" in arguments:
         arguments["tables"] = _tables(arguments["tables"])
@@ -113,13 +119,38 @@ def embedded_aws(request: pytest.FixtureRequest) -> Iterator[EmbeddedAWS]:
     client at it (restored afterwards). It starts empty (moto keeps its data per process, so
     it is reset first), then holds what ``@pytest.mark.embedded_aws(...)`` asks for; the test
     can add more with its ``create_table``, ``put_parameter`` and ``create_secret``."""
+    from toolkit.config import environ
     from toolkit.testing.embedded_aws import EmbeddedAWS
 
-    region, seeds = seed_arguments(request.node.get_closest_marker(MARKER))
+    marker = request.node.get_closest_marker(MARKER)
+    region, seeds = seed_arguments(marker)
     with EmbeddedAWS(region=region) as aws, aws.applied():
         aws.reset()
         aws.seed(**seeds)
-        yield aws
+        with environ(_from_template(aws, {} if marker is None else marker.kwargs)):
+            yield aws
+
+
+def _from_template(aws: EmbeddedAWS, arguments: Mapping[str, Any]) -> dict[str, str]:
+    """Create the tables, parameters and secrets of the marker's ``template`` in ``aws`` (as
+    ``toolkit invoke --template`` does) and return its function's environment variables,
+    references resolved to the local names: the handler under test finds them as it would on
+    Lambda. ``function`` may be left out when the template has one function."""
+    path = arguments.get("template")
+    if path is None:
+        if "function" in arguments or "parameter_overrides" in arguments:
+            raise TypeError(
+                f"@pytest.mark.{MARKER}: function and parameter_overrides need template"
+            )
+        return {}
+    from toolkit.cli.template import load_template
+    from toolkit.cli.template_aws import create_resources
+
+    overrides = dict(arguments.get("parameter_overrides") or {})
+    template = load_template(str(path), overrides, aws.region)
+    create_resources(template, aws)
+    function = template.function(template.function_id(arguments.get("function")))
+    return dict(function.environment)
 
 
 @pytest.fixture
