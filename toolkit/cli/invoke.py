@@ -230,7 +230,8 @@ class Runtime:
         self._running: str | None = None
         self.exited = False
 
-    def run(self) -> int:
+    def set_lambda_environment(self) -> None:
+        """The variables the Lambda runtime sets, for this function (both runtimes)."""
         config.set_environ(
             lambda_environment(
                 function_name=self.function_name,
@@ -241,6 +242,9 @@ class Runtime:
                 trace=self.options.trace,
             )
         )
+
+    def run(self) -> int:
+        self.set_lambda_environment()
         # The Logger keeps the sys.stdout it finds when it is built, often at import time of
         # the user's module: the swap must come first.
         sys.stdout = self.logs

@@ -38,7 +38,6 @@ from toolkit.cli.invoke import (
     Runtime,
     error_document,
     exit_message,
-    lambda_environment,
     report_line,
     summary_line,
 )
@@ -149,16 +148,7 @@ class RicRuntime(Runtime):
         if importlib.util.find_spec("awslambdaric") is None:
             raise CliError(f"--runtime ric needs AWS's runtime interface client: {INSTALL_HINT}")
         handler = ric_handler(self.spec)
-        config.set_environ(
-            lambda_environment(
-                function_name=self.function_name,
-                memory=self.memory,
-                region=self.options.region,
-                task_root=str(self.spec.task_root),
-                stream=self.stream,
-                trace=self.options.trace,
-            )
-        )
+        self.set_lambda_environment()
         self._killed = False
         self._pipes: list[_Pipe] = []
         self._forwarding = threading.Lock()
