@@ -93,7 +93,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         order = parse(event, Order, envelope=ApiGatewayEnvelope)
     except ParserValidationError as error:
         problems = [
-            {"field": ".".join(str(p) for p in e["loc"]), "rule": e["type"]} for e in error.errors()
+            {"field": ".".join(str(p) for p in e["loc"][1:]), "rule": e["type"]}  # [0]: "body"
+            for e in error.errors()
         ]
         logger.warning("invalid order", problems=problems)
         metrics.add_metric("OrdersRejected", MetricUnit.Count, 1)
