@@ -327,3 +327,16 @@ def test_least_privilege_in_the_orders_template() -> None:
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
     }
+
+
+def test_the_orders_readme_shows_the_documented_lines() -> None:
+    readme = (EXAMPLES / "orders" / "README.md").read_text()
+    shown = {
+        tuple(shlex.split(line)) for line in re.findall(r"^(toolkit invoke .*)$", readme, re.M)
+    }
+    documented_lines = {
+        tuple(words)
+        for path in (EXAMPLES / "orders" / "api.py", EXAMPLES / "orders" / "consumer.py")
+        for words in documented(path)
+    }
+    assert shown == documented_lines
