@@ -35,11 +35,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     import argparse
 
+    from toolkit import __version__
     from toolkit.cli.invoke import MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, MIN_TIMEOUT_S
 
     parser = argparse.ArgumentParser(
         prog="toolkit", description="Tools for AWS Lambda Python handlers."
     )
+    parser.add_argument("--version", action="version", version=f"toolkit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     invoke = commands.add_parser(
@@ -53,7 +55,31 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     invoke.add_argument(
-        "handler", help="path/to/file.py:function or package.module.function (from the cwd)"
+        "handler",
+        nargs="?",
+        help="path/to/file.py:function or package.module.function (from the cwd); with "
+        "--template, the function's logical id (optional when the template has one function)",
+    )
+    invoke.add_argument(
+        "--template",
+        "-t",
+        metavar="FILE",
+        help="run a function of this AWS SAM / CloudFormation template: its handler, code, "
+        "settings and variables, with its tables, parameters and secrets created in the "
+        "embedded AWS",
+    )
+    invoke.add_argument(
+        "--parameter-overrides",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="KEY=VALUE",
+        help="values of the template's Parameters (also ParameterKey=K,ParameterValue=V)",
+    )
+    invoke.add_argument(
+        "--env-vars",
+        metavar="FILE",
+        help='SAM\'s environment variables JSON: {"Parameters": {...}, "FunctionId": {...}}',
     )
     source = invoke.add_mutually_exclusive_group()
     source.add_argument("--event", "-e", metavar="FILE", help="event JSON file, - for stdin")
@@ -64,16 +90,16 @@ def _parser() -> argparse.ArgumentParser:
     invoke.add_argument(
         "--memory",
         type=_bounded(MIN_MEMORY_MB, MAX_MEMORY_MB),
-        default=128,
         metavar="MB",
-        help=f"memory size in MB, {MIN_MEMORY_MB}-{MAX_MEMORY_MB} (default 128)",
+        help=f"memory size in MB, {MIN_MEMORY_MB}-{MAX_MEMORY_MB} (default: the template's, "
+        "else 128)",
     )
     invoke.add_argument(
         "--timeout",
         type=_bounded(MIN_TIMEOUT_S, MAX_TIMEOUT_S),
-        default=3,
         metavar="SECONDS",
-        help=f"function timeout, {MIN_TIMEOUT_S}-{MAX_TIMEOUT_S} s (default 3)",
+        help=f"function timeout, {MIN_TIMEOUT_S}-{MAX_TIMEOUT_S} s (default: the template's, "
+        "else 3)",
     )
     invoke.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
     invoke.add_argument(
@@ -129,9 +155,24 @@ def _parser() -> argparse.ArgumentParser:
     events = commands.add_parser(
         "events",
         help="list the built-in sample events, or print one",
-        description="Without NAME, list the built-in sample events; with NAME, print it.",
+        description="Without NAME, list the built-in sample events; with NAME (or show NAME), "
+        "print it, shaped by --set and --count as sam local generate-event does.",
     )
-    events.add_argument("name", nargs="?", help="the sample to print")
+    events.add_argument("words", nargs="*", metavar="[show] NAME", help="the sample to print")
+    events.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="set a dotted field in each record (in the event when it has no records); a "
+        "string field takes VALUE as is, others parse it as JSON; repeatable",
+    )
+    events.add_argument(
+        "--count",
+        type=_bounded(1, 10_000),
+        metavar="N",
+        help="N records, each with its own ids (batch samples only)",
+    )
     events.set_defaults(run=_run_events)
 
     extension = commands.add_parser(
@@ -230,8 +271,30 @@ def _run_invoke(args: argparse.Namespace) -> int:
         extension_port=args.extension_port,
         parameters=tuple(parse_assignment("--parameter", each) for each in args.parameter),
         secrets=tuple(parse_assignment("--secret", each) for each in args.secret),
+        template=args.template,
+        parameter_overrides=tuple(_overrides(args.parameter_overrides)),
+        env_vars=args.env_vars,
     )
     return invoke(options)
+
+
+def _overrides(words: list[str]) -> list[tuple[str, str]]:
+    """SAM's two spellings: ``Key=Value`` and ``ParameterKey=Key,ParameterValue=Value``."""
+    from toolkit.cli.errors import CliError
+    from toolkit.cli.extension import parse_assignment
+
+    pairs = []
+    for word in words:
+        if word.startswith("ParameterKey="):
+            key, sep, value = word[len("ParameterKey=") :].partition(",ParameterValue=")
+            if not sep:
+                raise CliError(
+                    f"--parameter-overrides {key}: expected ParameterKey=K,ParameterValue=V"
+                )
+            pairs.append((key, value))
+        else:
+            pairs.append(parse_assignment("--parameter-overrides", word))
+    return pairs
 
 
 def _run_extension_serve(args: argparse.Namespace) -> int:
@@ -248,7 +311,20 @@ def _run_extension_serve(args: argparse.Namespace) -> int:
 
 
 def _run_events(args: argparse.Namespace) -> int:
-    from toolkit.cli.events import list_samples, sample_text
+    from toolkit.cli.errors import CliError
+    from toolkit.cli.events import generate, list_samples, sample_text
+    from toolkit.cli.extension import parse_assignment
 
-    sys.stdout.write(list_samples() if args.name is None else sample_text(args.name))
+    words = args.words[1:] if args.words[:1] == ["show"] else args.words
+    if len(words) > 1:
+        raise CliError(f"expected one sample name, got {' '.join(words)!r}")
+    if not words:
+        if args.set or args.count is not None:
+            raise CliError("--set and --count need a sample name: toolkit events show NAME")
+        sys.stdout.write(list_samples())
+    elif args.set or args.count is not None:
+        assignments = [parse_assignment("--set", each) for each in args.set]
+        sys.stdout.write(generate(words[0], assignments, args.count))
+    else:
+        sys.stdout.write(sample_text(words[0]))
     return 0

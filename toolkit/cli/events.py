@@ -7,9 +7,15 @@ The samples are real payloads (see ``events/NOTICE``) stored next to this module
 from __future__ import annotations
 
 import codecs
+import copy
+import hashlib
 import json
+import re
 import sys
+import uuid
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from toolkit.cli.errors import EventError
 
@@ -112,3 +118,107 @@ def list_samples() -> str:
     """One line per sample: name and what it is."""
     width = max(map(len, SAMPLES))
     return "".join(f"{name:<{width}}  {doc}\n" for name, doc in sorted(SAMPLES.items()))
+
+
+_NUMBER = re.compile(r"\d+")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_HEX_ID = re.compile(r"[0-9a-f]{32}")
+_SHARD_SEQUENCE = re.compile(r"(shardId-\d+):(\d+)")
+ID_KEYS = frozenset(
+    {"messageId", "MessageId", "eventID", "recordId", "sequenceNumber", "SequenceNumber", "offset"}
+)
+"""The fields that identify a record (SQS, SNS, Kinesis, DynamoDB Streams, Firehose, Kafka):
+each generated record gets its own value, as a real batch has."""
+
+
+def records_of(event: dict[str, Any]) -> list[Any] | None:
+    """The event's list of records (``Records``, ``records``, or the first partition of a
+    Kafka batch), ``None`` when it is not a batch."""
+    for key in ("Records", "records"):
+        records = event.get(key)
+        if isinstance(records, list) and records:
+            return records
+        if isinstance(records, dict) and records:
+            first = next(iter(records.values()))
+            if isinstance(first, list) and first:
+                return first
+    return None
+
+
+def _unique(value: Any, index: int) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value + index
+    if not isinstance(value, str):
+        return value
+    if _UUID.fullmatch(value):
+        return str(uuid.uuid4())
+    if _HEX_ID.fullmatch(value):
+        return uuid.uuid4().hex
+    if _NUMBER.fullmatch(value):
+        return str(int(value) + index)
+    shard = _SHARD_SEQUENCE.fullmatch(value)
+    if shard:
+        return f"{shard.group(1)}:{int(shard.group(2)) + index}"
+    return value
+
+
+def _renumber(record: Any, index: int) -> None:
+    if isinstance(record, dict):
+        for key, value in record.items():
+            if key in ID_KEYS:
+                record[key] = _unique(value, index)
+            else:
+                _renumber(value, index)
+
+
+def _assign(target: Any, path: str, text: str) -> None:
+    """Set ``path`` (dotted; list positions as numbers) in ``target`` to ``text``: as is where
+    the field holds a string, else parsed as JSON when it is JSON."""
+    *parents, last = path.split(".")
+    for part in parents:
+        if isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        elif isinstance(target, dict):
+            target = target.setdefault(part, {})
+        else:
+            raise EventError(path, f"--set {path}: {part!r} is not a field here")
+    if not isinstance(target, dict):
+        raise EventError(path, f"--set {path}: {last!r} is not a field here")
+    if isinstance(target.get(last), str):
+        target[last] = text
+        return
+    try:
+        target[last] = json.loads(text)
+    except ValueError:
+        target[last] = text
+
+
+def generate(name: str, assignments: Sequence[tuple[str, str]], count: int | None) -> str:
+    """A sample shaped for a test, as ``sam local generate-event`` does: ``count`` records
+    (copies of the sample's first, each with its own ids), every ``path=value`` of ``assignments``
+    set in each record (in the event itself when it is not a batch)."""
+    event = json.loads(sample_text(name))
+    records = records_of(event)
+    if records is None:
+        if count is not None:
+            raise EventError(name, f"--count: the {name!r} sample is not a batch of records")
+        targets: list[Any] = [event]
+    else:
+        if count is not None:
+            first = records[0]
+            records[:] = [copy.deepcopy(first) for _ in range(count)]
+            for index, record in enumerate(records):
+                _renumber(record, index)
+        targets = records
+    for target in targets:
+        for path, text in assignments:
+            _assign(target, path, text)
+        if (
+            isinstance(target, dict)
+            and "md5OfBody" in target
+            and isinstance(target.get("body"), str)
+        ):
+            target["md5OfBody"] = hashlib.md5(
+                target["body"].encode(), usedforsecurity=False
+            ).hexdigest()
+    return json.dumps(event, indent=2, ensure_ascii=False) + "\n"

@@ -21,7 +21,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, TextIO
@@ -38,6 +38,7 @@ from toolkit.trace_header import new_trace_header
 
 MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
 MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1, 900
+DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S = 128, 3  # Lambda's and SAM's defaults
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -45,12 +46,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 class InvokeOptions:
     """What ``toolkit invoke`` was asked to do (the parsed command line)."""
 
-    handler: str
+    handler: str | None
     event: str | None = None
     event_name: str | None = None
     function_name: str | None = None
-    memory: int = 128
-    timeout: int = 3
+    memory: int | None = None
+    timeout: int | None = None
     region: str = "us-east-1"
     repeat: int = 1
     trace: bool = False
@@ -61,6 +62,9 @@ class InvokeOptions:
     extension_port: int | None = None
     parameters: tuple[tuple[str, str], ...] = ()
     secrets: tuple[tuple[str, str], ...] = ()
+    template: str | None = None
+    parameter_overrides: tuple[tuple[str, str], ...] = ()
+    env_vars: str | None = None
 
 
 def lambda_environment(
@@ -200,6 +204,8 @@ class Runtime:
 
     def __init__(self, options: InvokeOptions, spec: HandlerSpec, event_text: str) -> None:
         self.options = options
+        self.memory = options.memory or DEFAULT_MEMORY_MB
+        self.timeout = options.timeout or DEFAULT_TIMEOUT_S
         self.spec = spec
         self.event_text = event_text
         self.function_name = options.function_name or spec.default_function_name
@@ -220,7 +226,7 @@ class Runtime:
         config.set_environ(
             lambda_environment(
                 function_name=self.function_name,
-                memory=self.options.memory,
+                memory=self.memory,
                 region=self.options.region,
                 task_root=str(self.spec.task_root),
                 stream=self.stream,
@@ -269,8 +275,8 @@ class Runtime:
         )
         context = lambda_context(
             function_name=self.function_name,
-            memory_limit_in_mb=str(self.options.memory),
-            timeout_ms=self.options.timeout * 1000,
+            memory_limit_in_mb=str(self.memory),
+            timeout_ms=self.timeout * 1000,
             log_group_name=f"/aws/lambda/{self.function_name}",
             log_stream_name=self.stream,
             region=self.options.region,
@@ -281,9 +287,7 @@ class Runtime:
         started = time.perf_counter()
         with self._gate:
             self._running = request_id
-        watchdog = threading.Timer(
-            self.options.timeout, self._timed_out, (request_id, started, init_ms)
-        )
+        watchdog = threading.Timer(self.timeout, self._timed_out, (request_id, started, init_ms))
         watchdog.daemon = True
         watchdog.start()
         error: Exception | None = None
@@ -324,8 +328,7 @@ class Runtime:
                 return  # the handler returned while the timer fired
             duration = (time.perf_counter() - started) * 1000
             message = (
-                f"RequestId: {request_id} Error: Task timed out after "
-                f"{self.options.timeout:.2f} seconds"
+                f"RequestId: {request_id} Error: Task timed out after {self.timeout:.2f} seconds"
             )
             self.logs.drain()
             self._end(request_id, duration, init_ms)
@@ -357,7 +360,7 @@ class Runtime:
 
     def _end(self, request_id: str, duration: float, init_ms: float | None) -> None:
         self._meta(f"END RequestId: {request_id}")
-        self._meta(report_line(request_id, duration, self.options.memory, init_ms))
+        self._meta(report_line(request_id, duration, self.memory, init_ms))
 
     def _meta(self, line: str) -> None:
         self.err.write(self._paint(line, "2") + "\n")
@@ -370,10 +373,10 @@ class Runtime:
 def aws_mode(options: InvokeOptions) -> str:
     """``embedded`` or ``real``: as asked, else embedded when something must be created in it
     (a table, a parameter, a secret), since creating it in a real account is not what a local
-    run should do."""
+    run should do. With ``--template`` the template's resources are created there too."""
     wants_embedded = bool(options.tables or options.parameters or options.secrets)
     if options.aws is None:
-        return "embedded" if wants_embedded else "real"
+        return "embedded" if wants_embedded or options.template else "real"
     if options.aws not in ("embedded", "real"):
         raise CliError(f"--aws {options.aws!r}: expected 'embedded' or 'real'")
     if options.aws == "real" and options.tables:
@@ -440,15 +443,79 @@ def extension_beside(
     err.flush()
 
 
+def from_template(
+    stack: ExitStack, options: InvokeOptions, aws: EmbeddedAWS | None, err: TextIO
+) -> tuple[InvokeOptions, HandlerSpec]:
+    """The run as the template describes the function: its resources created in ``aws``
+    (their local names only, without one), its variables set (``--env-vars`` over the
+    template's) and its settings under the command line's."""
+    from toolkit.cli.template import env_var_overrides, load_template
+    from toolkit.cli.template_aws import create_resources, local_names
+
+    assert options.template is not None
+    template = load_template(options.template, dict(options.parameter_overrides), options.region)
+    logical_id = template.function_id(options.handler)
+    if aws is not None:
+        created = create_resources(template, aws)
+    else:
+        created = [
+            f"{template.resolver.types[name]} {name} (not created)"
+            for name in local_names(template)
+        ]
+    function = template.function(logical_id)
+    variables = dict(function.environment)
+    if options.env_vars is not None:
+        variables.update(env_var_overrides(options.env_vars, (logical_id, function.function_name)))
+    memory = _in_range(logical_id, "MemorySize", function.memory, MIN_MEMORY_MB, MAX_MEMORY_MB)
+    timeout = _in_range(logical_id, "Timeout", function.timeout, MIN_TIMEOUT_S, MAX_TIMEOUT_S)
+    local = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    err.write(
+        f"TEMPLATE {options.template} {logical_id}\tHandler: {function.spec.text}\t"
+        f"Code: {function.spec.task_root}\tRuntime: {function.runtime} (on {local})\t"
+        f"Resources: {', '.join(created) or 'none'}\n"
+    )
+    for note in function.notes:
+        err.write(f"TEMPLATE unsupported: {note}\n")
+    err.flush()
+    stack.enter_context(environ(dict(variables)))
+    resolved = replace(
+        options,
+        function_name=options.function_name or function.function_name,
+        memory=options.memory or memory,
+        timeout=options.timeout or timeout,
+        extension=options.extension or function.extension,
+    )
+    return resolved, function.spec
+
+
+def _in_range(logical_id: str, key: str, value: int | None, low: int, high: int) -> int | None:
+    if value is not None and not low <= value <= high:
+        raise CliError(f"{logical_id}.{key} {value} is not between {low} and {high}")
+    return value
+
+
 def invoke(options: InvokeOptions) -> int:
     """Run ``toolkit invoke``; the exit code: 0 ok, 1 an invocation or the init failed,
-    2 the handler spec, the event or the AWS options are wrong (raised as :class:`CliError`)."""
+    2 the handler spec, the event, the template or the AWS options are wrong (raised as
+    :class:`CliError`)."""
     event_text = read_event_text(options.event, options.event_name)
-    spec = parse_spec(options.handler)
+    if options.template is None:
+        if options.handler is None:
+            raise HandlerSpecError("", "format", "give the handler, or --template and a function")
+        if options.parameter_overrides:
+            raise CliError("--parameter-overrides needs --template")
+        spec = parse_spec(options.handler)
     with ExitStack() as stack:
         aws = None
         if aws_mode(options) == "embedded":
             aws = stack.enter_context(embedded_aws(options, sys.stderr))
+        if options.template is not None:
+            options, spec = from_template(stack, options, aws, sys.stderr)
+        elif options.env_vars is not None:
+            from toolkit.cli.template import env_var_overrides
+
+            name = options.function_name or spec.default_function_name
+            stack.enter_context(environ(dict(env_var_overrides(options.env_vars, (name,)))))
         if options.extension:
             extension_beside(stack, options, aws, sys.stderr)
         return Runtime(options, spec, event_text).run()

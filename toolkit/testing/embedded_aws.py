@@ -280,7 +280,7 @@ class EmbeddedAWS:
         """An on-demand table keyed on string attributes ``pk`` (and ``sk``), ready to use."""
         _check_table(name, pk, sk)
         keys = [(pk, "HASH")] + ([(sk, "RANGE")] if sk is not None else [])
-        self._call(
+        self.call(
             f"table {name!r}",
             "dynamodb",
             "create_table",
@@ -294,7 +294,7 @@ class EmbeddedAWS:
         """An SSM parameter, ``SecureString`` when ``secure``; an existing one is overwritten."""
         if not isinstance(value, str):
             raise _type_error(f"parameter {name!r}", "str", value)
-        self._call(
+        self.call(
             f"parameter {name!r}",
             "ssm",
             "put_parameter",
@@ -313,7 +313,7 @@ class EmbeddedAWS:
             payload = {"SecretBinary": value}
         else:
             raise _type_error(f"secret {name!r}", "str or bytes", value)
-        self._call(f"secret {name!r}", "secretsmanager", "create_secret", Name=name, **payload)
+        self.call(f"secret {name!r}", "secretsmanager", "create_secret", Name=name, **payload)
 
     def seed(
         self,
@@ -331,11 +331,13 @@ class EmbeddedAWS:
         for name, secret in (secrets or {}).items():
             self.create_secret(name, secret)
 
-    def _call(self, resource: str, service: str, operation: str, **kwargs: Any) -> None:
+    def call(self, resource: str, service: str, operation: str, **kwargs: Any) -> Any:
+        """``operation`` of ``service`` with ``kwargs``, its response; a refusal is an
+        :class:`EmbeddedAWSError` naming ``resource`` (the API's message for tables only)."""
         from botocore.exceptions import ClientError
 
         try:
-            getattr(self.client(service), operation)(**kwargs)
+            return getattr(self.client(service), operation)(**kwargs)
         except ClientError as error:
             code = str(error.response.get("Error", {}).get("Code", "")) or "unknown"
             # Only tables get the API's message: for a parameter or a secret it could quote
