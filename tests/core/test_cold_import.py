@@ -156,3 +156,9 @@ def test_parser_package_imports_no_model_and_no_pydantic() -> None:
         "toolkit.parser.models._aliases",
         "toolkit.parser.models._base",
     }
+
+
+def test_the_pytest_plugin_loads_moto_boto3_and_the_sdks_only_for_a_fixture() -> None:
+    # pytest loads the plugin in every suite where the toolkit is installed.
+    code = "import toolkit.testing.pytest_plugin, toolkit.testing.fixtures, toolkit.testing.logs"
+    assert _loaded_after(code, (*HEAVY, "moto", "werkzeug", "toolkit.testing.extension")) == []

@@ -36,7 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     import argparse
 
     from toolkit import __version__
-    from toolkit.cli.invoke import MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, MIN_TIMEOUT_S
+    from toolkit.cli.invoke import (
+        MAX_MEMORY_MB,
+        MAX_TIMEOUT_S,
+        MIN_MEMORY_MB,
+        MIN_TIMEOUT_S,
+        RUNTIMES,
+    )
 
     parser = argparse.ArgumentParser(
         prog="toolkit", description="Tools for AWS Lambda Python handlers."
@@ -149,6 +155,14 @@ def _parser() -> argparse.ArgumentParser:
         choices=("auto", "always", "never"),
         default="auto",
         help="pretty, coloured logs: auto = when stderr is a terminal and NO_COLOR is unset",
+    )
+    invoke.add_argument(
+        "--runtime",
+        choices=RUNTIMES,
+        default="inprocess",
+        help="inprocess: run the handler in this process (fast, the default); ric: in a child "
+        "process under AWS's runtime interface client (awslambdaric, in the 'local' extra), "
+        "so logging set-up, context and error reports are exactly Lambda's",
     )
     invoke.set_defaults(run=_run_invoke)
 
@@ -274,6 +288,7 @@ def _run_invoke(args: argparse.Namespace) -> int:
         template=args.template,
         parameter_overrides=tuple(_overrides(args.parameter_overrides)),
         env_vars=args.env_vars,
+        runtime=args.runtime,
     )
     return invoke(options)
 

@@ -40,6 +40,8 @@ MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
 MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1, 900
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S = 128, 3  # Lambda's and SAM's defaults
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+RUNTIMES = ("inprocess", "ric")
+"""``--runtime``: in this process (fast), or under AWS's runtime interface client in a child."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class InvokeOptions:
     color: str = "auto"
     aws: str | None = None
     tables: tuple[TableSpec, ...] = ()
+    runtime: str = "inprocess"
     extension: bool = False
     extension_port: int | None = None
     parameters: tuple[tuple[str, str], ...] = ()
@@ -173,16 +176,21 @@ def max_memory_used_mb() -> int | None:
 
 
 def report_line(
-    request_id: str, duration_ms: float, memory: int, init_ms: float | None = None
+    request_id: str,
+    duration_ms: float,
+    memory: int,
+    init_ms: float | None = None,
+    peak_mb: Callable[[], int | None] = max_memory_used_mb,
 ) -> str:
-    """Lambda's REPORT line (tab-separated), with Init Duration on the cold invocation."""
+    """Lambda's REPORT line (tab-separated), with Init Duration on the cold invocation;
+    ``peak_mb`` reads the function's peak memory (another process's, under ``--runtime ric``)."""
     parts = [
         f"REPORT RequestId: {request_id}",
         f"Duration: {duration_ms:.2f} ms",
         f"Billed Duration: {max(1, math.ceil(duration_ms))} ms",
         f"Memory Size: {memory} MB",
     ]
-    used = max_memory_used_mb()
+    used = peak_mb()
     if used is not None:
         parts.append(f"Max Memory Used: {used} MB")
     if init_ms is not None:
@@ -498,6 +506,8 @@ def invoke(options: InvokeOptions) -> int:
     """Run ``toolkit invoke``; the exit code: 0 ok, 1 an invocation or the init failed,
     2 the handler spec, the event, the template or the AWS options are wrong (raised as
     :class:`CliError`)."""
+    if options.runtime not in RUNTIMES:
+        raise CliError(f"--runtime {options.runtime!r}: expected one of {', '.join(RUNTIMES)}")
     event_text = read_event_text(options.event, options.event_name)
     if options.template is None:
         if options.handler is None:
@@ -518,4 +528,8 @@ def invoke(options: InvokeOptions) -> int:
             stack.enter_context(environ(dict(env_var_overrides(options.env_vars, (name,)))))
         if options.extension:
             extension_beside(stack, options, aws, sys.stderr)
+        if options.runtime == "ric":
+            from toolkit.cli.ric import RicRuntime
+
+            return RicRuntime(options, spec, event_text).run()
         return Runtime(options, spec, event_text).run()

@@ -36,6 +36,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
+from functools import partial
 
 from toolkit import context as _context
 from toolkit._typing import TYPE_CHECKING, cast
@@ -69,6 +70,9 @@ __all__ = [
 ]
 
 _EMPTY: Mapping[str, Any] = {}
+# Every family alive, so that a tap added later reaches it, and the taps themselves.
+_families: weakref.WeakSet[Family] = weakref.WeakSet()
+_taps: list[Callable[[str, int], None]] = []
 # The call's keys named like a LogRecord attribute (``name=``, ``module=``...), which cannot be
 # record attributes: they travel beside their record (see :func:`attach_keys`).
 _clashing: weakref.WeakKeyDictionary[logging.LogRecord, dict[str, Any]] = (
@@ -263,6 +267,29 @@ class InvocationRecord:
         self.closed = False
 
 
+def _tapped(output: Callable[[str, int], None], line: str, level: int = INFO) -> None:
+    try:
+        output(line, level)
+    finally:
+        for tap in tuple(_taps):
+            tap(line, level)
+
+
+def add_tap(tap: Callable[[str, int], None]) -> None:
+    """Give ``tap`` every line any Logger writes from now on, besides its output (what
+    :class:`toolkit.testing.logs.CapturedLogs` uses): Loggers built before and after alike,
+    whatever stream they were given and whatever ``sys.stdout`` is."""
+    _taps.append(tap)
+    for family in list(_families):
+        family.route()
+
+
+def remove_tap(tap: Callable[[str, int], None]) -> None:
+    _taps.remove(tap)
+    for family in list(_families):
+        family.route()
+
+
 class Family:
     """A Logger and its children: configuration, levels, the keys that outlive invocations,
     the block keys, and which invocation they serve right now."""
@@ -287,8 +314,16 @@ class Family:
         self._merged_secret = False
         # Read on every line: an attribute of the family rather than of its configuration.
         self.formatter = config.formatter
-        # Where a finished line goes, chosen once: the stream's path is the hot one.
-        self.write: Callable[..., None] = self._write if config.handler is None else self._hand_over
+        self.write: Callable[..., None] = self._write
+        self.route()
+        _families.add(self)
+
+    def route(self) -> None:
+        """Choose where a finished line goes: once when built (the stream's path is the hot
+        one), and again when a tap is added or removed. Untapped, ``write`` is the output
+        method itself, so taps cost a line nothing until a test uses one."""
+        output = self._write if self.config.handler is None else self._hand_over
+        self.write = output if not _taps else partial(_tapped, output)
 
     # --- keys -----------------------------------------------------------------------------
     def merge(self, record: InvocationRecord | None) -> dict[str, Any]:

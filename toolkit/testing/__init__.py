@@ -9,6 +9,7 @@ from toolkit._lazy import exports
 from toolkit._typing import TYPE_CHECKING
 
 _EXPORTS: dict[str, str] = {
+    "CapturedLogs": "toolkit.testing.logs",
     "EmbeddedAWS": "toolkit.testing.embedded_aws",
     "EmbeddedAWSError": "toolkit.testing.embedded_aws",
     "ExtensionEmulator": "toolkit.testing.extension",
@@ -21,6 +22,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "CapturedLogs",
     "EmbeddedAWS",
     "EmbeddedAWSError",
     "ExtensionEmulator",
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from toolkit.testing.context import FakeLambdaContext, lambda_context
     from toolkit.testing.embedded_aws import EmbeddedAWS, EmbeddedAWSError
     from toolkit.testing.extension import ExtensionEmulator, Faults
+    from toolkit.testing.logs import CapturedLogs
     from toolkit.testing.runtime_api import RuntimeAPIServer
     from toolkit.testing.xray import XRayCapture
 

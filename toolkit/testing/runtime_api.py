@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import json
 import queue
+import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,13 +57,19 @@ class InvocationResult:
 
 @dataclass
 class PendingInvocation:
-    """An event queued for the runtime; :meth:`wait` blocks until its result is posted."""
+    """An event queued for the runtime; :meth:`wait` blocks until its result is posted.
+
+    ``picked_up_at`` and ``completed_at`` are ``time.perf_counter()`` readings taken when the
+    runtime fetched the event and posted its result: the invocation's duration as Lambda's
+    REPORT line counts it, free of how often the caller looks."""
 
     request_id: str
     event: bytes
     deadline_ms: int
     trace_id: str | None
     function_arn: str
+    picked_up_at: float | None = None
+    completed_at: float | None = None
     _done: threading.Event = field(default_factory=threading.Event, repr=False)
     _result: InvocationResult | None = field(default=None, repr=False)
 
@@ -73,9 +81,21 @@ class PendingInvocation:
         assert self._result is not None
         return self._result
 
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
     def _complete(self, result: InvocationResult) -> None:
+        self.completed_at = time.perf_counter()
         self._result = result
         self._done.set()
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A runtime stopped mid-request (the end of a run, a timeout's kill) is not news."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class RuntimeAPIServer:
@@ -85,7 +105,9 @@ class RuntimeAPIServer:
     /runtime/init/error`` (under ``/2018-06-01``).
 
     :meth:`invoke` queues an event; the runtime's next poll receives it with the request id,
-    deadline, function ARN and trace id headers. ``init_error`` holds what the runtime posted
+    deadline, function ARN and trace id headers; ``on_next``, when given, is called with it
+    just before (the runtime is still waiting: what it printed until then is its init's or its
+    previous invocation's output). ``init_error`` holds what the runtime posted
     if the handler could not be loaded (:meth:`wait_init_error` waits for it).
     """
 
@@ -94,16 +116,18 @@ class RuntimeAPIServer:
         *,
         function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:test-function",
         timeout_ms: int = 3000,
+        on_next: Callable[[PendingInvocation], None] | None = None,
     ) -> None:
         self.function_arn = function_arn
         self.timeout_ms = timeout_ms
+        self.on_next = on_next
         self.init_error: InvocationResult | None = None
         self._init_error_posted = threading.Event()
         self._queue: queue.Queue[PendingInvocation] = queue.Queue()
         self._inflight: dict[str, PendingInvocation] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -171,6 +195,9 @@ class RuntimeAPIServer:
             except queue.Empty:
                 continue
             pending.deadline_ms = max(pending.deadline_ms, int(time.time() * 1000) + 1)
+            pending.picked_up_at = time.perf_counter()
+            if self.on_next is not None:
+                self.on_next(pending)
             with self._lock:
                 self._inflight[pending.request_id] = pending
             return pending
@@ -193,6 +220,9 @@ class RuntimeAPIServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes: without TCP_NODELAY, Nagle plus the
+            # client's delayed ACK hold each reply ~40 ms on loopback (see DESIGN.md).
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 return  # keep test output to what the runtime prints
