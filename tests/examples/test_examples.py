@@ -340,3 +340,11 @@ def test_the_orders_readme_shows_the_documented_lines() -> None:
         for words in documented(path)
     }
     assert shown == documented_lines
+
+
+def test_the_orders_template_under_the_runtime_interface_client() -> None:
+    # Both together: the template's settings (256 MB) reach the awslambdaric child's run.
+    result = run((*command("orders-api", template=True), "--runtime", "ric"))
+    assert result.returncode == 0, result.stderr
+    orders_api(result)
+    assert "Memory Size: 256 MB" in result.stderr
