@@ -5,6 +5,10 @@ reported back; the second is processed):
 
     toolkit invoke examples/batch/app.py:handler --event-name sqs
 
+or as the function of its SAM template (template.yaml beside this file):
+
+    toolkit invoke --template examples/batch/template.yaml ConsumerFunction --event-name sqs
+
 The event source mapping needs ``FunctionResponseTypes: [ReportBatchItemFailures]``.
 """
 

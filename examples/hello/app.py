@@ -3,6 +3,10 @@
 Run it locally on a built-in API Gateway event:
 
     toolkit invoke examples/hello/app.py:handler --event-name apigw-rest
+
+or as the function of its SAM template (template.yaml beside this file):
+
+    toolkit invoke --template examples/hello/template.yaml HelloFunction --event-name apigw-rest
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ tables created before the first invocation; nothing leaves the machine):
     toolkit invoke examples/idempotency/app.py:handler --event examples/idempotency/order.json --table idempotency --table payments --repeat 3
 
 stdout shows the same response three times (one payment id); stderr shows one "charged" line.
+The same from its SAM template, which creates both tables:
+
+    toolkit invoke --template examples/idempotency/template.yaml OrdersFunction --event examples/idempotency/order.json --repeat 3
 """  # noqa: E501 (the command above is one line to copy)
 
 from __future__ import annotations

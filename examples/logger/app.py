@@ -1,7 +1,13 @@
 """A handler using the Logger: persistent and per-invocation keys, a correlation id taken from
 an API Gateway event, and debug lines that are only written when the invocation fails.
 
-Try it locally:  python -m toolkit invoke examples/logger/app.py:handler --event-name apigw-rest
+Try it locally:
+
+    toolkit invoke examples/logger/app.py:handler --event-name apigw-rest
+
+or as the function of its SAM template (template.yaml beside this file):
+
+    toolkit invoke --template examples/logger/template.yaml OrdersFunction --event-name apigw-rest
 """
 
 from __future__ import annotations

@@ -1,9 +1,15 @@
-"""A handler publishing EMF metrics: run it locally with ``python examples/metrics/app.py``.
+"""A handler publishing EMF metrics: run it locally with ``python examples/metrics/app.py``, or
+
+    toolkit invoke examples/metrics/app.py:handler --event examples/metrics/order.json
+
+or as the function of its SAM template (template.yaml beside this file):
+
+    toolkit invoke --template examples/metrics/template.yaml OrdersFunction --event examples/metrics/order.json
 
 It shows the middleware stack (timeout guard outermost), the cold-start metric, a helper that
 adds to the handler's buffer through its own ``Metrics()`` (same namespace, shared on purpose),
 an extra dimension set and a ``single_metric`` with dimensions of its own.
-"""
+"""  # noqa: E501 (the commands above are one line each, to copy)
 
 from __future__ import annotations
 

@@ -5,8 +5,15 @@
 middlewares (or goes into ``chain(...)``), checks its options when the handler is decorated
 (at import, not after the handler did its work), and adds no layer at all when disabled.
 
-Run ``python examples/middleware/app.py`` to call the handler with and without a key.
-"""
+Run ``python examples/middleware/app.py`` to call the handler with and without a key, or invoke it
+on a request that carries one:
+
+    toolkit invoke examples/middleware/app.py:handler --event examples/middleware/request.json
+
+or as the function of its SAM template (template.yaml beside this file):
+
+    toolkit invoke --template examples/middleware/template.yaml OrdersFunction --event examples/middleware/request.json
+"""  # noqa: E501 (the commands above are one line each, to copy)
 
 from __future__ import annotations
 

@@ -8,6 +8,11 @@ line. Run it locally, the extension and its AWS (embedded, seeded) included:
     toolkit invoke examples/parameters/app.py:handler --extension --repeat 2 \\
         --parameter /shop/db-url=postgres://db.internal/shop \\
         --secret shop/api-key=sk-live-0123456789
+
+or as the function of its SAM template, which creates the parameter and the secret and attaches
+the extension's layer (so the extension runs too):
+
+    toolkit invoke --template examples/parameters/template.yaml ShopFunction --repeat 2
 """
 
 from __future__ import annotations

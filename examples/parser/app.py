@@ -1,8 +1,12 @@
 """Typed events with toolkit.parser: an HTTP API that answers 400 with the failing fields, and
 an EventBridge consumer whose handler receives its model.
 
-    toolkit invoke examples/parser/app.py:create_order --event-file my-request.json
-"""
+    toolkit invoke examples/parser/app.py:create_order --event examples/parser/order-request.json
+
+or as the function of its SAM template (template.yaml beside this file):
+
+    toolkit invoke --template examples/parser/template.yaml CreateOrderFunction --event examples/parser/order-request.json
+"""  # noqa: E501 (the commands above are one line each, to copy)
 
 from __future__ import annotations
 

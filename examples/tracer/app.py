@@ -3,8 +3,15 @@ and AWS SDK calls appearing as subsegments (botocore is patched when a sampled i
 
 Deploy with active tracing on the function and ``aws-xray-sdk`` installed
 (``lambda-handler-toolkit[tracer]``); run ``python examples/tracer/app.py`` to see the
-documents it sends, captured locally by ``XRayCapture``.
-"""
+documents it sends, captured locally by ``XRayCapture``. ``toolkit invoke`` runs it with tracing
+off (no X-Ray daemon locally; ``--trace`` turns it on):
+
+    toolkit invoke examples/tracer/app.py:handler --event examples/tracer/order.json
+
+or as the function of its SAM template (template.yaml beside this file):
+
+    toolkit invoke --template examples/tracer/template.yaml OrdersFunction --event examples/tracer/order.json
+"""  # noqa: E501 (the commands above are one line each, to copy)
 
 from __future__ import annotations
 
