@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 EMPTY = object()  # MetricSet.opened of an empty buffer
+_NONE: dict[str, Any] = {}  # what a flush took of an empty part of the buffer: never mutated
 _current = _context._current.get  # context.current() without its call, as the Logger does
 
 
@@ -445,10 +446,16 @@ class MetricSet:
     def _take(self) -> Taken:
         handler = self.handler_dimensions
         defaults = {**self.default_dimensions, **handler} if handler else self.default_dimensions
-        taken = (self.metrics, defaults, self.dimensions, self.dimension_sets, self.metadata)
-        self.metrics, self.dimensions, self.dimension_sets, self.metadata = {}, {}, [], {}
+        metrics, self.metrics = self.metrics, {}
         self.opened = EMPTY
         self.timestamp = None
+        if not (self.dimensions or self.dimension_sets or self.metadata):
+            # The usual flush, metrics only: ``taken`` already holds just the default and
+            # handler dimensions, and the empty parts are handed over as shared empties
+            # (never mutated) so that what is added after the take stays in the buffer.
+            return metrics, defaults, _NONE, [], _NONE
+        taken = (metrics, defaults, self.dimensions, self.dimension_sets, self.metadata)
+        self.dimensions, self.dimension_sets, self.metadata = {}, [], {}
         self.taken = {*self.default_dimensions, *handler} if handler else set(defaults)
         return taken
 
