@@ -466,8 +466,6 @@ class MetricSet:
         with self.lock:
             timestamp = self.timestamp  # _take clears it: it dates this flush only
             taken = self._take()
-        if not taken[0]:
-            return []
         return encode(render(self.namespace, taken, timestamp), taken[4])
 
     def set_timestamp(self, timestamp_ms: int) -> None:
