@@ -290,9 +290,9 @@ class Metrics(_Dimensions):
         Disabled, it only empties the buffer: no namespace or emptiness check, no output.
         Without a namespace it raises :class:`SchemaValidationError` and keeps the buffer.
         """
-        self._flush(raise_on_empty_metrics, warn_empty=True)
+        self._flush(raise_on_empty_metrics)
 
-    def _flush(self, raise_on_empty: bool, warn_empty: bool) -> None:
+    def _flush(self, raise_on_empty: bool, warn_empty: bool = True) -> None:
         if self._disabled:
             self._set.take()
             return
@@ -396,7 +396,7 @@ class Metrics(_Dimensions):
                         RuntimeWarning,
                     )
                 raise
-            self._flush(raise_on_empty_metrics, warn_empty=True)
+            self._flush(raise_on_empty_metrics)
             return response
         finally:
             metric_set.leave(previous)
