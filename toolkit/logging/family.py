@@ -461,18 +461,18 @@ class Family:
             self.levels.apply(record is not None and record.sampled)
 
     # --- lines ----------------------------------------------------------------------------
-    def line(
+    def line(  # noqa: PLR0917 - Logger._emit passes all positionally: keywords cost more per line
         self,
         level: int,
         msg: Any,
         args: tuple[Any, ...],
         location: str,
         keys: Mapping[str, Any] | None,
-        *,
         created: float,
         record: InvocationRecord | None,
         exc_info: ExcInfo | None = None,
         logger_name: str | None = None,
+        *,
         log_record: logging.LogRecord | None = None,
     ) -> str:
         structured = None
