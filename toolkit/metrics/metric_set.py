@@ -406,15 +406,18 @@ class MetricSet:
             self.taken.add(key)
 
     # --- the handler's part ----------------------------------------------------------------
-    def enter(self, handler_dimensions: dict[str, str]) -> tuple[dict[str, str], Taken | None]:
+    def enter(
+        self, handler_dimensions: dict[str, str]
+    ) -> tuple[dict[str, str] | None, Taken | None]:
         """A ``log_metrics`` handler starts: its dimensions apply until :meth:`leave`.
 
-        Returns what :meth:`leave` restores and what the buffer held that is not this
+        Returns what :meth:`leave` restores (``None``: nothing was applied, so there is
+        nothing to restore and no need to call it) and what the buffer held that is not this
         invocation's, to be flushed on its own: what was added outside any invocation (at
         import, by a test, by a thread) or by one that has ended. What an invocation still
         running added (another thread's handler) stays for that invocation's flush."""
         if self.opened is EMPTY and not handler_dimensions and not self.handler_dimensions:
-            return handler_dimensions, None  # the usual start: nothing to take, apply or restore
+            return None, None  # the usual start: nothing to take, apply or restore
         with self.lock:
             opened = self.opened  # None: outside any invocation
             outside = None

@@ -399,7 +399,8 @@ class Metrics(_Dimensions):
             self._flush(raise_on_empty_metrics)
             return response
         finally:
-            metric_set.leave(previous)
+            if previous is not None:
+                metric_set.leave(previous)
 
     @log_metrics.setup
     def _prepare(self, target: Target, options: dict[str, Any]) -> dict[str, Any]:
