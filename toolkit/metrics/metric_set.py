@@ -556,6 +556,8 @@ def _root(
     dimension values (the main set's, then the further sets'; a value added in the flush
     overrides a default, and add_dimensions refuses two values for one name otherwise),
     then the metadata."""
+    if not sets:  # the usual flush: one merge
+        return {**defaults, **main, **metadata}
     root = {**defaults, **main}
     for one_set in sets:
         root.update(one_set)
