@@ -580,9 +580,10 @@ def render(namespace: str | None, taken: Taken, timestamp: int | None = None) ->
     if len(metrics) <= MAX_METRICS:  # the usual flush: one document, without split()
         definitions = []
         for name, (definition, values) in metrics.items():
-            if len(values) > MAX_VALUES:
+            count = len(values)
+            if count > MAX_VALUES:
                 break
-            members[name] = values[0] if len(values) == 1 else values
+            members[name] = values[0] if count == 1 else values
             definitions.append(definition)
         else:
             return [Document(members, definitions, directive, timestamp)]
