@@ -127,8 +127,9 @@ class Invocation:
 
     def on_close(self, callback: Callable[[], None]) -> None:
         if self._closers is None:
-            self._closers = []
-        self._closers.append(callback)
+            self._closers = [callback]
+        else:
+            self._closers.append(callback)
 
     def add_scope_listener(self, listener: ScopeListener) -> None:
         """Have ``listener`` told of every :func:`scope` opened during this invocation."""

@@ -571,16 +571,17 @@ class Logger(logging.Logger):
             record = family.current()
             family.deliver(
                 level,
+                # All positional: keywords would cost about 390 Ir per line
                 family.line(
                     level,
                     msg,
                     args,
                     f"{frame.f_code.co_name}:{frame.f_lineno}",
                     keys,
-                    created=_now(),
-                    record=record,
-                    exc_info=exc_info,
-                    logger_name=self._logger_key,
+                    _now(),  # created
+                    record,
+                    exc_info,
+                    self._logger_key,  # logger_name
                 ),
                 record,
                 self._own_level,

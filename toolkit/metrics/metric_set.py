@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 EMPTY = object()  # MetricSet.opened of an empty buffer
+_NONE: dict[str, Any] = {}  # what a flush took of an empty part of the buffer: never mutated
 _current = _context._current.get  # context.current() without its call, as the Logger does
 
 
@@ -405,15 +406,18 @@ class MetricSet:
             self.taken.add(key)
 
     # --- the handler's part ----------------------------------------------------------------
-    def enter(self, handler_dimensions: dict[str, str]) -> tuple[dict[str, str], Taken | None]:
+    def enter(
+        self, handler_dimensions: dict[str, str]
+    ) -> tuple[dict[str, str] | None, Taken | None]:
         """A ``log_metrics`` handler starts: its dimensions apply until :meth:`leave`.
 
-        Returns what :meth:`leave` restores and what the buffer held that is not this
+        Returns what :meth:`leave` restores (``None``: nothing was applied, so there is
+        nothing to restore and no need to call it) and what the buffer held that is not this
         invocation's, to be flushed on its own: what was added outside any invocation (at
         import, by a test, by a thread) or by one that has ended. What an invocation still
         running added (another thread's handler) stays for that invocation's flush."""
         if self.opened is EMPTY and not handler_dimensions and not self.handler_dimensions:
-            return handler_dimensions, None  # the usual start: nothing to take, apply or restore
+            return None, None  # the usual start: nothing to take, apply or restore
         with self.lock:
             opened = self.opened  # None: outside any invocation
             outside = None
@@ -445,10 +449,16 @@ class MetricSet:
     def _take(self) -> Taken:
         handler = self.handler_dimensions
         defaults = {**self.default_dimensions, **handler} if handler else self.default_dimensions
-        taken = (self.metrics, defaults, self.dimensions, self.dimension_sets, self.metadata)
-        self.metrics, self.dimensions, self.dimension_sets, self.metadata = {}, {}, [], {}
+        metrics, self.metrics = self.metrics, {}
         self.opened = EMPTY
         self.timestamp = None
+        if not (self.dimensions or self.dimension_sets or self.metadata):
+            # The usual flush, metrics only: ``taken`` already holds just the default and
+            # handler dimensions, and the empty parts are handed over as shared empties
+            # (never mutated) so that what is added after the take stays in the buffer.
+            return metrics, defaults, _NONE, [], _NONE
+        taken = (metrics, defaults, self.dimensions, self.dimension_sets, self.metadata)
+        self.dimensions, self.dimension_sets, self.metadata = {}, [], {}
         self.taken = {*self.default_dimensions, *handler} if handler else set(defaults)
         return taken
 
@@ -459,8 +469,6 @@ class MetricSet:
         with self.lock:
             timestamp = self.timestamp  # _take clears it: it dates this flush only
             taken = self._take()
-        if not taken[0]:
-            return []
         return encode(render(self.namespace, taken, timestamp), taken[4])
 
     def set_timestamp(self, timestamp_ms: int) -> None:
@@ -548,6 +556,8 @@ def _root(
     dimension values (the main set's, then the further sets'; a value added in the flush
     overrides a default, and add_dimensions refuses two values for one name otherwise),
     then the metadata."""
+    if not sets:  # the usual flush: one merge
+        return {**defaults, **main, **metadata}
     root = {**defaults, **main}
     for one_set in sets:
         root.update(one_set)
@@ -570,9 +580,10 @@ def render(namespace: str | None, taken: Taken, timestamp: int | None = None) ->
     if len(metrics) <= MAX_METRICS:  # the usual flush: one document, without split()
         definitions = []
         for name, (definition, values) in metrics.items():
-            if len(values) > MAX_VALUES:
+            count = len(values)
+            if count > MAX_VALUES:
                 break
-            members[name] = values[0] if len(values) == 1 else values
+            members[name] = values[0] if count == 1 else values
             definitions.append(definition)
         else:
             return [Document(members, definitions, directive, timestamp)]

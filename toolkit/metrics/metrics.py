@@ -290,9 +290,9 @@ class Metrics(_Dimensions):
         Disabled, it only empties the buffer: no namespace or emptiness check, no output.
         Without a namespace it raises :class:`SchemaValidationError` and keeps the buffer.
         """
-        self._flush(raise_on_empty_metrics, warn_empty=True)
+        self._flush(raise_on_empty_metrics)
 
-    def _flush(self, raise_on_empty: bool, warn_empty: bool) -> None:
+    def _flush(self, raise_on_empty: bool, warn_empty: bool = True) -> None:
         if self._disabled:
             self._set.take()
             return
@@ -396,10 +396,11 @@ class Metrics(_Dimensions):
                         RuntimeWarning,
                     )
                 raise
-            self._flush(raise_on_empty_metrics, warn_empty=True)
+            self._flush(raise_on_empty_metrics)
             return response
         finally:
-            metric_set.leave(previous)
+            if previous is not None:
+                metric_set.leave(previous)
 
     @log_metrics.setup
     def _prepare(self, target: Target, options: dict[str, Any]) -> dict[str, Any]:
