@@ -121,6 +121,7 @@ class IdempotencyHandler:
         "_expires",
         "_from_dict",
         "_hash",
+        "_key_field",
         "_keys",
         "_validation_key",
         "_warned_lock",
@@ -158,6 +159,7 @@ class IdempotencyHandler:
         )
         self._hash = getattr(hashlib, config.hash_function)
         self._event_key = config._event_key
+        self._key_field = None if config._event_key is None else config._event_key.field
         self._validation_key = config._validation_key
         self._expires = config.expires_after_seconds
         self._cache = LocalCache(config.local_cache_max_items) if config.use_local_cache else None
@@ -233,7 +235,10 @@ class IdempotencyHandler:
         data = payload if type(payload) is dict else prepare_payload(payload)
         value = data
         expression = self._event_key
-        if expression is not None:
+        field = self._key_field
+        if field is not None and type(data) is dict:  # a plain field: one look-up
+            value = data.get(field)
+        elif expression is not None:
             try:
                 value = expression.search(data)
             except Exception as error:  # a json_decode of text that is not JSON, say
