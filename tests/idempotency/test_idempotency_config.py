@@ -146,6 +146,34 @@ def test_local_cache_is_bounded_least_recently_used_first(store, calls) -> None:
     assert calls.take() == ["PutItem"]  # evicted: read from the table (and cached again)
 
 
+def test_with_a_local_cache_string_keys_are_remembered_bounded_and_unchanged(
+    store, calls, items
+) -> None:
+    # The cache remembers the keys of recent string values so that a hit hashes nothing; the
+    # keys written must be the same hashes as without it, and the memory stays bounded.
+    config = IdempotencyConfig(
+        use_local_cache=True, local_cache_max_items=2, in_progress_expires_after_seconds=30
+    )
+
+    @idempotent_function(data_keyword_argument="order", persistence_store=store, config=config)
+    def charge(order: str) -> str:
+        return order.upper()
+
+    long = "x" * 300  # too long to remember: hashed every time
+    for order in ("a", "b", "c", "a", long, long):
+        assert charge(order=order) == order.upper()
+    prefix = f"test-func.{__name__}.{charge.__qualname__}#"
+    expected = {prefix + hashlib.sha256(f'"{o}"'.encode()).hexdigest() for o in "abc"}
+    expected.add(prefix + hashlib.sha256(f'"{long}"'.encode()).hexdigest())
+    assert {item["id"]["S"] for item in items()} == expected
+    remembered = _handler_of(charge)._keys
+    assert len(remembered) <= 2 and long not in remembered
+    assert set(remembered.values()) <= expected
+    calls.take()
+    assert charge(order="a") == "A" and charge(order=long) == long.upper()
+    assert calls.take() == []  # both still local-cache hits
+
+
 def test_an_expired_cached_record_is_not_used(store, calls) -> None:
     config = IdempotencyConfig(use_local_cache=True, in_progress_expires_after_seconds=30)
 

@@ -10,11 +10,13 @@ import uuid
 from collections import UserDict
 from decimal import Decimal
 from pathlib import PurePosixPath
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
 from toolkit.idempotency.keys import canonical_json, prepare_payload
+from toolkit.idempotency.persistence.datarecord import DataRecord
 from toolkit.idempotency.serialization.codec import copy_value, decode, encode
 
 
@@ -73,6 +75,34 @@ def test_codec_round_trips_and_copies() -> None:
     assert copied["a"] is not nested["a"] and copied["a"][0] is not nested["a"][0]
     with pytest.raises(TypeError, match="frozenset"):
         encode(frozenset())
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [{"statusCode": 200, "body": "x"}, [1, "a"], {"a": [{"b": 1}], "c": "d"}, [[1], {"k": 2}]],
+)
+def test_each_read_of_a_stored_result_is_an_independent_copy(stored: Any) -> None:
+    # A flat dict or list is copied with dict.copy / list.copy, a nested one in depth.
+    record = DataRecord("k", "COMPLETED", response_data=encode(stored))
+    first = record.response_json_as_dict()
+    assert first == stored
+    if isinstance(first, dict):
+        first["new"] = 1
+        for value in first.values():
+            if isinstance(value, list):
+                value.append("changed")
+    else:
+        first.append("changed")
+        for value in first:
+            if isinstance(value, (list, dict)):
+                value.clear()
+    assert record.response_json_as_dict() == stored
+
+
+def test_a_scalar_result_is_returned_as_decoded() -> None:
+    record = DataRecord("k", "COMPLETED", response_data=encode("done"))
+    assert record.response_json_as_dict() == "done"
+    assert DataRecord("k", "COMPLETED").response_json_as_dict() is None
 
 
 def test_errors_pickle_with_their_fields() -> None:

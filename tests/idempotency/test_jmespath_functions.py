@@ -41,3 +41,21 @@ def test_toolkit_names_and_powertools_names_agree(ours: str, theirs: str, expect
 def test_a_misspelt_function_fails_when_compiled() -> None:
     with pytest.raises(InvalidExpressionError, match=r"unknown function json_decod\(\)"):
         compile("json_decod(body)")
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("order_id", "order_id"),
+        ("order.id", None),
+        ("body.orderId", None),
+        ("[0]", None),
+        ("powertools_json(body).id", None),
+    ],
+)
+def test_a_single_plain_field_is_exposed_for_one_lookup(text: str, field: str | None) -> None:
+    expression = compile(text)
+    assert expression.field == field
+    if field is not None:  # the look-up and the search agree
+        assert expression.search({field: 7}) == {field: 7}.get(field) == 7
+        assert expression.search({"other": 1}) is None

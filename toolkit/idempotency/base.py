@@ -73,6 +73,7 @@ _CONFLICT_RETRIES = 3  # claims in a row that meet an expired or vanishing recor
 _WAIT_FIRST_S = 0.05  # first poll of a key in progress; doubles up to _WAIT_MAX_S
 _WAIT_MAX_S = 1.0
 _WAIT_MARGIN_S = 0.5  # waiting stops this long before the invocation's deadline
+_MEMO_MAX_CHARS = 256  # longer string keys are hashed every time, not remembered
 _disabled_warned = False
 _json_string = json_string
 
@@ -118,7 +119,10 @@ class IdempotencyHandler:
         "_cache",
         "_event_key",
         "_expires",
+        "_from_dict",
         "_hash",
+        "_key_field",
+        "_keys",
         "_validation_key",
         "_warned_lock",
         "config",
@@ -149,11 +153,19 @@ class IdempotencyHandler:
         self.store = persistence_store
         self.config = config
         self.serializer = output_serializer or NoOpSerializer()
+        # The default serializer returns what it is given: a cache hit skips the call.
+        self._from_dict = (
+            None if type(self.serializer) is NoOpSerializer else self.serializer.from_dict
+        )
         self._hash = getattr(hashlib, config.hash_function)
         self._event_key = config._event_key
+        self._key_field = None if config._event_key is None else config._event_key.field
         self._validation_key = config._validation_key
         self._expires = config.expires_after_seconds
         self._cache = LocalCache(config.local_cache_max_items) if config.use_local_cache else None
+        # With a local cache, the keys of recent string values: hashing is a third of a cache
+        # hit's cost, and a hit is by definition a value seen before.
+        self._keys: dict[str, str] | None = {} if self._cache is not None else None
         self._warned_lock = False
 
     # -- the drivers ---------------------------------------------------------------------
@@ -223,7 +235,10 @@ class IdempotencyHandler:
         data = payload if type(payload) is dict else prepare_payload(payload)
         value = data
         expression = self._event_key
-        if expression is not None:
+        field = self._key_field
+        if field is not None and type(data) is dict:  # a plain field: one look-up
+            value = data.get(field)
+        elif expression is not None:
             try:
                 value = expression.search(data)
             except Exception as error:  # a json_decode of text that is not JSON, say
@@ -233,7 +248,14 @@ class IdempotencyHandler:
                     expression=expression.text,
                 ) from None
         if type(value) is str and value:
-            key = self.prefix + self._hash(_json_string(value).encode()).hexdigest()
+            keys = self._keys
+            key = None if keys is None else keys.get(value)
+            if key is None:
+                key = self.prefix + self._hash(_json_string(value).encode()).hexdigest()
+                if keys is not None and len(value) <= _MEMO_MAX_CHARS:
+                    if len(keys) >= self.config.local_cache_max_items:
+                        keys.clear()  # bounded like the cache; refilled by the next calls
+                    keys[value] = key
         elif _missing(value):
             self._no_key()
             return None
@@ -300,8 +322,10 @@ class IdempotencyHandler:
     def _response(self, record: DataRecord) -> Any:
         """The stored result as the function returned it (through the output serializer),
         passed to ``response_hook`` when there is one."""
-        data = record.response_json_as_dict()
-        value = None if data is None else self.serializer.from_dict(data)
+        value = record.response_json_as_dict()
+        from_dict = self._from_dict
+        if from_dict is not None and value is not None:
+            value = from_dict(value)
         hook = self.config.response_hook
         return value if hook is None else hook(value, record)
 

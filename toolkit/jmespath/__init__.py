@@ -91,14 +91,19 @@ class Expression:
     matches). Errors while searching (a ``powertools_json`` of text that is not JSON, a
     function given the wrong type) are raised to the caller, which decides what they mean."""
 
-    __slots__ = ("_fields", "_parsed", "text")
+    __slots__ = ("_fields", "_parsed", "field", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         fields = text.split(".")
+        # The expression when it is one plain field name, else None: a caller on a hot path
+        # (the idempotency key) reads that field with one dict look-up instead of a search.
+        self.field: str | None = None
         if all(name.isidentifier() and name.isascii() for name in fields):
             self._fields: tuple[str, ...] | None = tuple(fields)
             self._parsed: Any = None
+            if len(fields) == 1:
+                self.field = text
             return
         import jmespath
         from jmespath.exceptions import JMESPathError

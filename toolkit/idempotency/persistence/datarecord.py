@@ -15,10 +15,11 @@ import time
 from types import MappingProxyType
 
 from toolkit._typing import TYPE_CHECKING
-from toolkit.idempotency.serialization.codec import copy_value, decode
+from toolkit.idempotency.serialization.codec import copier, decode
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
     from typing import Any
 
 __all__ = ["STATUS_CONSTANTS", "DataRecord"]
@@ -35,6 +36,7 @@ class DataRecord:
     passed, whatever was stored."""
 
     __slots__ = (
+        "_copy",
         "_decoded",
         "_status",
         "expiry_timestamp",
@@ -66,6 +68,7 @@ class DataRecord:
         self.sort_key = sort_key
         self.fence_token = fence_token
         self._decoded: Any = _UNREAD
+        self._copy: Callable[[Any], Any] | None = None
 
     @property
     def is_expired(self) -> bool:
@@ -97,7 +100,9 @@ class DataRecord:
         decoded = self._decoded
         if decoded is _UNREAD:
             decoded = self._decoded = decode(self.response_data) if self.response_data else None
-        return copy_value(decoded)
+            self._copy = copier(decoded)
+        copy = self._copy
+        return decoded if copy is None else copy(decoded)
 
     def get_expiration_datetime(self) -> dt.datetime | None:
         """``expiry_timestamp`` as a naive local datetime (Powertools' method)."""

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-__all__ = ["copy_value", "decode", "encode"]
+__all__ = ["copier", "copy_value", "decode", "encode"]
 
 TAG = "__toolkit_type__"
 _MARK = f'"{TAG}"'
@@ -95,3 +95,20 @@ def copy_value(value: Any) -> Any:
 
 
 _CONTAINERS = frozenset({dict, list})
+
+
+def copier(value: Any) -> Callable[[Any], Any] | None:
+    """The cheapest function that copies ``value`` as :func:`copy_value` does, chosen once
+    per decoded value so that each local-cache hit pays only for the copy: ``None`` for an
+    immutable value (nothing to copy), ``dict.copy`` / ``list.copy`` when no item is itself a
+    dict or list (the usual handler response), else :func:`copy_value`."""
+    kind = type(value)
+    if kind is dict:
+        items: Any = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return None
+    if any(type(item) in _CONTAINERS for item in items):
+        return copy_value
+    return dict.copy if kind is dict else list.copy
