@@ -52,6 +52,12 @@ def test_secrets_through_the_extension(extension, secretsmanager, unique):
     assert parameters.get_secret(name, version_stage="AWSPREVIOUS") == "first-secret"
     assert parameters.get_secret(name, version_id=created["VersionId"]) == "first-secret"
     assert parameters.get_secret(created["ARN"]) == "second-secret"
+    # secret_id=, the extension's and GetSecretValue's name for it, also works; not both.
+    assert parameters.get_secret(secret_id=name, force_fetch=True) == "second-secret"
+    with pytest.raises(TypeError, match="as name or secret_id"):
+        parameters.get_secret(name, secret_id=name)
+    with pytest.raises(TypeError, match="as name or secret_id"):
+        parameters.get_secret()
     assert parameters.get_secret(f"{name}-bin") == b"\x00\x01\xff"
     assert parameters.get_parameter(f"/aws/reference/secretsmanager/{name}", decrypt=True) == (
         "second-secret"

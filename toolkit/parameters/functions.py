@@ -5,7 +5,7 @@ import)."""
 
 from __future__ import annotations
 
-from toolkit._typing import TYPE_CHECKING
+from toolkit._typing import TYPE_CHECKING, cast
 from toolkit.parameters.secretsmanager import SecretsProvider
 from toolkit.parameters.ssm import SSMProvider
 
@@ -129,21 +129,27 @@ def set_parameter(
 
 
 def get_secret(
-    name: str,
+    name: str | None = None,
     transform: str | None = None,
     force_fetch: bool = False,
     max_age: float | None = None,
     *,
+    secret_id: str | None = None,
     version_id: str | None = None,
     version_stage: str | None = None,
     **sdk_options: Any,
 ) -> Any:
     """The value of secret ``name`` (name or ARN), through the extension when it is there:
     ``str``, or ``bytes`` for a binary secret, transformed. Registered for redaction: toolkit
-    log lines write it as ``***``. Raises ``GetSecretError``."""
+    log lines write it as ``***``. Raises ``GetSecretError``.
+
+    ``secret_id=`` names the secret as the extension's and GetSecretValue's ``SecretId`` do;
+    ``name`` is Powertools' name for it. Give one of them."""
+    if (name is None) == (secret_id is None):
+        raise TypeError("get_secret() takes the secret's name or ARN once: as name or secret_id")
     provider = _secrets or secrets_provider()
     return provider.get(
-        name,
+        cast(str, name if secret_id is None else secret_id),
         max_age,
         transform,
         force_fetch,
