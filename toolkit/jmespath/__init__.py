@@ -21,7 +21,14 @@ from toolkit.errors import ToolkitError
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["Expression", "InvalidExpressionError", "compile", "query"]
+__all__ = [
+    "Expression",
+    "InvalidExpressionError",
+    "QueryError",
+    "compile",
+    "failure_reason",
+    "query",
+]
 
 # The custom functions' options, built on first use (see _options).
 _loaded: Any = None
@@ -36,6 +43,18 @@ class InvalidExpressionError(ToolkitError, ValueError):
         self.expression = expression
         self.reason = reason
         super().__init__(f"JMESPath expression {expression!r} is not valid: {reason}")
+
+
+class QueryError(ToolkitError, ValueError):
+    """:func:`query` could not apply a valid expression to the data: ``json_decode`` of text
+    that is not JSON, base64 or gzip that is not, a function given an argument of the wrong
+    type. ``expression`` is the text and ``reason`` what failed; the data is never quoted (an
+    event may hold personal data)."""
+
+    def __init__(self, expression: str, reason: str) -> None:
+        self.expression = expression
+        self.reason = reason
+        super().__init__(f"JMESPath expression {expression!r} could not be applied: {reason}")
 
 
 def _options() -> Any:
@@ -145,5 +164,36 @@ def compile(expression: str) -> Expression:  # jmespath's own name for it
 
 
 def query(data: Any, expression: str) -> Any:
-    """What ``expression`` finds in ``data`` (Powertools' ``jmespath_utils.query``)."""
-    return compile(expression).search(data)
+    """What ``expression`` finds in ``data`` (Powertools' ``jmespath_utils.query``);
+    :class:`InvalidExpressionError` for an expression that does not compile, :class:`QueryError`
+    for one that fails on this data."""
+    compiled = compile(expression)
+    try:
+        return compiled.search(data)
+    except Exception as exc:  # LambdaTimeoutError is a BaseException: it goes through
+        raise QueryError(compiled.text, failure_reason(exc)) from None
+
+
+def failure_reason(exc: Exception) -> str:
+    """What went wrong applying an expression, from the error's type and the fields that
+    describe it (for :class:`QueryError` and the validator's envelope errors): the messages of
+    jmespath's type errors, ``gzip`` and ``UnicodeDecodeError`` quote the data, so none of
+    their text is used. (Only on the error path: the imports cost nothing otherwise.)"""
+    import binascii
+    import json
+    import zlib
+
+    from jmespath.exceptions import JMESPathTypeError
+
+    if isinstance(exc, JMESPathTypeError):
+        expected = " or ".join(exc.expected_types)
+        return f"{exc.function_name}() takes {expected}, and found {exc.actual_type}"
+    if isinstance(exc, UnicodeError):
+        return "the decoded bytes are not UTF-8 text"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"a string is not JSON ({exc.msg})"
+    if isinstance(exc, binascii.Error):
+        return f"a string is not base64 ({exc})"  # its messages say why, never quote the text
+    if isinstance(exc, (EOFError, OSError, zlib.error)):  # gzip.BadGzipFile is an OSError
+        return "decoded data is not gzip"
+    return type(exc).__name__

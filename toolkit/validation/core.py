@@ -44,36 +44,13 @@ def _compile_envelope(expression: str) -> jmespath.Expression:
         raise InvalidEnvelopeExpressionError(str(expression), exc.reason) from None
 
 
-def _reason(exc: Exception) -> str:
-    """What went wrong inside an envelope, from the error's type and the fields that describe
-    it: the messages of jmespath's type errors, ``gzip`` and ``UnicodeDecodeError`` quote the
-    data, so none of their text is used. (Only on the error path: the imports cost nothing
-    otherwise.)"""
-    import binascii
-    import json
-    import zlib
-
-    from jmespath.exceptions import JMESPathTypeError
-
-    if isinstance(exc, JMESPathTypeError):
-        expected = " or ".join(exc.expected_types)
-        return f"{exc.function_name}() takes {expected}, and found {exc.actual_type}"
-    if isinstance(exc, UnicodeError):
-        return "the decoded bytes are not UTF-8 text"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"a string is not JSON ({exc.msg})"
-    if isinstance(exc, binascii.Error):
-        return f"a string is not base64 ({exc})"  # its messages say why, never quote the text
-    if isinstance(exc, (EOFError, OSError, zlib.error)):  # gzip.BadGzipFile is an OSError
-        return "decoded data is not gzip"
-    return type(exc).__name__
-
-
 def _unwrap(expression: jmespath.Expression, event: Any) -> Any:
     try:
         return expression.search(event)
     except Exception as exc:  # LambdaTimeoutError is a BaseException: it goes through
-        raise InvalidEnvelopeExpressionError(expression.text, _reason(exc)) from None
+        raise InvalidEnvelopeExpressionError(
+            expression.text, jmespath.failure_reason(exc)
+        ) from None
 
 
 # toolkit.validation._schema.compiled, imported on first use (it imports fastjsonschema) and
