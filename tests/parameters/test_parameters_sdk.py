@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 
@@ -278,3 +279,51 @@ def test_set_a_secure_string_registers_it(aws, unique):
     )
     assert "written-secret-1" in redact._secrets
     assert parameters.get_parameter(f"{unique}/k", decrypt=True) == "written-secret-1"
+
+
+def _watched() -> tuple[Any, Any, list[str]]:
+    """An SSM and a Secrets Manager provider on one boto3 session whose requests are recorded."""
+    import boto3
+
+    from toolkit.parameters import SecretsProvider, SSMProvider
+
+    sent: list[str] = []
+    session = boto3.session.Session()
+    session.events.register("before-send", lambda request, **_: sent.append(request.url))
+    ssm = SSMProvider(boto3_session=session, transport="sdk")
+    secrets = SecretsProvider(boto3_session=session, transport="sdk")
+    return ssm, secrets, sent
+
+
+@pytest.mark.parametrize(
+    ("call", "setting"),
+    [
+        (lambda ssm, secrets: ssm.get(None), "name"),
+        (lambda ssm, secrets: ssm.get(""), "name"),
+        (lambda ssm, secrets: ssm.get(123), "name"),
+        (lambda ssm, secrets: ssm.get(["/a"]), "name"),  # unhashable: no TypeError
+        (lambda ssm, secrets: ssm.get("/a", version="2"), "version"),
+        (lambda ssm, secrets: ssm.get("/a", version=True), "version"),
+        (lambda ssm, secrets: ssm.get("/a", label=["x"]), "label"),
+        (lambda ssm, secrets: ssm.get_multiple(None), "path"),
+        (lambda ssm, secrets: secrets.get({"id": 1}), "name"),
+        (lambda ssm, secrets: secrets.get("s", version_stage=""), "version_stage"),
+        (lambda ssm, secrets: secrets.get("s", version_id=7), "version_id"),
+        (lambda ssm, secrets: parameters.get_parameter(None), "name"),
+    ],
+)
+def test_a_bad_name_or_selector_is_refused_before_any_request(aws, call, setting) -> None:
+    ssm, secrets, sent = _watched()
+    with pytest.raises(ConfigurationError) as raised:
+        call(ssm, secrets)
+    assert raised.value.name == setting
+    assert sent == []
+
+
+def test_the_request_hook_above_sees_a_good_name_go_out(aws) -> None:
+    ssm, secrets, sent = _watched()
+    with pytest.raises(parameters.GetParameterError):
+        ssm.get("/no/such/parameter")
+    with pytest.raises(parameters.GetSecretError):
+        secrets.get("no-such-secret")
+    assert len(sent) == 2  # so the empty list in the test above means nothing was sent

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
 
-__all__ = ["Provider", "check_max_age"]
+__all__ = ["Provider", "check_max_age", "check_name", "check_selector"]
 
 
 class Provider:
@@ -103,3 +103,24 @@ def check_max_age(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ConfigurationError("max_age", value, "a number of seconds >= 0")
     return value
+
+
+def check_name(value: Any, what: str = "name") -> str:
+    """A parameter's or secret's name, path or ARN: checked before a request, so a ``None``
+    or a number is an error naming the argument rather than whatever the transport makes of
+    it (names are not secrets: the value may be shown)."""
+    if not isinstance(value, str) or not value:
+        raise ConfigurationError(what, value, "a non-empty string (a name, path or ARN)")
+    return value
+
+
+def check_selector(name: str, value: Any, kind: type) -> None:
+    """A version, label or stage: ``None`` or a value of ``kind`` (a whole number for SSM
+    versions, a non-empty string otherwise)."""
+    if value is None:
+        return
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigurationError(name, value, "a version number >= 1")
+    elif not isinstance(value, str) or not value:
+        raise ConfigurationError(name, value, "a non-empty string")

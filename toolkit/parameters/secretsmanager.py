@@ -11,7 +11,7 @@ from time import monotonic
 from toolkit._typing import TYPE_CHECKING
 from toolkit.parameters import redaction
 from toolkit.parameters.errors import GetSecretError, UnsupportedOptionError
-from toolkit.parameters.provider import Provider, check_max_age
+from toolkit.parameters.provider import Provider, check_max_age, check_name, check_selector
 from toolkit.parameters.transforms import check
 from toolkit.parameters.transforms import transform as apply_transform
 
@@ -61,7 +61,10 @@ class SecretsProvider(Provider):
             version_stage = sdk_options.pop("VersionStage", version_stage)
         key = (name, version_id, version_stage, transform)
         if not force_fetch and max_age != 0:  # the hit: a dict look-up and a clock read
-            entry = self._cache.get(key)
+            try:
+                entry = self._cache.get(key)
+            except TypeError:  # an unhashable argument: _load names it
+                entry = None
             if entry is not None and monotonic() < entry[1]:
                 return entry[0]
         if max_age is None:
@@ -75,6 +78,9 @@ class SecretsProvider(Provider):
     def _load(self, key: tuple[Any, ...], max_age: float) -> Any:
         """The miss (apart from :meth:`get`, as in :class:`SSMProvider`)."""
         name, version_id, version_stage, transform = key
+        check_name(name)
+        check_selector("version_id", version_id, str)
+        check_selector("version_stage", version_stage, str)
         check_max_age(max_age)
         check(transform)
         secret = self._fetch(

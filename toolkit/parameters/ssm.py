@@ -16,7 +16,7 @@ from toolkit.errors import ConfigurationError
 from toolkit.parameters import redaction, select
 from toolkit.parameters.cache import MISSING
 from toolkit.parameters.errors import GetParameterError, SetParameterError, UnsupportedOptionError
-from toolkit.parameters.provider import Provider, check_max_age
+from toolkit.parameters.provider import Provider, check_max_age, check_name, check_selector
 from toolkit.parameters.transforms import check, transform_many
 from toolkit.parameters.transforms import transform as apply_transform
 from toolkit.parameters.transport import FetchError
@@ -71,7 +71,10 @@ class SSMProvider(Provider):
             decrypt = self.decrypt
         key = (name, decrypt, version, label, transform)
         if not force_fetch and max_age != 0:  # the hit: a dict look-up and a clock read
-            entry = self._cache.get(key)
+            try:
+                entry = self._cache.get(key)
+            except TypeError:  # an unhashable argument: _load names it
+                entry = None
             if entry is not None and monotonic() < entry[1]:
                 return entry[0]
         if max_age is None:
@@ -86,6 +89,9 @@ class SSMProvider(Provider):
         """The miss: fetch, register a SecureString, transform, cache. Apart from
         :meth:`get` because a closure there would cost its hit path a cell per variable."""
         name, decrypt, version, label, transform = key
+        check_name(name)
+        check_selector("version", version, int)
+        check_selector("label", label, str)
         check_max_age(max_age)
         check(transform)
         if version is not None and label is not None:
@@ -118,6 +124,7 @@ class SSMProvider(Provider):
             decrypt = self.decrypt
         max_age = self.max_age if max_age is None else check_max_age(max_age)
         check(transform)
+        check_name(path, "path")
         key = (_PATH, path, recursive, decrypt, transform, raise_on_transform_error)
         if not force_fetch and max_age:
             cached = self._cache.value(key)
