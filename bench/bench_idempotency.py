@@ -21,9 +21,6 @@ from __future__ import annotations
 import itertools
 import os
 import subprocess
-import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,10 +36,12 @@ from harness import (
     Settings,
     Side,
     child_env,
+    free_port,
     fresh_interpreters,
     interleave,
     median,
     overhead_rows,
+    serve,
     spread,
     spreads,
 )
@@ -66,32 +65,10 @@ CACHE_HIT_TARGET_NS = 5_000
 @contextmanager
 def moto_server() -> Iterator[str]:
     """moto's server (the bench venv's) on 127.0.0.1 and a free port, for the whole run."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [str(VENV_PY), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        env=child_env(CREDENTIALS),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
-                    break
-            except (urllib.error.URLError, OSError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise BenchError("moto server did not start (is moto in bench/.venv?)")
-                time.sleep(0.1)
+    url = f"http://127.0.0.1:{(port := free_port())}"
+    moto = ["-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    with serve(moto, f"{url}/moto-api/", child_env(CREDENTIALS)):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _client() -> Any:

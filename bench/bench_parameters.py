@@ -17,13 +17,9 @@ The floor of the hit is a dict look-up and a clock read.
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from time import perf_counter_ns
 from typing import Any
 
@@ -31,14 +27,15 @@ from common import Case
 from harness import (
     ROOT,
     VENV_PY,
-    BenchError,
     Result,
     Settings,
     Side,
     child_env,
+    free_port,
     fresh_interpreters,
     interleave,
     median,
+    serve,
     spread,
     spreads,
 )
@@ -146,59 +143,23 @@ COLD_VARIANTS = {
 
 
 # --- the orchestrator ---------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(url: str, process: subprocess.Popen[bytes], what: str, headers: dict[str, str]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            request = urllib.request.Request(url, headers=headers)
-            with urllib.request.urlopen(request, timeout=1):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise BenchError(f"{what} did not start") from None
-            time.sleep(0.1)
-
-
 @contextmanager
 def _aws() -> Iterator[dict[str, str]]:
     """moto's server and the extension emulator in front of it, seeded; the environment the
     sides need to reach them."""
-    moto_port, extension_port = _free_port(), _free_port()
+    moto_port, extension_port = free_port(), free_port()
     endpoint = f"http://127.0.0.1:{moto_port}"
     env = child_env({**CREDENTIALS, "AWS_ENDPOINT_URL": endpoint})
-    with ExitStack() as stack:
-        for command, url, headers in (
-            (
-                ["-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
-                f"{endpoint}/moto-api/",
-                {},
-            ),
-            (
-                [
-                    *("-m", "toolkit", "extension", "serve"),
-                    *("--port", str(extension_port), "--endpoint-url", endpoint),
-                ],
-                f"http://127.0.0.1:{extension_port}/",
-                {"X-Aws-Parameters-Secrets-Token": TOKEN},
-            ),
-        ):
-            process = subprocess.Popen(
-                [str(VENV_PY), *command],
-                env=env,
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            stack.callback(_stop, process)
-            _wait(url, process, command[1], headers)
+    moto = ["-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)]
+    extension = [
+        *("-m", "toolkit", "extension", "serve"),
+        *("--port", str(extension_port), "--endpoint-url", endpoint),
+    ]
+    token = {"X-Aws-Parameters-Secrets-Token": TOKEN}
+    with (
+        serve(moto, f"{endpoint}/moto-api/", env),
+        serve(extension, f"http://127.0.0.1:{extension_port}/", env, token),
+    ):
         seed = (
             "import boto3\n"
             f"boto3.client('ssm').put_parameter(Name={PARAMETER!r},"
@@ -212,15 +173,6 @@ def _aws() -> Iterator[dict[str, str]]:
             "AWS_ENDPOINT_URL": endpoint,
             "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": str(extension_port),
         }
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def run(settings: Settings, available: set[str]) -> list[Result]:

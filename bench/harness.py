@@ -25,7 +25,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,6 +130,52 @@ def spread(values: list[float]) -> dict[str, float]:
 
 class BenchError(RuntimeError):
     """A child failed: its stderr tail is in the message."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(
+    args: list[str],
+    ready_url: str,
+    env: Mapping[str, str],
+    headers: Mapping[str, str] | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server the benchmarks talk to on loopback (moto, the extension emulator):
+    ``bench/.venv``'s Python running ``args``, ready once ``ready_url`` answers at all (an
+    HTTP error is an answer); stopped at the end of the block."""
+    process = subprocess.Popen(
+        [str(VENV_PY), *args],
+        env=dict(env),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                request = urllib.request.Request(ready_url, headers=dict(headers or {}))
+                with urllib.request.urlopen(request, timeout=1):
+                    break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise BenchError(f"{' '.join(args)} did not start") from None
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def child_env(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:

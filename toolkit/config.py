@@ -81,8 +81,8 @@ def parse_port(raw: str) -> int:
     return _bounded_int(raw, 1, 65535)
 
 
-def parse_seconds(raw: str) -> int:
-    """A whole number of seconds, 0 or more."""
+def parse_non_negative(raw: str) -> int:
+    """A whole number, 0 or more (seconds, or milliseconds where 0 means no timeout)."""
     return _bounded_int(raw, 0, None)
 
 
@@ -110,11 +110,6 @@ def parse_cache_size(raw: str) -> int:
 def parse_positive(raw: str) -> int:
     """A whole number of at least 1."""
     return _bounded_int(raw, 1, None)
-
-
-def parse_millis(raw: str) -> int:
-    """A timeout in whole milliseconds; 0 means none."""
-    return _bounded_int(raw, 0, None)
 
 
 def _bounded_int(raw: str, low: int, high: int | None) -> int:
@@ -279,7 +274,7 @@ IDEMPOTENCY_DISABLED = _toolkit(
 PARAMETERS_MAX_AGE = _toolkit(
     "PARAMETERS_MAX_AGE",
     300,
-    parse_seconds,
+    parse_non_negative,
     "Seconds a fetched parameter or secret is cached in process when max_age is not passed.",
     "int seconds",
 )
@@ -421,14 +416,14 @@ SECRETS_MANAGER_TTL = Var(
 SSM_PARAMETER_STORE_TIMEOUT_MILLIS = Var(
     "SSM_PARAMETER_STORE_TIMEOUT_MILLIS",
     0,
-    parse_millis,
+    parse_non_negative,
     "Timeout of the extension's requests to SSM, in ms; 0 means none.",
     kind="int ms",
 )
 SECRETS_MANAGER_TIMEOUT_MILLIS = Var(
     "SECRETS_MANAGER_TIMEOUT_MILLIS",
     0,
-    parse_millis,
+    parse_non_negative,
     "Timeout of the extension's requests to Secrets Manager, in ms; 0 means none.",
     kind="int ms",
 )
